@@ -1,0 +1,189 @@
+"""`newsflow`: run a drop, query the warehouse, show what it holds.
+
+Prefect is imported only inside the commands that need it, after `configure()` has pointed it at
+the right home: its settings are read once, at import.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.settings import configure
+
+app = typer.Typer(
+    help="newsflow: news article drops in, a DuckDB warehouse of who said what out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+HomeOption = Annotated[
+    str | None, typer.Option("--home", help="Warehouse home (default $NEWSFLOW_HOME or ./data).")
+]
+
+
+class _Bar:
+    """The CLI's progress sink: files read, articles processed."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("files", total=None, articles=0)
+        self.articles = 0
+
+    def total(self, files: int) -> None:
+        self.progress.update(self.task, total=files)
+
+    def advance(self, files: int, articles: int) -> None:
+        self.articles += articles
+        self.progress.update(self.task, advance=files, articles=self.articles)
+
+
+@app.command()
+def run(
+    path: Annotated[Path, typer.Argument(help="A drop: a folder, a single file or an archive.")],
+    home: HomeOption = None,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Articles per batch (default 200).")
+    ] = None,
+    n_process: Annotated[
+        int | None, typer.Option(help="Processes for the spaCy pass (default 1).")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Process one drop through the process-drop flow and print a summary."""
+    configure(home, quiet=not verbose)
+    if not path.exists():
+        errors.print(f"[red]error:[/] {path} does not exist; give a folder, file or archive.")
+        raise typer.Exit(2)
+    from flows import progress as progress_hooks
+    from flows.process_drop import process_drop
+    from warehouse.store import WarehouseBusy
+
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[articles]} articles"),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=errors, transient=True) as bar:
+            progress_hooks.attach(_Bar(bar))
+            summary = process_drop(
+                str(path), home=home, batch_size=batch_size, n_process=n_process, model=model
+            )
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
+    except Exception as error:
+        errors.print(f"[red]run failed:[/] {type(error).__name__}: {error}")
+        raise typer.Exit(1) from None
+    finally:
+        progress_hooks.attach(None)
+    _print_summary(summary)
+
+
+def _print_summary(summary: Any) -> None:
+    counts = summary.counts
+    table = Table(title=f"drop {summary.drop_id}", show_header=False, title_justify="left")
+    table.add_row("articles loaded", str(counts["articles"]))
+    table.add_row("duplicates (already loaded)", str(counts["duplicates"]))
+    table.add_row(
+        "files",
+        f"{counts['files']} ({counts['files_already_loaded']} already loaded, "
+        f"{counts['duplicate_files']} duplicate)",
+    )
+    rejects = ", ".join(f"{k}: {v}" for k, v in summary.rejects.most_common()) or "none"
+    table.add_row("rejects", f"{counts['rejects']} ({rejects})")
+    table.add_row("entity mentions", str(counts["entity_mentions"]))
+    table.add_row("quotes", str(counts["quotes"]))
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items())
+    table.add_row("time", f"{summary.seconds:.1f}s ({steps})")
+    console.print(table)
+    if counts["rejects"]:
+        console.print(
+            'see them with: newsflow sql "SELECT path, record, reason, detail FROM rejects"'
+        )
+
+
+class OutputFormat:
+    choices = ("table", "csv", "json")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL over the views: articles, quotes, entities, …")],
+    home: HomeOption = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help="Rows to print in table format.")] = 50,
+) -> None:
+    """Run a query on the warehouse without taking any lock a load needs."""
+    if output not in OutputFormat.choices:
+        errors.print(f"[red]error:[/] --format must be one of {', '.join(OutputFormat.choices)}")
+        raise typer.Exit(2)
+    import duckdb
+
+    from warehouse.store import Store
+
+    store = Store(configure(home))
+    try:
+        with store.connect() as con:
+            result = con.execute(query)
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchall()
+    except duckdb.Error as error:
+        errors.print(f"[red]query failed:[/] {error}")
+        raise typer.Exit(1) from None
+    _print_rows(columns, rows, output, limit)
+
+
+def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, limit: int) -> None:
+    if output == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(columns, row, strict=True)), default=str) + "\n")
+    elif output == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for row in rows[:limit]:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+        if len(rows) > limit:
+            console.print(f"… {len(rows) - limit} more rows (use --limit or --format csv)")
+
+
+@app.command()
+def show(home: HomeOption = None) -> None:
+    """What the warehouse holds: articles, top entities, quotes with their speakers."""
+    from warehouse.examples import SHOW_QUERIES
+    from warehouse.store import Store
+
+    store = Store(configure(home))
+    with store.connect() as con:
+        for title, query in SHOW_QUERIES:
+            result = con.execute(query)
+            columns = [d[0] for d in result.description or []]
+            console.rule(title)
+            _print_rows(columns, result.fetchall(), "table", 100)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

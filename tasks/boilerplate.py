@@ -1,0 +1,184 @@
+"""The line filter: what scrapers leave around an article, recognised one paragraph at a time.
+
+HTML extractors work on the DOM; text drops have no DOM, only lines. Each rule here is a pattern
+that real drops carry (captions, link lists, comment prompts, share lines, credits, timestamps)
+and that never reads as article prose. Notes that belong to the article (editor's notes,
+corrections, update markers) are kept, as metadata rather than text, because they are not what
+the article says but they are what a reader must know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_AGENCIES = (
+    r"Reuters|AP|AFP|Getty(?: Images)?|Associated Press|Bloomberg|EPA|Shutterstock|iStock"
+    r"|Canadian Press|The Canadian Press|CP|PA|Xinhua|Sipa|Alamy|NurPhoto|Pool|File|Handout"
+)
+# "(Khalid al Mousily/Reuters)", "(Photo: Jane Doe/AP)", "(AP Photo/Jane Doe)", "Getty Images"
+_CREDIT_TAIL = re.compile(
+    rf"\((?:(?:Photo|Image|Picture|Credit|File photo)s?:?\s*)?[^()]{{0,80}}"
+    rf"(?:/\s*(?:{_AGENCIES})[^()]*|(?:{_AGENCIES}) Photo[^()]*|Photo[^()]*/[^()]*)\)\s*\.?$",
+    re.IGNORECASE,
+)
+_CAPTION_START = re.compile(
+    r"^(?:Photo|Photograph|Image|Picture|Credit|Caption|Pictured|File photo|Video|Watch)"
+    r"(?: credit)?\s*[:|]",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    rf"^(?:[^.!?]{{0,80}}(?:/|\bvia\b)\s*)?(?:{_AGENCIES})(?: Photo| Images)?(?:/[^.!?]{{0,60}})?$"
+    rf"|^(?:AP|AFP|Reuters) Photo\b.{{0,80}}$",
+    re.IGNORECASE,
+)
+
+# Headers of blocks whose following lines are other stories' headlines.
+_LINK_BLOCK = re.compile(
+    r"^(?:Articles? You May Like|Related(?: Articles?| Stories| Coverage| Content| Links| News)?"
+    r"|Read (?:More|Next|Also)|More (?:from|on|in|News|Stories)\b.*|You (?:May|Might) Also Like"
+    r"|Recommended(?: for You| Stories| Reading)?|Trending(?: Now| Stories)?|Most (?:Read|Popular|Viewed)"
+    r"|Also (?:Read|on|See)\b.*|See Also|Popular (?:Stories|Now)|Top Stories|Latest (?:News|Stories)"
+    r"|What to Read Next|Further Reading|In Other News|Editor'?s Picks|Don'?t Miss)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# One-line link teasers: "Read more: Some other story", "RELATED: …".
+_LINK_LINE = re.compile(
+    r"^(?:Read (?:more|next|also)|Related|See also|Also read|More|Watch|Listen|Click here)\s*[:|»>-]\s*\S",
+    re.IGNORECASE,
+)
+_PROMPTS = re.compile(
+    r"^(?:Leave a (?:Comment|Reply)\b.*|Your email address will not be published.*"
+    r"|Required fields are marked.*|Join the (?:conversation|discussion)\b.*|Comments?\s*(?:\(\d+\))?"
+    r"|\d+ Comments?|(?:Add|Post|Show|View|Load|Hide) (?:a |all |the )?comments?\b.*"
+    r"|Comment on this (?:story|article)\b.*|Sign in to comment\b.*|Log in to comment\b.*"
+    r"|Conversations are opinions of our readers.*|Commenting (?:is|has been) (?:closed|disabled).*"
+    r"|We welcome your comments.*|No Links Allowed.*)$",
+    re.IGNORECASE,
+)
+_SOCIAL = re.compile(
+    r"^(?:Share(?: this| on| via)?\b.{0,60}|Tweet|Email|Print|Pin(?: it)?|Copy link|Facebook|Twitter|X"
+    r"|LinkedIn|WhatsApp|Reddit|Flipboard|Advertisement|ADVERTISEMENT|Sponsored(?: Content)?"
+    r"|Story continues below(?: advertisement)?|Article continues below.*|Skip (?:to|Advertisement).*"
+    r"|Subscribe\b.{0,120}|Sign up\b.{0,120}|Follow (?:us|me|@)\b.{0,80}|Get (?:our|the) .{0,60}newsletter.*"
+    r"|Newsletter sign-up.*|Back to top|Top of page|Next (?:article|story)\b.*|Previous (?:article|story)\b.*"
+    r"|(?:Copyright|©|\(c\)).{0,120}|All rights reserved.*|Terms of (?:Use|Service)|Privacy Policy"
+    r"|Cookie (?:Policy|Settings)|Contact us|About us|Home(?:\s*[|›>/].*)?)$",
+    re.IGNORECASE,
+)
+_CONTRIBUTED = re.compile(
+    r"^\(?(?:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})*"
+    r" contributed (?:to )?(?:this )?(?:report|reporting|story)\b.*"
+    r"|(?:Additional )?Reporting by\b.{0,200}|Writing by\b.{0,120}|Editing by\b.{0,120}"
+    r"|Compiled by\b.{0,120}|With (?:files|reporting) from\b.{0,120})\)?\.?$",
+)
+_TIMESTAMP = re.compile(
+    r"^(?:(?:Updated|Published|Posted|Last updated|Modified|First published)(?: on| at)?:?\s*)?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?"
+    r"(?:(?:\d{1,2}\s)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*\d{0,2},?\s*\d{0,4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})?[,\s]*(?:at\s*)?"
+    r"(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?)?\s*$"
+    r"|^\d+ (?:minutes?|hours?|days?) ago$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)"
+    r"(?:\s*[,|–—-]\s*.{0,60})?$"
+)
+NOTE = re.compile(
+    r"^(?:\[?(?:Editor['’]?s? ?Note|Correction|Clarification|Update|Updated|Editor['’]s Update)\]?\s*[:.\]-]"
+    r"|\[(?:Updated|Update|Corrected)[^\]]*\]"
+    r"|This (?:article|story|post) (?:has been|was) (?:updated|corrected|amended)\b)",
+    re.IGNORECASE,
+)
+UPDATED_MARK = re.compile(r"\s*\[(?:Updated|Update|Corrected)[^\]]*\]\s*", re.IGNORECASE)
+_PROSE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+@dataclass
+class Filtered:
+    """The body lines kept, the article's own notes, and what was dropped (for debugging)."""
+
+    paragraphs: list[str]
+    notes: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_prose(line: str) -> bool:
+    """A sentence-shaped paragraph: long enough and ending like a sentence."""
+    return len(line.split()) >= 12 and bool(_PROSE_END.search(line))
+
+
+def classify(line: str) -> str | None:
+    """The boilerplate rule a single line matches, or None when it may be article text."""
+    stripped = line.strip()
+    if (
+        _CAPTION_START.match(stripped)
+        or _CREDIT_TAIL.search(stripped)
+        or _CREDIT_LINE.match(stripped)
+    ):
+        return "caption"
+    if _PROMPTS.match(stripped):
+        return "comment prompt"
+    if _SOCIAL.match(stripped):
+        return "share or navigation"
+    if _CONTRIBUTED.match(stripped):
+        return "reporting credit"
+    if _TIMESTAMP.match(stripped) and any(ch.isdigit() for ch in stripped):
+        return "timestamp"
+    if _LINK_LINE.match(stripped) and not is_prose(stripped):
+        return "link teaser"
+    return None
+
+
+def filter_lines(paragraphs: list[str], headline: str | None = None) -> Filtered:
+    """Drop boilerplate paragraphs; keep notes aside; stop link lists at the next real paragraph."""
+    result = Filtered(paragraphs=[])
+    in_link_block = False
+    seen_prose = False
+    wanted_headline = _squash(headline or "")
+    for line in paragraphs:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if in_link_block:
+            if is_prose(stripped) and classify(stripped) is None:
+                in_link_block = False
+            else:
+                result.dropped.append((stripped, "link list"))
+                continue
+        if _LINK_BLOCK.match(stripped):
+            in_link_block = True
+            result.dropped.append((stripped, "link list"))
+            continue
+        if NOTE.match(stripped):
+            result.notes.append(stripped)
+            continue
+        reason = classify(stripped)
+        if reason is None and not seen_prose:
+            reason = _lead_in(stripped, wanted_headline, result)
+        if reason is not None:
+            result.dropped.append((stripped, reason))
+            continue
+        seen_prose = seen_prose or is_prose(stripped)
+        result.paragraphs.append(stripped)
+    return result
+
+
+def _lead_in(line: str, headline: str, result: Filtered) -> str | None:
+    """Lines above the first paragraph: a repeated headline, a byline, a section label."""
+    if headline and _squash(line) == headline:
+        return "repeated headline"
+    byline = _BYLINE.match(line)
+    if byline:
+        result.bylines.append(byline.group(1))
+        return "byline"
+    words = line.split()
+    if len(words) <= 4 and not _PROSE_END.search(line) and not any(c in line for c in "“\"'‘"):
+        return "section label"
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()

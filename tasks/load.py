@@ -1,0 +1,174 @@
+"""Load: turn a batch's results into warehouse rows, versioned and de-duplicated.
+
+Identity is decided here, against what the warehouse already holds: an article whose content
+hash is known is a duplicate and is not loaded again; a known story with new content is its next
+version. Offsets in mentions and quotes stay those of `articles.text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+
+from tasks.records import Analysis, Article, FileEntry, Reject
+from warehouse.schemas import ARTICLES, ENTITY_MENTIONS, FILES, QUOTES, REJECTS
+
+
+@dataclass
+class Known:
+    """What the warehouse (and this run so far) already holds, to decide versions."""
+
+    versions: dict[str, int] = field(default_factory=dict)  # article_id → latest version
+    hashes: set[str] = field(default_factory=set)  # content hashes loaded
+
+
+@dataclass(frozen=True)
+class Versioned:
+    article: Article
+    version: int
+
+
+def assign_versions(
+    articles: Iterable[Article], known: Known
+) -> tuple[list[Versioned], list[Article]]:
+    """New articles and new versions to load, and duplicates to count; updates `known`."""
+    fresh, duplicates = [], []
+    for article in articles:
+        if article.content_hash in known.hashes:
+            duplicates.append(article)
+            continue
+        version = known.versions.get(article.article_id, 0) + 1
+        known.versions[article.article_id] = version
+        known.hashes.add(article.content_hash)
+        fresh.append(Versioned(article, version))
+    return fresh, duplicates
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run_id: str
+    drop_id: str
+    ingested_at: datetime
+
+
+def article_rows(items: Sequence[Versioned], ctx: RunContext) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "article_id": v.article.article_id,
+                "version": v.version,
+                "content_hash": v.article.content_hash,
+                "drop_id": ctx.drop_id,
+                "source_file": v.article.source_file,
+                "record": v.article.record,
+                "url": v.article.url,
+                "outlet": v.article.outlet,
+                "headline": v.article.headline,
+                "byline": v.article.byline,
+                "authors": list(v.article.authors),
+                "published_at": v.article.published_at,
+                "language": v.article.language,
+                "text": v.article.text,
+                "word_count": v.article.word_count,
+                "notes": list(v.article.notes),
+                "ingested_at": ctx.ingested_at,
+                "run_id": ctx.run_id,
+            }
+            for v in items
+        ],
+        schema=ARTICLES,
+    )
+
+
+def mention_rows(
+    items: Sequence[Versioned], analyses: Sequence[Analysis], ctx: RunContext
+) -> pa.Table:
+    rows = []
+    for v, analysis in zip(items, analyses, strict=True):
+        for m in analysis.mentions:
+            rows.append(
+                {
+                    "article_id": v.article.article_id,
+                    "version": v.version,
+                    "mention_id": f"{v.article.article_id}-{v.version}-{m.start}",
+                    "entity_key": m.key,
+                    "name": m.name,
+                    "text": m.text,
+                    "label": m.label,
+                    "role": m.role,
+                    "title": m.title,
+                    "start_char": m.start,
+                    "end_char": m.end,
+                    "sentence": m.sentence,
+                    "run_id": ctx.run_id,
+                }
+            )
+    return pa.Table.from_pylist(rows, schema=ENTITY_MENTIONS)
+
+
+def quote_rows(
+    items: Sequence[Versioned], analyses: Sequence[Analysis], ctx: RunContext
+) -> pa.Table:
+    rows = []
+    for v, analysis in zip(items, analyses, strict=True):
+        for q in analysis.quotes:
+            rows.append(
+                {
+                    "quote_id": f"{v.article.article_id}-{v.version}-{q.start}",
+                    "article_id": v.article.article_id,
+                    "version": v.version,
+                    "text": q.text,
+                    "start_char": q.start,
+                    "end_char": q.end,
+                    "kind": q.kind,
+                    "speaker_text": q.speaker_text,
+                    "speaker_start": q.speaker_start,
+                    "speaker_end": q.speaker_end,
+                    "speaker_name": q.speaker_name,
+                    "speaker_entity_key": q.speaker_key,
+                    "verb": q.verb,
+                    "confidence": q.confidence,
+                    "rule": q.rule,
+                    "run_id": ctx.run_id,
+                }
+            )
+    return pa.Table.from_pylist(rows, schema=QUOTES)
+
+
+def reject_rows(rejects: Iterable[Reject], ctx: RunContext) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "drop_id": ctx.drop_id,
+                "path": r.path,
+                "record": r.record,
+                "reason": r.reason,
+                "detail": r.detail,
+                "run_id": ctx.run_id,
+            }
+            for r in rejects
+        ],
+        schema=REJECTS,
+    )
+
+
+def file_rows(files: Iterable[tuple[FileEntry, str, int]], ctx: RunContext) -> pa.Table:
+    """`(entry, status, records)` per input file: status is loaded, rejected or duplicate."""
+    return pa.Table.from_pylist(
+        [
+            {
+                "drop_id": ctx.drop_id,
+                "path": entry.path,
+                "sha256": entry.sha256,
+                "bytes": entry.bytes,
+                "status": status,
+                "records": records,
+                "run_id": ctx.run_id,
+            }
+            for entry, status, records in files
+        ],
+        schema=FILES,
+    )

@@ -1,0 +1,526 @@
+"""Quotes: who said what, from quote marks and the dependency parse of the one spaCy pass.
+
+Two sources of quotes meet here. Quote marks give direct quotes exactly, whatever the parse says;
+the parse gives the reporting verb, its subject (the speaker) and the clause it reports (indirect
+quotes, and mixed ones where that clause holds a quoted fragment). A direct quote takes its
+speaker from the verb right after it (`"…," she said`), right before it (`she said: "…"`), or, when
+it has neither, from the quote before it (a floating quote continuing the last speaker). Speakers
+are then resolved to people: names through the article's entity mentions, pronouns and role
+nouns through the people named before them.
+
+The span conventions follow the annotated news corpus we measure against: a direct quote includes
+its marks, an indirect one starts at "that" when there is one and stops before the full stop.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.entities import entity_key
+from tasks.records import Mention, Quote
+
+_BASES = [
+    "say",
+    "tell",
+    "add",
+    "state",
+    "explain",
+    "note",
+    "write",
+    "ask",
+    "reply",
+    "respond",
+    "argue",
+    "claim",
+    "insist",
+    "warn",
+    "announce",
+    "acknowledge",
+    "admit",
+    "declare",
+    "confirm",
+    "deny",
+    "suggest",
+    "contend",
+    "maintain",
+    "recall",
+    "predict",
+    "report",
+    "testify",
+    "tweet",
+    "post",
+    "conclude",
+    "emphasize",
+    "emphasise",
+    "stress",
+    "complain",
+    "agree",
+    "concede",
+    "repeat",
+    "joke",
+    "quip",
+    "urge",
+    "promise",
+    "express",
+    "allege",
+    "comment",
+    "indicate",
+    "advise",
+    "shout",
+    "chant",
+    "observe",
+    "remark",
+    "mention",
+    "recount",
+    "lament",
+    "caution",
+    "assert",
+    "counter",
+    "vow",
+    "pledge",
+    "boast",
+    "propose",
+    "demand",
+    "plead",
+    "whisper",
+    "yell",
+    "reveal",
+    "disclose",
+    "inform",
+    "reiterate",
+    "underline",
+    "underscore",
+    "acknowledge",
+    "explain",
+    "estimate",
+    "speculate",
+]
+_IRREGULAR = {
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "writing", "written"),
+    "shout": ("shouts", "shouted", "shouting"),
+}
+
+
+def _inflect(base: str) -> set[str]:
+    if base in _IRREGULAR:
+        return {base, *_IRREGULAR[base]}
+    stem = base[:-1] if base.endswith("e") else base
+    past = (
+        f"{base}d"
+        if base.endswith("e")
+        else f"{base[:-1]}ied"
+        if base.endswith("y")
+        else f"{base}ed"
+    )
+    third = (
+        f"{base}es"
+        if base.endswith(("s", "sh", "ch", "x"))
+        else (f"{base[:-1]}ies" if base.endswith("y") and base[-2] not in "aeiou" else f"{base}s")
+    )
+    if base.endswith("y") and base[-2] in "aeiou":
+        past = f"{base}ed"
+    return {base, third, past, f"{stem}ing"}
+
+
+SPEECH_VERBS = frozenset(form for base in _BASES for form in _inflect(base))
+PRONOUNS = {"he", "she", "they", "i", "we", "him", "her"}
+_OPENING = "“„«"
+_CLOSING = "”»"
+_ALL_MARKS = _OPENING + _CLOSING + '"'
+_SUBJECTS = {"nsubj", "nsubjpass"}
+_MIN_DIRECT_WORDS = 4  # fewer unattributed words in marks are scare quotes or titles
+_FLOATING_REACH = 3  # paragraphs a floating quote may look back for its speaker
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """A span between quote marks; `open_ended` when the paragraph ended before it closed."""
+
+    start: int
+    end: int
+    open_ended: bool
+
+
+@dataclass(frozen=True)
+class _Speech:
+    """A reporting verb with its speaker, as found in the parse."""
+
+    verb: Token
+    subject: Span | None  # None for "adding that …": the speaker is the main clause's
+    inherited: Span | None = None
+
+
+def quote_marks(text: str) -> list[_Marked]:
+    """Spans between quote marks, paragraph by paragraph, tolerant of odd and mis-faced marks.
+
+    A mark opens when it sits before a word and closes when it sits after one, whichever way it
+    faces (scrapers mix up “ and ”). A quote still open at the end of a paragraph ends there:
+    that is how news continues a quote into the next paragraph.
+    """
+    spans: list[_Marked] = []
+    for para_start, para_end in paragraph_bounds(text):
+        open_at: int | None = None
+        for i in range(para_start, para_end):
+            ch = text[i]
+            if ch not in _ALL_MARKS:
+                continue
+            before = text[i - 1] if i > para_start else " "
+            after = text[i + 1] if i + 1 < para_end else " "
+            opens = (before.isspace() or before in "([—–-/") and not after.isspace()
+            closes = not before.isspace() and (after.isspace() or not after.isalnum())
+            if open_at is None:
+                # A mark with space on both sides (" . . . ") opens: a quote cannot close here.
+                if opens or before.isspace() or (ch in _OPENING and not closes):
+                    open_at = i
+            elif closes or ch in _CLOSING or (ch == '"' and not opens):
+                if i > open_at + 1:
+                    spans.append(_Marked(open_at, i + 1, False))
+                open_at = None
+            elif ch in _OPENING:  # a new quote opens before the last closed: close it here
+                spans.append(_Marked(open_at, i, True))
+                open_at = i
+        if open_at is not None:
+            end = para_end
+            while end > open_at and text[end - 1].isspace():
+                end -= 1
+            if end - open_at > 1:
+                spans.append(_Marked(open_at, end, True))
+    return spans
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in re.finditer(r"\n", text):
+        if match.start() > start:
+            bounds.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
+    """Every quote of one parsed article, in text order, without overlaps."""
+    text = doc.text
+    paragraphs = paragraph_bounds(text)
+    para_starts = [s for s, _ in paragraphs]
+    marked = [m for m in quote_marks(text) if text[m.start + 1 : m.end].strip(" ,.")]
+    speeches = _speeches(doc, marked)
+    resolver = _Resolver(doc, sorted(mentions, key=lambda m: m.start))
+
+    quotes: list[Quote] = []
+    consumed: set[int] = set()
+    for speech in speeches:
+        quote = _reported_clause(speech, marked, consumed, resolver)
+        if quote is not None:
+            quotes.append(quote)
+    for index, mark in enumerate(marked):
+        if index in consumed:
+            continue
+        quote = _attributed_direct(mark, speeches, marked, resolver)
+        if quote is None:
+            words = len(text[mark.start : mark.end].split())
+            if words < _MIN_DIRECT_WORDS:
+                continue
+            quote = Quote(
+                start=mark.start,
+                end=mark.end,
+                text=text[mark.start : mark.end],
+                kind="direct",
+                rule="floating",
+                confidence=0.6,
+            )
+        quotes.append(quote)
+
+    resolved: list[Quote] = []
+    for quote in _without_overlaps(quotes):
+        if quote.speaker_name is None and quote.speaker_start is None:
+            quote = _continue_speaker(quote, resolved, para_starts)
+        resolved.append(quote)
+    return resolved
+
+
+def _speeches(doc: Doc, marks: list[_Marked]) -> list[_Speech]:
+    """Reporting verbs and who does the reporting."""
+    found = []
+    quoted = {i for m in marks for i in range(m.start, m.end)}
+    for token in doc:
+        if token.lower_ not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if token.idx in quoted:
+            continue  # a verb inside quote marks is what someone said, not who said it
+        subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.lower_ in {"it", "this", "that", "which", "who"}:
+            subject = None if subject.lower_ != "who" else _relative_antecedent(token)
+            if subject is None:
+                continue
+        if subject is None:
+            head = token.head
+            inherited = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
+            if token.dep_ in {"conj", "advcl", "xcomp"} and inherited is not None:
+                # "… and said that …" keeps the subject; "…, adding that …" floats.
+                if token.dep_ == "conj":
+                    found.append(_Speech(token, _subject_span(inherited)))
+                else:
+                    found.append(_Speech(token, None, _subject_span(inherited)))
+            continue
+        found.append(_Speech(token, _subject_span(subject)))
+    found += _according_to(doc)
+    return found
+
+
+def _relative_antecedent(verb: Token) -> Token | None:
+    """ "Smith, who said …": the noun the relative clause hangs on."""
+    return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in {"PROPN", "NOUN"} else None
+
+
+def _subject_span(token: Token) -> Span:
+    """The subject's words up to its head: "Pentagon Press Secretary Alyssa Farah"."""
+    doc = token.doc
+    start = token.left_edge.i
+    while start < token.i and (doc[start].is_punct or doc[start].text in _ALL_MARKS):
+        start += 1
+    return doc[start : token.i + 1]
+
+
+def _according_to(doc: Doc) -> list[_Speech]:
+    found = []
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            target = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
+            if target is not None:
+                found.append(_Speech(token, _subject_span(target)))
+    return found
+
+
+def _reported_clause(
+    speech: _Speech, marked: list[_Marked], consumed: set[int], resolver: _Resolver
+) -> Quote | None:
+    """The clause a verb reports (indirect), or mixed when it holds a quoted fragment."""
+    verb = speech.verb
+    doc = verb.doc
+    if verb.lower_ == "according":
+        clause_tokens = _according_clause(verb)
+    else:
+        clause = next((c for c in verb.children if c.dep_ in {"ccomp"}), None)
+        if clause is None:
+            return None
+        clause_tokens = list(clause.subtree)
+    if not clause_tokens:
+        return None
+    start_i, end_i = clause_tokens[0].i, clause_tokens[-1].i
+    while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _ALL_MARKS):
+        end_i -= 1
+    while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _ALL_MARKS:
+        start_i += 1
+    if end_i - start_i < 2:
+        return None
+    start, end = doc[start_i].idx, doc[end_i].idx + len(doc[end_i])
+    if any(m.start <= start < m.end for m in marked):
+        return None  # the verb reports a direct quote; the direct pass attributes it
+    # A quote that opens inside the clause belongs to it, closing mark and all.
+    inside = [i for i, m in enumerate(marked) if start <= m.start < end]
+    if inside:
+        end = max(end, *(marked[i].end for i in inside))
+        consumed.update(inside)
+    return _quote(
+        resolver,
+        start,
+        end,
+        speech,
+        kind="mixed" if inside else "indirect",
+        rule="according-to" if verb.lower_ == "according" else "reported-clause",
+        confidence=0.75,
+    )
+
+
+def _quote(
+    resolver: _Resolver,
+    start: int,
+    end: int,
+    speech: _Speech,
+    *,
+    kind: str,
+    rule: str,
+    confidence: float,
+) -> Quote:
+    """A quote attributed to a speech; a speech without its own subject gives a floating quote
+    whose speaker is still known from the clause it hangs on ("…, adding that …")."""
+    subject = speech.subject
+    verb = speech.verb
+    name, key = resolver.name_for(subject or speech.inherited)
+    return Quote(
+        start=start,
+        end=end,
+        text=resolver.doc.text[start:end],
+        kind=kind,  # type: ignore[arg-type]
+        rule=rule if subject is not None else f"{rule}-floating",
+        confidence=confidence if subject is not None else confidence - 0.15,
+        verb=None if verb.lower_ == "according" else verb.text,
+        speaker_text=subject.text if subject is not None else None,
+        speaker_start=subject.start_char if subject is not None else None,
+        speaker_end=subject.end_char if subject is not None else None,
+        speaker_name=name,
+        speaker_key=key,
+    )
+
+
+def _according_clause(according: Token) -> list[Token]:
+    """ "According to X, <clause>" / "<clause>, according to X": the sentence minus the phrase."""
+    sentence = according.sent
+    phrase = set(t.i for t in according.subtree)
+    return [
+        t
+        for t in sentence
+        if t.i not in phrase and not (t.is_punct and t.i in {min(phrase) - 1, max(phrase) + 1})
+    ]
+
+
+def _attributed_direct(
+    mark: _Marked, speeches: list[_Speech], marked: list[_Marked], resolver: _Resolver
+) -> Quote | None:
+    """A direct quote with the verb after it or introducing it, or None when it has neither."""
+    text = resolver.doc.text
+    by_position = sorted(speeches, key=lambda s: s.verb.idx)
+    speech, rule = _speech_after(text, mark, by_position, marked), "direct-after"
+    if speech is None:
+        speech, rule = _speech_before(text, mark, by_position), "direct-before"
+    if speech is None:
+        return None
+    return _quote(resolver, mark.start, mark.end, speech, kind="direct", rule=rule, confidence=0.9)
+
+
+_AFTER_GAP = re.compile(r"^[\s,—–-]*(?:[^\s;:\"“”]+\s+){0,16}?$")
+# A full stop that ends a sentence, not one inside "U.S." or "Dr.".
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])[.!?]\s")
+
+
+def _speech_after(
+    text: str, mark: _Marked, speeches: list[_Speech], marked: list[_Marked]
+) -> _Speech | None:
+    """`"…," she said` / `"…," said the minister, …`: a verb within a short clause after."""
+    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + " ")
+    if inner.endswith(".") and not mark.open_ended:
+        return None  # a quote that ends its own sentence is not attributed by what follows
+    limit = min((m.start for m in marked if m.start >= mark.end), default=len(text))
+    newline = text.find("\n", mark.end)
+    limit = min(limit, newline if newline != -1 else len(text))
+    for speech in speeches:
+        start = speech.verb.idx
+        if start < mark.end:
+            continue
+        if start >= limit:
+            break
+        gap = text[mark.end : start]
+        subject = speech.subject
+        if subject is None or subject.start_char < mark.end:
+            continue  # "…" and said: the verb's speaker is before the quote, not after it
+        if _AFTER_GAP.match(gap) and not _SENTENCE_END.search(gap):
+            return speech
+        break
+    return None
+
+
+_BEFORE_GAP = re.compile(r"[:,]\s*$")
+
+
+def _speech_before(text: str, mark: _Marked, speeches: list[_Speech]) -> _Speech | None:
+    """`she said: "…"` / `"…," he said, "…"`: the verb of the clause that introduces the quote."""
+    para_start = text.rfind("\n", 0, mark.start) + 1
+    lead = text[para_start : mark.start]
+    if not lead.strip() and para_start > 0:
+        # "He said:" closing the paragraph before.
+        prev_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
+        prev = text[prev_start:para_start].rstrip()
+        if not prev.endswith(":"):
+            return None
+        window = (prev_start, prev_start + len(prev))
+    elif _BEFORE_GAP.search(lead):
+        window = (
+            para_start + max(lead.rfind("."), lead.rfind("”"), lead.rfind('"'), 0),
+            mark.start,
+        )
+    else:
+        return None
+    candidates = [s for s in speeches if window[0] <= s.verb.idx < window[1]]
+    return candidates[-1] if candidates else None
+
+
+def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
+    """One quote per span: on overlap, attributed beats floating and longer beats shorter."""
+    ranked = sorted(
+        quotes,
+        key=lambda q: (q.speaker_start is None, q.rule == "floating", -(q.end - q.start)),
+    )
+    kept: list[Quote] = []
+    for quote in ranked:
+        if all(quote.end <= k.start or quote.start >= k.end for k in kept):
+            kept.append(quote)
+    return sorted(kept, key=lambda q: q.start)
+
+
+def _continue_speaker(quote: Quote, before: list[Quote], para_starts: list[int]) -> Quote:
+    """A floating quote continues the speaker of the quote just before it, if close enough."""
+    if not before:
+        return quote
+    last = before[-1]
+    here = bisect.bisect_right(para_starts, quote.start)
+    there = bisect.bisect_right(para_starts, last.start)
+    if last.speaker_name is None or here - there > _FLOATING_REACH:
+        return quote
+    return replace(
+        quote,
+        speaker_name=last.speaker_name,
+        speaker_key=last.speaker_key,
+        confidence=min(quote.confidence, 0.7),
+    )
+
+
+class _Resolver:
+    """Speaker spans to people, through the article's mentions and what came before."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
+        self.doc = doc
+        self.mentions = mentions
+        self.people = [m for m in mentions if m.label == "person"]
+        self.starts = [m.start for m in self.people]
+
+    def name_for(self, span: Span | None) -> tuple[str | None, str | None]:
+        """The resolved name and entity key of a speaker span, or (None, None)."""
+        if span is None:
+            return None, None
+        start, end = span.start_char, span.end_char
+        named = [m for m in self.mentions if m.start < end and m.end > start]
+        person = next((m for m in reversed(named) if m.label == "person"), None)
+        target = person or (named[-1] if named else None)
+        if target is None:
+            words = span.text.split()
+            if len(words) == 1 and words[0].lower() in PRONOUNS:
+                target = self._last_person(start)
+            elif words and not words[-1][0].isupper():
+                target = self._role_holder(words[-1].lower(), start)
+            elif words and all(w[0].isupper() for w in words):
+                name = " ".join(words)
+                return name, entity_key(name, "person")
+        return (target.name, target.key) if target is not None else (None, None)
+
+    def _last_person(self, position: int) -> Mention | None:
+        index = bisect.bisect_left(self.starts, position)
+        return self.people[index - 1] if index else None
+
+    def _role_holder(self, role: str, position: int) -> Mention | None:
+        for mention in reversed(self.people[: bisect.bisect_left(self.starts, position)]):
+            if mention.role and role in mention.role.lower():
+                return mention
+        return None

@@ -1,0 +1,114 @@
+"""Plain data passed between the steps.
+
+Steps take and return these dataclasses, never Prefect or spaCy objects, so each step runs and
+tests without either. Extraction results carry offsets into their article's text only; the load
+step adds identity (article id, version, run) when it turns them into warehouse rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Format = Literal["text", "html"]
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One input file of a drop (an archive counts as one file)."""
+
+    path: str  # relative to the drop
+    absolute: str
+    sha256: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Input refused with a reason a person can act on."""
+
+    path: str
+    reason: str
+    detail: str = ""
+    record: str | None = None
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One article as found in the drop, before cleaning; fields are already un-aliased."""
+
+    path: str
+    record: str | None
+    format: Format
+    body: str
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: the text every offset downstream refers to."""
+
+    article_id: str
+    content_hash: str
+    source_file: str
+    record: str | None
+    text: str
+    headline: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    language: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity mention, with the resolved name and the key shared across articles."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    label: str
+    key: str
+    sentence: int
+    role: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote span with its attribution; speaker offsets are None for a floating quote."""
+
+    start: int
+    end: int
+    text: str
+    kind: Literal["direct", "mixed", "indirect"]
+    rule: str
+    confidence: float
+    verb: str | None = None
+    speaker_text: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_name: str | None = None
+    speaker_key: str | None = None
+
+
+@dataclass
+class Analysis:
+    """What the NLP pass found in one article."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)

@@ -1,0 +1,127 @@
+"""The one definition of every warehouse table.
+
+Writers build their Arrow tables against these schemas and tests check rows against them, so a
+column exists in exactly one place. Changes are additive: a new column gets appended and
+SCHEMA_VERSION goes up; old Parquet files stay readable because the views read with
+``union_by_name`` and see the new column as NULL.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+_TS = pa.timestamp("us", tz="UTC")
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("drop_id", pa.string(), nullable=False),
+        pa.field("source_file", pa.string(), nullable=False),
+        pa.field("record", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("outlet", pa.string()),
+        pa.field("headline", pa.string()),
+        pa.field("byline", pa.string()),
+        pa.field("authors", pa.list_(pa.string())),
+        pa.field("published_at", _TS),
+        pa.field("language", pa.string()),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("word_count", pa.int32(), nullable=False),
+        pa.field("notes", pa.list_(pa.string())),
+        pa.field("ingested_at", _TS, nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
+ENTITY_MENTIONS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("mention_id", pa.string(), nullable=False),
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("label", pa.string(), nullable=False),
+        pa.field("role", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("sentence", pa.int32(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
+QUOTES = pa.schema(
+    [
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("speaker_text", pa.string()),
+        pa.field("speaker_start", pa.int32()),
+        pa.field("speaker_end", pa.int32()),
+        pa.field("speaker_name", pa.string()),
+        pa.field("speaker_entity_key", pa.string()),
+        pa.field("verb", pa.string()),
+        pa.field("confidence", pa.float32(), nullable=False),
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
+FILES = pa.schema(
+    [
+        pa.field("drop_id", pa.string(), nullable=False),
+        pa.field("path", pa.string(), nullable=False),
+        pa.field("sha256", pa.string(), nullable=False),
+        pa.field("bytes", pa.int64(), nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("records", pa.int32(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        pa.field("drop_id", pa.string(), nullable=False),
+        pa.field("path", pa.string(), nullable=False),
+        pa.field("record", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string()),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("flow", pa.string(), nullable=False),
+        pa.field("drop_id", pa.string()),
+        pa.field("source", pa.string()),
+        pa.field("started_at", _TS, nullable=False),
+        pa.field("finished_at", _TS, nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("counts", pa.map_(pa.string(), pa.int64())),
+        pa.field("timings", pa.map_(pa.string(), pa.float64())),
+        pa.field("schema_version", pa.int32(), nullable=False),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "entity_mentions": ENTITY_MENTIONS,
+    "quotes": QUOTES,
+    "files": FILES,
+    "rejects": REJECTS,
+    "runs": RUNS,
+}
+
+# Tables whose rows only count once the run that wrote them has committed (see store.py).
+RUN_SCOPED = ("articles", "entity_mentions", "quotes", "files", "rejects")
