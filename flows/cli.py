@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 HomeOption = Annotated[
     str | None, typer.Option("--home", help="Warehouse home (default $NEWSFLOW_HOME or ./data).")
@@ -116,8 +116,7 @@ def _print_summary(summary: Any) -> None:
         )
 
 
-class OutputFormat:
-    choices = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json")
 
 
 @app.command()
@@ -128,8 +127,8 @@ def sql(
     limit: Annotated[int, typer.Option(help="Rows to print in table format.")] = 50,
 ) -> None:
     """Run a query on the warehouse without taking any lock a load needs."""
-    if output not in OutputFormat.choices:
-        errors.print(f"[red]error:[/] --format must be one of {', '.join(OutputFormat.choices)}")
+    if output not in FORMATS:
+        errors.print(f"[red]error:[/] --format must be one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
     import duckdb
 

@@ -76,6 +76,8 @@ def analyze_articles(articles: list[Article], model: str | None, n_process: int)
 def write_batch(home: str, day: str, name: str, tables: dict[str, object]) -> None:
     store = Store(Path(home))
     for table, rows in tables.items():
+        if rows.num_rows == 0:  # type: ignore[attr-defined]
+            continue
         store.write(table, rows, day=datetime.fromisoformat(day).date(), name=name)  # type: ignore[arg-type]
 
 
@@ -164,6 +166,9 @@ def process_drop(
             entries = scan_drop(source)
         summary.drop_id = ingest.drop_id_for(Path(source), entries)
         ctx = load.RunContext(run_id, summary.drop_id, summary.started_at)
+        # Names are fixed per drop and run: a retried write replaces its own earlier attempt,
+        # and can never replace a file that an earlier, committed run wrote.
+        prefix = f"{summary.drop_id}-{run_id[:8]}"
         seen = store.seen_files([e.sha256 for e in entries])
         already = [e for e in entries if summary.drop_id in seen.get(e.sha256, set())]
         duplicate_files = [e for e in entries if e.sha256 in seen and e not in already]
@@ -204,7 +209,7 @@ def process_drop(
                     "rejects": load.reject_rows(rejects, ctx),
                 }
                 with _Timer(summary, "load"):
-                    write_batch(str(home_path), day, f"{summary.drop_id}-{batch_no:05d}", tables)
+                    write_batch(str(home_path), day, f"{prefix}-{batch_no:05d}", tables)
                 batch_no += 1
                 for v in fresh:
                     per_file[_file_of(v.article.source_file)]["loaded"] += 1
@@ -237,7 +242,7 @@ def process_drop(
             write_batch(
                 str(home_path),
                 day,
-                f"{summary.drop_id}-files",
+                f"{prefix}-files",
                 {"files": load.file_rows(files, ctx)},
             )
             summary.finished_at = datetime.now(UTC)

@@ -27,6 +27,10 @@ _CAPTION_START = re.compile(
     r"(?: credit)?\s*[:|]",
     re.IGNORECASE,
 )
+# "… on Friday. AP Photo/Erin Kowalski", "… on Sunday. (Getty Images)": a credit closing a caption.
+_CREDIT_END = re.compile(
+    rf"(?:\b(?:{_AGENCIES}) Photo\s*/\s*[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,3}}|\((?:{_AGENCIES})\)|\bGetty Images)\s*\.?$"
+)
 _CREDIT_LINE = re.compile(
     rf"^(?:[^.!?]{{0,80}}(?:/|\bvia\b)\s*)?(?:{_AGENCIES})(?: Photo| Images)?(?:/[^.!?]{{0,60}})?$"
     rf"|^(?:AP|AFP|Reuters) Photo\b.{{0,80}}$",
@@ -67,8 +71,7 @@ _SOCIAL = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTED = re.compile(
-    r"^\(?(?:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})*"
-    r" contributed (?:to )?(?:this )?(?:report|reporting|story)\b.*"
+    r"^\(?(?:.{0,80}\bcontributed (?:to )?(?:this )?(?:report|reporting|story)\b.{0,40}"
     r"|(?:Additional )?Reporting by\b.{0,200}|Writing by\b.{0,120}|Editing by\b.{0,120}"
     r"|Compiled by\b.{0,120}|With (?:files|reporting) from\b.{0,120})\)?\.?$",
 )
@@ -116,6 +119,7 @@ def classify(line: str) -> str | None:
     if (
         _CAPTION_START.match(stripped)
         or _CREDIT_TAIL.search(stripped)
+        or _CREDIT_END.search(stripped)
         or _CREDIT_LINE.match(stripped)
     ):
         return "caption"
@@ -172,12 +176,40 @@ def _lead_in(line: str, headline: str, result: Filtered) -> str | None:
         return "repeated headline"
     byline = _BYLINE.match(line)
     if byline:
-        result.bylines.append(byline.group(1))
+        result.bylines += byline_names(byline.group(1))
         return "byline"
     words = line.split()
     if len(words) <= 4 and not _PROSE_END.search(line) and not any(c in line for c in "“\"'‘"):
         return "section label"
     return None
+
+
+_BYLINE_ROLES = {
+    "staff",
+    "writer",
+    "reporter",
+    "correspondent",
+    "editor",
+    "contributor",
+    "columnist",
+    "bureau",
+    "chief",
+    "senior",
+    "special",
+    "freelance",
+    "photographer",
+    "producer",
+}
+
+
+def byline_names(byline: str) -> list[str]:
+    """ "Jane Roe, Staff Writer and Li Wei" → ["Jane Roe", "Li Wei"]."""
+    parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", byline.removeprefix("By ").strip())
+    return [
+        part
+        for part in parts
+        if part and not any(word.lower() in _BYLINE_ROLES for word in part.split())
+    ]
 
 
 def _squash(text: str) -> str:

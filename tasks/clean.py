@@ -138,10 +138,31 @@ def extract_html(html: str, url: str | None, options: CleanOptions) -> Page:
         text=text,
         title=strip_site_name(document.title, document.sitename),
         authors=authors,
-        published=document.date,
+        published=_published_time(html) or document.date,
         url=document.url,
         outlet=document.sitename,
     )
+
+
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_META_NAME = re.compile(
+    r"""(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|"""
+    r"""datePublished|publish[-_]?date|pubdate|sailthru\.date|parsely-pub-date)["']""",
+    re.IGNORECASE,
+)
+_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def _published_time(html: str) -> str | None:
+    """The publisher's own timestamp (meta tags, JSON-LD), which keeps the time of day that
+    trafilatura's date drops."""
+    head = html[:200_000]
+    for tag in _META_TAG.findall(head):
+        if _META_NAME.search(tag) and (content := _META_CONTENT.search(tag)):
+            return content.group(1)
+    found = _JSON_LD_DATE.search(head)
+    return found.group(1) if found else None
 
 
 def _readability_text(html: str) -> str:

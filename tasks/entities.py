@@ -321,8 +321,6 @@ def _role_before(span: Span) -> tuple[str | None, str | None]:
     while i > 0:
         token = doc[i - 1]
         lower = token.lower_.rstrip(".")
-        if token.is_sent_start and lower not in TITLES:
-            break
         if not (token.is_title or token.is_upper or lower in ROLE_WORDS) or token.is_punct:
             break
         if token.ent_type_ and token.ent_type_ not in {"ORG", "GPE", "NORP", ""}:
@@ -372,13 +370,20 @@ def _plausible(name: str, type_: str) -> bool:
 
 def _resolve(candidates: list[_Candidate]) -> list[Mention]:
     """Short forms take the full name used in the article ("Milley" → "Mark Milley")."""
-    full_people = [c.name for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+    full_people = _canonical_people(
+        [c.name for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+    )
     orgs = [c.name for c in candidates if c.type == "org" and len(c.name.split()) > 1]
     mentions = []
     for c in candidates:
         name, type_ = c.name, c.type
-        if type_ == "person" and len(name.split()) == 1:
-            name = _expand_person(name, full_people, c.start, candidates) or name
+        if len(name.split()) == 1 and (type_ == "person" or name[0].isupper()):
+            # A lone surname is the person named in full earlier, whatever NER called it.
+            expanded = _expand_person(name, list(full_people.values()), c.start, candidates)
+            if expanded is not None:
+                name, type_ = expanded, "person"
+        elif type_ == "person":
+            name = full_people.get(name, name)
         elif type_ == "org" and name.isupper() and len(name) <= 6:
             name = next((o for o in orgs if _initials(o) == name), name)
         mentions.append(
@@ -397,6 +402,37 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
     return mentions
 
 
+def _canonical_people(names: list[str]) -> dict[str, str]:
+    """Each full name to the shortest full name it ends with.
+
+    NER often swallows a preceding role word ("Lobsterman Walt Pruitt"); the same person named
+    "Walt Pruitt" elsewhere in the article tells us where the name starts.
+    """
+    unique = sorted(set(names), key=lambda n: len(n.split()))
+    canonical = {}
+    for name in unique:
+        words = name.split()
+        canonical[name] = next(
+            (
+                c
+                for c in unique
+                if len(c.split()) < len(words) and words[-len(c.split()) :] == c.split()
+            ),
+            name,
+        )
+    return canonical
+
+
+def expand_surname(single: str, people: list[Mention], position: int) -> Mention | None:
+    """The person, named in full before `position`, whose surname this single word is."""
+    single = _POSSESSIVE.sub("", single).lower()
+    for mention in reversed([m for m in people if m.start < position]):
+        words = mention.name.split()
+        if len(words) > 1 and words[-1].lower() == single:
+            return mention
+    return None
+
+
 def _expand_person(
     single: str, full_names: list[str], position: int, candidates: list[_Candidate]
 ) -> str | None:
@@ -405,12 +441,13 @@ def _expand_person(
     With several candidates, the one mentioned last before this position wins, as a reader
     would read it.
     """
+    single = _POSSESSIVE.sub("", single)
     matches = [n for n in full_names if n.split()[-1].lower() == single.lower()]
     if not matches:
         matches = [n for n in full_names if n.split()[0].lower() == single.lower()]
     if not matches:
         return None
-    before = [c.name for c in candidates if c.start < position and c.name in matches]
+    before = [n for c in candidates if c.start < position for n in matches if c.name.endswith(n)]
     return before[-1] if before else matches[0]
 
 

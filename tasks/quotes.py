@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from tasks.entities import entity_key
+from tasks.entities import entity_key, expand_surname
 from tasks.records import Mention, Quote
 
 _BASES = [
@@ -284,6 +284,11 @@ def _relative_antecedent(verb: Token) -> Token | None:
 def _subject_span(token: Token) -> Span:
     """The subject's words up to its head: "Pentagon Press Secretary Alyssa Farah"."""
     doc = token.doc
+    if token.pos_ == "NOUN":
+        # "the county treasurer, Alan Price, said": the name in apposition is the speaker.
+        named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None:
+            token = named
     start = token.left_edge.i
     while start < token.i and (doc[start].is_punct or doc[start].text in _ALL_MARKS):
         start += 1
@@ -511,8 +516,11 @@ class _Resolver:
             elif words and not words[-1][0].isupper():
                 target = self._role_holder(words[-1].lower(), start)
             elif words and all(w[0].isupper() for w in words):
-                name = " ".join(words)
-                return name, entity_key(name, "person")
+                # A name NER missed: a surname of someone named before, or a new person.
+                target = expand_surname(words[-1], self.people, start) if len(words) == 1 else None
+                if target is None:
+                    name = " ".join(words)
+                    return name, entity_key(name, "person")
         return (target.name, target.key) if target is not None else (None, None)
 
     def _last_person(self, position: int) -> Mention | None:

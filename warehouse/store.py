@@ -2,13 +2,13 @@
 
 Layout under ``$NEWSFLOW_HOME/warehouse``::
 
-    <table>/ingest_date=YYYY-MM-DD/<drop_id>-<batch>.parquet
+    <table>/ingest_date=YYYY-MM-DD/<drop_id>-<run>-<batch>.parquet
 
 A load is made visible by one atomic rename: the run's ``runs`` file with status ``completed``,
 written after every data file of the run. The views only show rows whose ``run_id`` has such a
 file, so a crash at any point leaves the old state; the next run under the write lock deletes the
-orphaned files. File names are deterministic (drop + batch), so a retried write replaces its own
-earlier attempt instead of adding rows.
+orphaned files. File names are deterministic (drop + run + batch), so a retried write replaces its
+own earlier attempt instead of adding rows, and never touches a committed run's files.
 """
 
 from __future__ import annotations

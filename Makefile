@@ -1,0 +1,33 @@
+# The two set-up commands: `make demo` and `make test`. Each builds .venv on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOME_DIR ?= data
+SEED_DROPS := $(sort $(wildcard seeds/20*))
+
+.PHONY: demo test lint install clean-data
+
+$(BIN)/newsflow: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(BIN)/newsflow
+
+demo: install
+	@for drop in $(SEED_DROPS); do \
+		echo "==> newsflow run $$drop"; \
+		NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow run $$drop || exit 1; \
+	done
+	NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow show
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean-data:
+	rm -rf $(HOME_DIR)

@@ -1,0 +1,48 @@
+"""Shared fixtures: a private home per session, the spaCy model once, ../shared when present."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))
+SEED_ARTICLE = SHARED / "seeds" / "000_f7baf2ad073ccccb.txt"
+
+# Prefect reads its settings at import: point it at a throwaway home before anything imports it.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="newsflow-tests-"))
+os.environ["NEWSFLOW_HOME"] = str(_SESSION_HOME)
+os.environ["PREFECT_HOME"] = str(_SESSION_HOME / "prefect")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def needs_shared(path: Path) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} is not available")
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    from tasks.nlp import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One temporary Prefect API for every flow test of the session (starting one costs ~10 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"

@@ -1,0 +1,155 @@
+"""Quotes: one test per pattern news uses, on sentences written here."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tasks.entities import extract_mentions
+from tasks.quotes import extract_quotes, quote_marks
+from tasks.records import Quote
+
+
+def _quotes(nlp, text: str) -> list[Quote]:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    return extract_quotes(doc, extract_mentions(doc))
+
+
+def _only(quotes: list[Quote], fragment: str) -> Quote:
+    found = [q for q in quotes if fragment in q.text]
+    assert len(found) == 1, f"{fragment!r} in {[q.text for q in quotes]}"
+    return found[0]
+
+
+INTRO = "Mayor Ruth Okafor opened the new bridge on Monday.\n\n"
+
+
+def test_direct_with_speaker_after(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "“This bridge will carry the town for another century,” Okafor said."
+    quote = _only(_quotes(nlp, text), "carry the town")
+    assert quote.text.startswith("“") and quote.text.endswith("”")
+    assert (quote.kind, quote.verb, quote.speaker_text) == ("direct", "said", "Okafor")
+    assert quote.speaker_name == "Ruth Okafor"
+    assert text[quote.speaker_start : quote.speaker_end] == "Okafor"
+
+
+def test_inverted_verb_and_straight_marks(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + '"We waited eleven years for this crossing," said Okafor.'
+    quote = _only(_quotes(nlp, text), "eleven years")
+    assert quote.speaker_name == "Ruth Okafor" and quote.verb == "said"
+
+
+def test_speaker_first_with_colon(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor told the crowd: “Nobody here will pay a toll to cross this river.”"
+    quote = _only(_quotes(nlp, text), "pay a toll")
+    assert quote.kind == "direct" and quote.speaker_name == "Ruth Okafor"
+    assert quote.verb == "told"
+
+
+def test_split_quote_gives_two_quotes(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "“It took a long time,” Okafor said, “but the town never gave up on it.”"
+    quotes = _quotes(nlp, text)
+    first, second = _only(quotes, "long time"), _only(quotes, "never gave up")
+    assert first.speaker_name == second.speaker_name == "Ruth Okafor"
+    assert first.end <= second.start
+
+
+def test_multi_paragraph_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "“We started with nothing but a petition and a borrowed room at the library,” Okafor said. "
+        "“Then the county listened.\n\n"
+        "“Now the buses will run every ten minutes across the river, all year round.”"
+    )
+    quotes = _quotes(nlp, text)
+    second = _only(quotes, "Then the county listened")
+    third = _only(quotes, "buses will run")
+    assert second.speaker_name == third.speaker_name == "Ruth Okafor"
+    assert third.speaker_start is None  # floating: continues the speaker, names nobody
+
+
+def test_floating_quote_continues_previous_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "“The old ferry was slow and it was dangerous in winter,” Okafor said.\n\n"
+        "“Children crossed the ice on foot when it broke down, every single year.”"
+    )
+    quote = _only(_quotes(nlp, text), "crossed the ice")
+    assert quote.speaker_name == "Ruth Okafor" and quote.speaker_start is None
+
+
+def test_mixed_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor told reporters that “there has been no decision on tolls,” and left."
+    quote = _only(_quotes(nlp, text), "no decision")
+    assert quote.kind == "mixed" and quote.text.startswith("that “")
+    assert quote.speaker_name == "Ruth Okafor"
+
+
+def test_indirect_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor said that the county would pay for the lighting on the bridge."
+    quote = _only(_quotes(nlp, text), "county would pay")
+    assert quote.kind == "indirect" and quote.text.startswith("that the county")
+    assert not quote.text.endswith(".")
+    assert quote.speaker_name == "Ruth Okafor"
+
+
+def test_indirect_with_told_and_no_that(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        INTRO + "Okafor told reporters the bridge had come in under budget by two million dollars."
+    )
+    quote = _only(_quotes(nlp, text), "under budget")
+    assert quote.kind == "indirect" and quote.speaker_name == "Ruth Okafor"
+
+
+def test_according_to(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The bridge cost $48 million, according to the county treasurer Alan Price."
+    quote = _only(_quotes(nlp, text), "cost $48 million")
+    assert quote.speaker_name == "Alan Price" and quote.kind == "indirect"
+    assert "according" not in quote.text
+
+
+def test_pronoun_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "“I walked across it first thing this morning with my grandson,” she said."
+    quote = _only(_quotes(nlp, text), "grandson")
+    assert quote.speaker_text == "she" and quote.speaker_name == "Ruth Okafor"
+
+
+def test_role_noun_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Transport Minister Helen Ashby visited the site on Tuesday.\n\n"
+        "“The bridge meets every national standard for flood resilience,” the minister said."
+    )
+    quote = _only(_quotes(nlp, text), "flood resilience")
+    assert quote.speaker_name == "Helen Ashby"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        INTRO + "The council voted to “pause” the plan until spring.",
+        INTRO + "The film “The Salt Road” opens at the Orpheum on Friday.",
+    ],
+)
+def test_scare_quotes_and_titles_are_not_quotes(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [q for q in _quotes(nlp, text) if "“" in q.text] == []
+
+
+def test_odd_number_of_marks_does_not_abort(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "“This is open,” Okafor said. She added “and never closed\n\nThe end came later."
+    quotes = _quotes(nlp, text)
+    assert _only(quotes, "This is open").speaker_name == "Ruth Okafor"
+
+
+def test_quote_marks_tolerate_mis_faced_marks() -> None:
+    text = "He said. ” . . . [It was] poorly worded.”"
+    (span,) = quote_marks(text)
+    assert text[span.start : span.end] == "” . . . [It was] poorly worded.”"
+
+
+def test_quotes_never_overlap(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor said the bridge was “built to last” and that “nobody will pay a toll to cross it,” "
+        "adding that buses would start in May."
+    )
+    quotes = sorted(_quotes(nlp, text), key=lambda q: q.start)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(quotes))
+    assert all(0 <= q.start < q.end <= len(text) for q in quotes)
