@@ -177,7 +177,7 @@ def show(home: HomeOption = None) -> None:
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]
             console.rule(title)
-            _print_rows(columns, result.fetchall(), "table", 100)
+            _print_rows(columns, result.fetchall(), "table", 200)
 
 
 def main() -> None:
