@@ -180,6 +180,73 @@ def show(home: HomeOption = None) -> None:
             _print_rows(columns, result.fetchall(), "table", 200)
 
 
+eval_app = typer.Typer(help="Score the pipeline's steps on annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+GoldArgument = Annotated[Path, typer.Argument(help="Annotated articles, one JSON object per line.")]
+PredictionsOption = Annotated[
+    Path, typer.Option("--predictions", help="Where to write the predictions (JSON lines).")
+]
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    gold: GoldArgument,
+    predictions: PredictionsOption = Path("quotes.predictions.jsonl"),
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors", help="Write a per-article error breakdown here.")
+    ] = None,
+) -> None:
+    """Quote spans and speakers: P/R/F1 at overlap 0.3 and 0.8, speaker and verb accuracy."""
+    from flows.evaluate import predict_quotes, read_jsonl, write_jsonl
+    from tasks.scoring import score_quotes
+
+    docs = read_jsonl(gold)
+    predicted = predict_quotes(docs, model)
+    write_jsonl(predicted, predictions)
+    scores = score_quotes(docs, predicted)
+    table = Table("threshold", "precision", "recall", "F1", "TP", "FP", "FN", title=str(gold))
+    for threshold, result in sorted(scores.by_threshold.items()):
+        m = result.micro
+        table.add_row(
+            f"> {threshold}",
+            f"{m.precision:.3f}",
+            f"{m.recall:.3f}",
+            f"{m.f1:.3f}",
+            str(m.tp),
+            str(m.fp),
+            str(m.fn),
+        )
+    console.print(table)
+    console.print(
+        f"speaker accuracy {scores.speaker_accuracy:.3f}   verb accuracy {scores.verb_accuracy:.3f}"
+        f"   ({len(docs)} articles; predictions in {predictions})"
+    )
+    if errors_out is not None:
+        errors_out.write_text(scores.by_threshold[0.3].breakdown())
+
+
+@eval_app.command("people")
+def eval_people(
+    gold: GoldArgument,
+    predictions: PredictionsOption = Path("people.predictions.jsonl"),
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+) -> None:
+    """People named in each article (run on `text_raw`): P/R/F1 against the gold lists."""
+    from flows.evaluate import predict_people, read_jsonl, write_jsonl
+    from tasks.scoring import score_people
+
+    docs = read_jsonl(gold)
+    predicted = predict_people(docs, model)
+    write_jsonl(predicted, predictions)
+    m = score_people(docs, predicted).micro
+    console.print(
+        f"people: precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}  "
+        f"(TP {m.tp}, FP {m.fp}, FN {m.fn}; {len(docs)} articles; predictions in {predictions})"
+    )
+
+
 def main() -> None:
     app()
 

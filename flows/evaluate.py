@@ -1,0 +1,65 @@
+"""`newsflow eval`: run the pipeline's own steps on annotated data and score them.
+
+The extractors here are the ones the flow uses, called the same way, so a figure measured here
+is the figure of the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tasks.analyze import analyze_texts
+from tasks.records import Analysis
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _analyses(docs: list[dict[str, Any]], field: str, model: str | None) -> Iterator[Analysis]:
+    yield from analyze_texts([doc[field] for doc in docs], model)
+
+
+def predict_quotes(docs: list[dict[str, Any]], model: str | None = None) -> list[dict[str, Any]]:
+    """One prediction per gold article, offsets into its `text`, in the annotation's field names."""
+    predictions = []
+    for doc, analysis in zip(docs, _analyses(docs, "text", model), strict=True):
+        predictions.append(
+            {
+                "doc_id": doc["doc_id"],
+                "quotes": [
+                    {
+                        "quote_start": q.start,
+                        "quote_end": q.end,
+                        "speaker_start": q.speaker_start,
+                        "speaker_end": q.speaker_end,
+                        "speaker": q.speaker_text,
+                        "verb": q.verb,
+                        "kind": q.kind,
+                        "speaker_name": q.speaker_name,
+                        "rule": q.rule,
+                    }
+                    for q in analysis.quotes
+                ],
+            }
+        )
+    return predictions
+
+
+def predict_people(docs: list[dict[str, Any]], model: str | None = None) -> list[dict[str, Any]]:
+    """The canonical names of the people each article names (what `entities` would count)."""
+    predictions = []
+    for doc, analysis in zip(docs, _analyses(docs, "text_raw", model), strict=True):
+        names = sorted({m.name for m in analysis.mentions if m.label == "person"})
+        predictions.append({"doc_id": doc["doc_id"], "people": names})
+    return predictions
+
+
+def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
