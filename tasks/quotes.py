@@ -129,7 +129,73 @@ def _inflect(base: str) -> set[str]:
     return {base, third, past, f"{stem}ing"}
 
 
-SPEECH_VERBS = frozenset(form for base in _BASES for form in _inflect(base))
+VERB_BASE = {form: base for base in _BASES for form in _inflect(base)}
+SPEECH_VERBS = frozenset(VERB_BASE)
+# Verbs that report speech whoever the subject is; the others ("suggest", "estimate",
+# "confirm", …) report speech only from a named or pronoun subject, not from "the data".
+CORE_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "write",
+        "state",
+        "explain",
+        "note",
+        "claim",
+        "argue",
+        "insist",
+        "warn",
+        "tweet",
+        "reply",
+        "respond",
+        "admit",
+        "acknowledge",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "declare",
+    ]
+)
+# Sources that "suggest", "estimate" or "conclude" but do not speak.
+_DOCUMENTS = {
+    "data",
+    "study",
+    "studies",
+    "report",
+    "reports",
+    "survey",
+    "surveys",
+    "figures",
+    "numbers",
+    "statistics",
+    "research",
+    "analysis",
+    "poll",
+    "polls",
+    "estimate",
+    "estimates",
+    "document",
+    "documents",
+    "records",
+    "budget",
+    "review",
+    "findings",
+    "evidence",
+    "results",
+    "memo",
+    "model",
+    "models",
+    "index",
+    "forecast",
+    "projections",
+    "trend",
+    "trends",
+    "it",
+    "this",
+}
+# Clauses these open are questions or descriptions, not what was said.
+_WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
 PRONOUNS = {"he", "she", "they", "i", "we", "him", "her"}
 _OPENING = "“„«"
 _CLOSING = "”»"
@@ -227,8 +293,8 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         quote = _attributed_direct(mark, speeches, marked, resolver)
         if quote is None:
             words = len(text[mark.start : mark.end].split())
-            if words < _MIN_DIRECT_WORDS:
-                continue
+            if words < _MIN_DIRECT_WORDS or not _opens_sentence(text, mark.start):
+                continue  # unattributed words inside a sentence: a scare quote or a title
             quote = Quote(
                 start=mark.start,
                 end=mark.end,
@@ -247,6 +313,12 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     return resolved
 
 
+def _opens_sentence(text: str, position: int) -> bool:
+    """Whether a quote starts its own sentence (or paragraph) rather than sitting inside one."""
+    before = text[:position].rstrip()
+    return not before or before[-1] in "\n.!?:" + _ALL_MARKS
+
+
 def _speeches(doc: Doc, marks: list[_Marked]) -> list[_Speech]:
     """Reporting verbs and who does the reporting."""
     found = []
@@ -257,10 +329,24 @@ def _speeches(doc: Doc, marks: list[_Marked]) -> list[_Speech]:
         if token.idx in quoted:
             continue  # a verb inside quote marks is what someone said, not who said it
         subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        if (
+            subject is not None
+            and VERB_BASE[token.lower_] not in CORE_VERBS
+            and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON"})
+        ):
+            continue
         if subject is not None and subject.lower_ in {"it", "this", "that", "which", "who"}:
             subject = None if subject.lower_ != "who" else _relative_antecedent(token)
             if subject is None:
                 continue
+        if (
+            subject is None
+            and token.dep_ == "ROOT"
+            and token.i
+            and doc[token.i - 1].pos_ == "PROPN"
+        ):
+            # A misparse left the verb without subject; the name right before it is the speaker.
+            subject = doc[token.i - 1]
         if subject is None:
             head = token.head
             inherited = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
@@ -315,16 +401,18 @@ def _reported_clause(
     """The clause a verb reports (indirect), or mixed when it holds a quoted fragment."""
     verb = speech.verb
     doc = verb.doc
-    if verb.lower_ == "according":
-        clause_tokens = _according_clause(verb)
-    else:
-        clause = next((c for c in verb.children if c.dep_ in {"ccomp"}), None)
-        if clause is None:
-            return None
-        clause_tokens = list(clause.subtree)
-    if not clause_tokens:
+    bounds = _clause_bounds(speech, marked)
+    if bounds is None:
         return None
-    start_i, end_i = clause_tokens[0].i, clause_tokens[-1].i
+    start_i, end_i = bounds
+    # A clause never reaches past its verb's paragraph (parses do run across them).
+    paragraph_start = doc.text.rfind("\n", 0, verb.idx) + 1
+    paragraph_end = doc.text.find("\n", verb.idx)
+    paragraph_end = len(doc.text) if paragraph_end == -1 else paragraph_end
+    while start_i <= end_i and doc[start_i].idx < paragraph_start:
+        start_i += 1
+    while end_i >= start_i and doc[end_i].idx >= paragraph_end:
+        end_i -= 1
     while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _ALL_MARKS):
         end_i -= 1
     while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _ALL_MARKS:
@@ -348,6 +436,43 @@ def _reported_clause(
         rule="according-to" if verb.lower_ == "according" else "reported-clause",
         confidence=0.75,
     )
+
+
+def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
+    """First and last token of the clause a speech reports, if it reports one."""
+    verb = speech.verb
+    if verb.lower_ == "according":
+        tokens = _according_clause(verb)
+        return (tokens[0].i, tokens[-1].i) if tokens else None
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    # What follows the verb is what it reports; a complement before it only when none follows.
+    clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
+    if clause is not None:
+        first = clause.left_edge
+        if first.lower_ in _WH_WORDS or VERB_BASE.get(verb.lower_) == "ask":
+            return None
+        return first.i, clause.right_edge.i
+    return _clause_before(speech, marked)
+
+
+def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
+    """ "<clause>, he said." where the parse did not make the clause the verb's complement."""
+    verb, subject = speech.verb, speech.subject
+    if subject is None or VERB_BASE.get(verb.lower_) == "ask":
+        return None
+    doc = verb.doc
+    group = min(subject.start, verb.i)
+    if group < 2 or doc[group - 1].text != ",":
+        return None
+    sentence_start = doc[group - 1].sent.start
+    start = sentence_start
+    for mark in marked:  # start after the last quote that closed before the comma
+        if mark.end <= doc[group - 1].idx:
+            while start < group - 1 and doc[start].idx < mark.end:
+                start += 1
+    if group - 1 - start < 4:
+        return None
+    return start, group - 2
 
 
 def _quote(
@@ -438,6 +563,7 @@ def _speech_after(
 
 
 _BEFORE_GAP = re.compile(r"[:,]\s*$")
+_VERB_GAP = re.compile(r"\s+(?:that\s+)?")
 
 
 def _speech_before(text: str, mark: _Marked, speeches: list[_Speech]) -> _Speech | None:
@@ -457,7 +583,16 @@ def _speech_before(text: str, mark: _Marked, speeches: list[_Speech]) -> _Speech
             mark.start,
         )
     else:
-        return None
+        # `X said "…"`: the verb (and perhaps "that") directly before the mark.
+        return next(
+            (
+                s
+                for s in speeches
+                if _VERB_GAP.fullmatch(text[s.verb.idx + len(s.verb) : mark.start])
+                and s.subject is not None
+            ),
+            None,
+        )
     candidates = [s for s in speeches if window[0] <= s.verb.idx < window[1]]
     return candidates[-1] if candidates else None
 
