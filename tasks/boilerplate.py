@@ -47,7 +47,7 @@ _LINK_BLOCK = re.compile(
     re.IGNORECASE,
 )
 # One-line link teasers: "Read more: Some other story", "RELATED: …".
-_LINK_LINE = re.compile(
+LINK_TEASER = re.compile(
     r"^(?:Read (?:more|next|also)|Related|See also|Also read|More|Watch|Listen|Click here)\s*[:|»>-]\s*\S",
     re.IGNORECASE,
 )
@@ -131,7 +131,7 @@ def classify(line: str) -> str | None:
         return "reporting credit"
     if _TIMESTAMP.match(stripped) and any(ch.isdigit() for ch in stripped):
         return "timestamp"
-    if _LINK_LINE.match(stripped) and not is_prose(stripped):
+    if LINK_TEASER.match(stripped) and not is_prose(stripped):
         return "link teaser"
     return None
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from tasks.boilerplate import LINK_TEASER, classify
 from tasks.entities import entity_key, expand_surname
 from tasks.records import Mention, Quote
 
@@ -194,6 +195,7 @@ _DOCUMENTS = {
     "it",
     "this",
 }
+_HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
 PRONOUNS = {"he", "she", "they", "i", "we", "him", "her"}
@@ -277,8 +279,17 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     text = doc.text
     paragraphs = paragraph_bounds(text)
     para_starts = [s for s, _ in paragraphs]
-    marked = [m for m in quote_marks(text) if text[m.start + 1 : m.end].strip(" ,.")]
-    speeches = _speeches(doc, marked)
+    # Captions, link teasers and other boilerplate that reached the text quote nobody.
+    boilerplate = [
+        (s, e) for s, e in paragraphs if classify(text[s:e]) or LINK_TEASER.match(text[s:e])
+    ]
+    ignored = {i for s, e in boilerplate for i in range(s, e)}
+    marked = [
+        m
+        for m in quote_marks(text)
+        if text[m.start + 1 : m.end].strip(" ,.") and m.start not in ignored
+    ]
+    speeches = _speeches(doc, marked, ignored)
     resolver = _Resolver(doc, sorted(mentions, key=lambda m: m.start))
 
     quotes: list[Quote] = []
@@ -293,7 +304,12 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         quote = _attributed_direct(mark, speeches, marked, resolver)
         if quote is None:
             words = len(text[mark.start : mark.end].split())
-            if words < _MIN_DIRECT_WORDS or not _opens_sentence(text, mark.start):
+            if (
+                words < _MIN_DIRECT_WORDS
+                or not _opens_sentence(text, mark.start)
+                or not _ends_sentence(text, mark)
+                or _is_title(text[mark.start + 1 : mark.end - 1])
+            ):
                 continue  # unattributed words inside a sentence: a scare quote or a title
             quote = Quote(
                 start=mark.start,
@@ -319,15 +335,34 @@ def _opens_sentence(text: str, position: int) -> bool:
     return not before or before[-1] in "\n.!?:" + _ALL_MARKS
 
 
-def _speeches(doc: Doc, marks: list[_Marked]) -> list[_Speech]:
+def _ends_sentence(text: str, mark: _Marked) -> bool:
+    """Whether a quote ends a sentence (inside or right after its closing mark)."""
+    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + " ")
+    after = text[mark.end : mark.end + 2].lstrip(" ")
+    return mark.open_ended or inner[-1:] in ".!?…,;:" or not after or after[0] in ".!?\n"
+
+
+def _is_title(words: str) -> bool:
+    """ "The Kid Who Would Be King": a short run of capitalised words names a work."""
+    tokens = [w for w in words.split() if w[0].isalpha()]
+    small = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
+    content = [w for w in tokens if w.lower() not in small]
+    return 0 < len(tokens) <= 8 and all(w[0].isupper() for w in content)
+
+
+def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech]:
     """Reporting verbs and who does the reporting."""
     found = []
     quoted = {i for m in marks for i in range(m.start, m.end)}
     for token in doc:
         if token.lower_ not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
             continue
-        if token.idx in quoted:
+        if token.idx in quoted or token.idx in ignored:
             continue  # a verb inside quote marks is what someone said, not who said it
+        if any(c.dep_ == "neg" for c in token.children) or any(
+            c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in token.children
+        ):
+            continue  # "has not said", "will argue": nothing was said (yet)
         subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
         if (
             subject is not None
@@ -472,6 +507,14 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
                 start += 1
     if group - 1 - start < 4:
         return None
+    clause = doc[start : group - 1]
+    if clause[0].pos_ in {"ADP", "SCONJ", "CCONJ", "VERB"} or not any(
+        t.dep_ in _SUBJECTS and clause.start <= t.head.i < clause.end for t in clause
+    ):
+        return None  # an introductory phrase ("In its statement, …"), not a reported clause
+    rest = doc[verb.i + 1 : verb.sent.end].text
+    if ":" in rest or any(mark in rest for mark in _ALL_MARKS):
+        return None  # the verb introduces what follows it
     return start, group - 2
 
 
