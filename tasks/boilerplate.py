@@ -23,9 +23,27 @@ _CREDIT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_START = re.compile(
-    r"^(?:Photo|Photograph|Image|Picture|Credit|Caption|Pictured|File photo|Video|Watch)"
-    r"(?: credit)?\s*[:|]",
+    r"^(?:(?:Photo|Photograph|Image|Picture|Credit|Caption|Pictured|File photo|Video|Watch)"
+    r"(?: credit)?\s*[:|]|Open this photo in gallery\b)",
     re.IGNORECASE,
+)
+# "(Kali Madej/ Dixon Hall)", "( Andrew Wallace / Toronto Star )", "Adrian Wyld / The Canadian
+# Press Andrew Scheer follows …": a photographer's credit anywhere in a line marks a caption.
+_CREDIT_ANYWHERE = re.compile(
+    r"\(\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s*/\s*[A-Z][^()/]{1,40}\)"
+    r"|^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*/\s*(?:The )?(?:Canadian Press|Associated Press|"
+    r"Reuters|AFP|Getty Images|Bloomberg|Toronto Star|CBC)\b"
+)
+# "Annabelle Liang, The Associated Press", "Rachel Gilmore, Power Play producer": a byline line.
+_BYLINE_LINE = re.compile(
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3},\s*(?:The )?[\w.'’ -]{0,40}?"
+    r"\b(?:Press|Reuters|AFP|Bloomberg|producer|reporter|correspondent|writer|editor|News|Staff)\b"
+    r"[\w.'’ -]{0,20}$"
+)
+# "Tom Vernon has the latest.", "Adam MacVicar has more (Jan. 6, 2019)": a video's lead-in.
+_VIDEO_LEAD = re.compile(
+    r"^.{0,160}\b(?:has|have) (?:more|the latest|the story|details)\b[^.!?]{0,40}[.!?)]?$"
+    r"|^As [A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} reports\b"
 )
 # "… on Friday. AP Photo/Erin Kowalski", "… on Sunday. (Getty Images)": a credit closing a caption.
 _CREDIT_END = re.compile(
@@ -48,7 +66,8 @@ _LINK_BLOCK = re.compile(
 )
 # One-line link teasers: "Read more: Some other story", "RELATED: …".
 LINK_TEASER = re.compile(
-    r"^(?:Read (?:more|next|also)|Related|See also|Also read|More|Watch|Listen|Click here)\s*[:|»>-]\s*\S",
+    r"^(?:Read (?:more|next|also)|Related|See also|Also read|More|Watch(?: below| more| now| live)?"
+    r"|Listen|Click here)\s*[:|»>-]\s*\S",
     re.IGNORECASE,
 )
 _PROMPTS = re.compile(
@@ -120,6 +139,7 @@ def classify(line: str) -> str | None:
         _CAPTION_START.match(stripped)
         or _CREDIT_TAIL.search(stripped)
         or _CREDIT_END.search(stripped)
+        or _CREDIT_ANYWHERE.search(stripped)
         or _CREDIT_LINE.match(stripped)
     ):
         return "caption"
@@ -127,13 +147,30 @@ def classify(line: str) -> str | None:
         return "comment prompt"
     if _SOCIAL.match(stripped):
         return "share or navigation"
-    if _CONTRIBUTED.match(stripped):
+    if _CONTRIBUTED.match(stripped) or _BYLINE_LINE.match(stripped):
         return "reporting credit"
+    if _VIDEO_LEAD.match(stripped):
+        return "video lead-in"
     if _TIMESTAMP.match(stripped) and any(ch.isdigit() for ch in stripped):
         return "timestamp"
     if LINK_TEASER.match(stripped) and not is_prose(stripped):
         return "link teaser"
     return None
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the lines of a text that are boilerplate.
+
+    The steps after cleaning use it on text that never went through the filter (evaluation
+    corpora, or lines the filter keeps because they sit inside the article): a caption or a link
+    teaser names no one in the story and quotes no one.
+    """
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group(0)
+        if line.strip() and (classify(line) or LINK_TEASER.match(line.strip())):
+            spans.append((match.start(), match.end()))
+    return spans
 
 
 def filter_lines(paragraphs: list[str], headline: str | None = None) -> Filtered:

@@ -1,8 +1,9 @@
 """Entities: countable mentions from spaCy's NER.
 
 Raw NER output cannot be counted: the same person appears as "Gen. Mark Milley", "Milley" and
-"Milley's"; "U.S." and "US" are two strings; small models call Twitter a person. This step cleans
-each mention (titles, roles and possessives split from the name), drops obvious noise, resolves
+"Milley's"; "U.S." and "US" are two strings; small models call Twitter a person and a photo
+credit a name. This step cleans each mention (titles, roles and possessives split from the name),
+drops noise (credits, bylines, boilerplate, organisations and places tagged as people), resolves
 short forms to the full name used in the same article, and gives every mention an `entity_key`
 built only from the resolved name and type, so the same entity gets the same key in every article
 without any shared state.
@@ -13,10 +14,23 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from tasks.boilerplate import boilerplate_spans
+from tasks.lexicon import (
+    ALIAS_TYPES,
+    ALIASES,
+    CREDIT_ROLES,
+    KNOWN_ORGS,
+    NAME_PARTICLES,
+    ORG_WORDS,
+    PLACE_WORDS,
+    ROLE_WORDS,
+    TITLES,
+)
 from tasks.records import Mention
 
 # spaCy label → the type researchers count by.
@@ -29,219 +43,21 @@ TYPES = {
     "NORP": "group",
     "EVENT": "event",
 }
-
-TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "gen",
-    "general",
-    "lt",
-    "lieutenant",
-    "col",
-    "colonel",
-    "maj",
-    "major",
-    "capt",
-    "captain",
-    "sgt",
-    "sergeant",
-    "cpl",
-    "corporal",
-    "adm",
-    "admiral",
-    "cmdr",
-    "commander",
-    "brig",
-    "brigadier",
-    "rev",
-    "reverend",
-    "father",
-    "sister",
-    "rabbi",
-    "imam",
-    "sheikh",
-    "pope",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "sen",
-    "senator",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "mayor",
-    "president",
-    "premier",
-    "minister",
-    "chancellor",
-    "judge",
-    "justice",
-    "chief",
-    "officer",
-    "det",
-    "detective",
-    "const",
-    "constable",
-    "insp",
-    "inspector",
-    "supt",
-    "superintendent",
-    "ambassador",
-    "secretary",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "chairperson",
-    "councillor",
-    "councilor",
-    "alderman",
-    "mp",
-    "mla",
-    "mpp",
-    "dep",
-    "deputy",
-    "sgt.",
-    "coach",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "director",
-    "ceo",
-    "md",
-}
-# Words that may precede a name as part of a role ("Pentagon Press Secretary", "Defence Minister").
-ROLE_WORDS = TITLES | {
-    "press",
-    "defence",
-    "defense",
-    "foreign",
-    "finance",
-    "prime",
-    "vice",
-    "state",
-    "staff",
-    "attorney",
-    "police",
-    "fire",
-    "party",
-    "opposition",
-    "leader",
-    "head",
-    "executive",
-    "former",
-    "interim",
-    "acting",
-    "health",
-    "public",
-    "safety",
-    "of",
-    "the",
-    "and",
-}
-# Small models often tag these as PERSON; they are organisations.
-KNOWN_ORGS = {
-    "twitter",
-    "facebook",
-    "instagram",
-    "reuters",
-    "afp",
-    "ap",
-    "associated press",
-    "youtube",
-    "tiktok",
-    "google",
-    "linkedin",
-    "reddit",
-    "whatsapp",
-    "snapchat",
-    "cnn",
-    "bbc",
-    "cbc",
-    "getty",
-    "getty images",
-    "x",
-    "telegram",
-    "amazon",
-    "apple",
-    "microsoft",
-    "netflix",
-}
-# Known aliases: the form on the right is the one name every article's key is built from.
-ALIASES = {
-    "us": "United States",
-    "u.s.": "United States",
-    "u.s": "United States",
-    "usa": "United States",
-    "u.s.a.": "United States",
-    "united states": "United States",
-    "united states of america": "United States",
-    "america": "United States",
-    "uk": "United Kingdom",
-    "u.k.": "United Kingdom",
-    "britain": "United Kingdom",
-    "great britain": "United Kingdom",
-    "united kingdom": "United Kingdom",
-    "un": "United Nations",
-    "u.n.": "United Nations",
-    "united nations": "United Nations",
-    "eu": "European Union",
-    "e.u.": "European Union",
-    "european union": "European Union",
-    "uae": "United Arab Emirates",
-    "u.a.e.": "United Arab Emirates",
-    "nato": "NATO",
-    "isis": "Islamic State",
-    "isil": "Islamic State",
-    "islamic state": "Islamic State",
-}
-# The type an alias target is counted under, whatever the model said.
-ALIAS_TYPES = {
-    "United States": "place",
-    "United Kingdom": "place",
-    "United Arab Emirates": "place",
-    "United Nations": "org",
-    "European Union": "org",
-    "NATO": "org",
-    "Islamic State": "org",
-}
-_NAME_PARTICLES = {
-    "de",
-    "da",
-    "del",
-    "della",
-    "di",
-    "du",
-    "van",
-    "von",
-    "der",
-    "den",
-    "la",
-    "le",
-    "bin",
-    "bint",
-    "al",
-    "el",
-    "ibn",
-    "dos",
-    "das",
-    "st.",
-    "y",
-    "ter",
-    "ten",
-}
+# Titles that are also the role itself ("Chairman", "Secretary"): kept in the role, not split off.
+_ROLE_TITLES = {"chairman", "chairwoman", "secretary", "minister", "director", "chief", "president"}
+_NOT_IN_NAMES = {
+    "if", "but", "and", "or", "the", "of", "in", "on", "at", "for", "with", "my", "his", "her",
+    "our", "their", "young", "old", "new", "when", "as", "so",
+}  # fmt: skip
+# Occupation words NER folds into a name ("Lobsterman Walt Pruitt", "Organizer Dwayne Croteau").
+_OCCUPATION = re.compile(r"(?:man|woman|person|er|or|ist|ant|ent|ian)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_EDGE_JUNK = re.compile(r"^[\s\"'“”‘’(\[-]+|[\s\"'“”‘’)\],.:;-]+$")
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+# "Chris Young/The Canadian Press", "(Kali Madej/CBC)": a credit, not a mention in the story.
+_CREDIT_AFTER = re.compile(
+    r"^\s*(?:/|,\s*(?:The\s+)?(?:Associated Press|Canadian Press|Reuters|AFP|Bloomberg)\b"
+    r"|\s+is\s+an?\s+[\w\s-]{0,50}?\b(?:" + "|".join(sorted(CREDIT_ROLES)) + r")\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -265,9 +81,25 @@ def entity_key(name: str, type_: str) -> str:
 
 def extract_mentions(doc: Doc) -> list[Mention]:
     """Clean, filtered, resolved mentions of one parsed article."""
+    text = doc.text
     sentence_starts = [s.start_char for s in doc.sents]
-    candidates = [c for ent in doc.ents if (c := _candidate(ent, sentence_starts)) is not None]
-    return _resolve(candidates)
+    excluded = boilerplate_spans(text)
+    candidates = []
+    for ent in doc.ents:
+        candidate = _candidate(ent, sentence_starts)
+        if candidate is None or _inside(candidate.start, excluded) or _is_credit(text, candidate):
+            continue
+        candidates.append(candidate)
+    return _resolve(candidates, text)
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _is_credit(text: str, candidate: _Candidate) -> bool:
+    before = text[max(0, candidate.start - 2) : candidate.start]
+    return "/" in before or bool(_CREDIT_AFTER.match(text[candidate.end : candidate.end + 80]))
 
 
 def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
@@ -277,12 +109,20 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
     span = _trim(ent)
     if span is None:
         return None
-    text = span.text
+    end_char = _hyphen_end(span)
+    text = span.doc.text[span.start_char : end_char]
     name = _POSSESSIVE.sub("", text).strip()
     role = title = None
+    if type_ == "org" and _looks_like_person(span, name):
+        type_ = "person"
     if type_ == "person":
-        if name.lower() in KNOWN_ORGS:
+        lowered = {w.lower().strip(".,") for w in name.split()}
+        if "/" in name or _not_a_person(span):
+            return None
+        if name.lower() in KNOWN_ORGS or lowered & ORG_WORDS:
             type_ = "org"
+        elif lowered & PLACE_WORDS or _placed(span):
+            type_ = "place"
         else:
             name, title = _strip_titles(name)
             role, role_title = _role_before(span)
@@ -293,17 +133,79 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
     if not _plausible(name, type_):
         return None
     sentence = bisect.bisect_right(sentence_starts, span.start_char) - 1
-    return _Candidate(span.start_char, span.end_char, text, name, type_, sentence, role, title)
+    return _Candidate(span.start_char, end_char, text, name, type_, sentence, role, title)
+
+
+_PLACE_AFTER = re.compile(r"^,\s+(?:[A-Z][a-z]{0,4}\.){1,2}(?!\w)")
+_AGE_OR_ROLE_AFTER = re.compile(r"^,\s+(?:\d{1,3},|(?:a|an|the)\s+[a-z]|[a-z]+\s+(?:at|of|for)\b)")
+
+
+def _placed(span: Span) -> bool:
+    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns."""
+    doc = span.doc
+    if _PLACE_AFTER.match(doc.text[span.end_char : span.end_char + 12]):
+        return True
+    if span.start and doc[span.start - 1].lower_ in {"in", "near"}:
+        return True
+    root = span.root
+    relatives = [*root.conjuncts, *([root.head] if root.dep_ == "conj" else [])]
+    return any(t.ent_type_ in {"GPE", "LOC"} for t in relatives)
+
+
+def _not_a_person(span: Span) -> bool:
+    """ "the Forecaddie", "the Kinder Morgan pipeline": a determiner or a noun it modifies says
+    the name is a thing."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].pos_ == "ADJ":
+        i -= 1
+    if i >= 0 and doc[i].lower_ in {"the", "a", "an"}:
+        return True
+    after = doc[span.end] if span.end < len(doc) else None
+    return (
+        after is not None
+        and after.pos_ == "NOUN"
+        and after.is_lower
+        and span.root.dep_ == "compound"
+    )
+
+
+def _looks_like_person(span: Span, name: str) -> bool:
+    """An "organisation" that is a person: two or three name words followed by an age or a
+    lower-case role ("Philip Cross, a former chief economist"; "Abir Al Basha, 39,")."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or any(w.lower().strip(".,") in ORG_WORDS for w in words):
+        return False
+    if name.lower() in KNOWN_ORGS or not all(w[:1].isupper() and not w.isupper() for w in words):
+        return False
+    return bool(_AGE_OR_ROLE_AFTER.match(span.doc.text[span.end_char : span.end_char + 30]))
 
 
 def _trim(ent: Span) -> Span | None:
-    """Drop a leading determiner and edge punctuation that NER sometimes includes."""
+    """The name part of an entity span: no leading determiner or edge punctuation, nothing past
+    a line break or an inner possessive ("Elizabeth May’s Greens" → "Elizabeth May")."""
+    doc = ent.doc
     start, end = ent.start, ent.end
-    while start < end and (ent.doc[start].lower_ in {"the", "a", "an"} or ent.doc[start].is_punct):
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
-    while end > start and ent.doc[end - 1].is_punct:
+    for i in range(start, end):
+        if (
+            doc[i].is_space
+            or "\n" in doc[i].text_with_ws[:-1]
+            or (i > start and i < end - 1 and doc[i].text in {"'s", "’s", "'", "’"})
+        ):
+            end = i + (0 if doc[i].is_space or doc[i].text in {"'s", "’s", "'", "’"} else 1)
+            break
+    while end > start and doc[end - 1].is_punct:
         end -= 1
-    return ent.doc[start:end] if end > start else None
+    return doc[start:end] if end > start else None
+
+
+def _hyphen_end(span: Span) -> int:
+    """Extend over a hyphenated tail the tokenizer split off ("Moon Jae" + "-in")."""
+    text, end = span.doc.text, span.end_char
+    tail = re.match(r"-[a-z]{1,4}\b", text[end : end + 6])
+    return end + tail.end() if tail else end
 
 
 def _strip_titles(name: str) -> tuple[str, str | None]:
@@ -311,6 +213,8 @@ def _strip_titles(name: str) -> tuple[str, str | None]:
     titles = []
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         titles.append(words.pop(0))
+    while len(words) > 1 and words[-1].lower().rstrip(".") in TITLES:
+        titles.append(words.pop())  # "Yellowhead MP"
     return " ".join(words), " ".join(titles) or None
 
 
@@ -336,14 +240,7 @@ def _role_before(span: Span) -> tuple[str | None, str | None]:
     if not words or not any(w.lower().rstrip(".") in ROLE_WORDS for w in words):
         return None, None
     titles = []
-    while words and words[-1].lower().rstrip(".") in TITLES - {
-        "chairman",
-        "secretary",
-        "minister",
-        "director",
-        "chief",
-        "president",
-    }:
+    while words and words[-1].lower().rstrip(".") in TITLES - _ROLE_TITLES:
         titles.insert(0, words.pop())
     return " ".join(words) or None, " ".join(titles) or None
 
@@ -353,33 +250,46 @@ def _plausible(name: str, type_: str) -> bool:
     if not name or len(name) < 2 or any(ch.isdigit() for ch in name):
         return type_ == "event" and bool(name)
     if type_ != "person":
-        return name[0].isupper() or name[0].isdigit() or name in ALIAS_TYPES
+        return name[0].isupper() or name in ALIAS_TYPES
     words = name.split()
     if len(words) > 5:
         return False
     for word in words:
         bare = word.strip(".,'’-")
-        if not bare:
+        if not bare or bare.lower() in _NOT_IN_NAMES:
             return False
-        if bare.lower() in _NAME_PARTICLES:
+        if word.endswith(".") and len(bare) > 2 and bare.lower() not in TITLES:
+            return False  # "Alex. Alex": a sentence break inside the span
+        if bare.lower() in NAME_PARTICLES:
             continue
         if not bare[0].isupper() or (bare.isupper() and len(bare) > 3):
             return False
-    return not _EDGE_JUNK.fullmatch(name)
+    return True
 
 
-def _resolve(candidates: list[_Candidate]) -> list[Mention]:
-    """Short forms take the full name used in the article ("Milley" → "Mark Milley")."""
+def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
+    """Short forms take the full name used in the article ("Milley" → "Mark Milley").
+
+    A lone capitalised word that names nobody in full is kept as a person only when the article
+    uses it more than once: one-off single words are mostly places, products and brands the small
+    model calls people.
+    """
     full_people = _canonical_people(
         [c.name for c in candidates if c.type == "person" and len(c.name.split()) > 1]
     )
+    known = list(full_people.values())
     orgs = [c.name for c in candidates if c.type == "org" and len(c.name.split()) > 1]
+    single_counts = Counter(c.name for c in candidates if len(c.name.split()) == 1)
     mentions = []
     for c in candidates:
         name, type_ = c.name, c.type
         if len(name.split()) == 1 and (type_ == "person" or name[0].isupper()):
             # A lone surname is the person named in full earlier, whatever NER called it.
-            expanded = _expand_person(name, list(full_people.values()), c.start, candidates)
+            expanded = _expand_person(name, known, c.start, candidates)
+            if expanded is None and type_ == "person":
+                expanded = _full_name_in_text(name, text)
+                if expanded is None and single_counts[name] < 2:
+                    continue
             if expanded is not None:
                 name, type_ = expanded, "person"
         elif type_ == "person":
@@ -402,6 +312,17 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
     return mentions
 
 
+def _full_name_in_text(single: str, text: str) -> str | None:
+    """ "Niederreiter" → "Nino Niederreiter" when the article spells it out somewhere NER missed."""
+    pattern = rf"\b((?:{_NAME_WORD} ){{1,2}}){re.escape(single)}\b(?![’']s? {_NAME_WORD})"
+    for match in re.finditer(pattern, text):
+        words = [w for w in match.group(1).split() if w.lower().rstrip(".") not in ROLE_WORDS]
+        words = [w for w in words if not w.isupper()]
+        if words and not any(w.lower().strip(".") in ORG_WORDS for w in words):
+            return " ".join([*words[-2:], single])
+    return None
+
+
 def _canonical_people(names: list[str]) -> dict[str, str]:
     """Each full name to the shortest full name it ends with.
 
@@ -416,11 +337,18 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
             (
                 c
                 for c in unique
-                if len(c.split()) < len(words) and words[-len(c.split()) :] == c.split()
+                if len(c.split()) < len(words)
+                and words[-len(c.split()) :] == c.split()
+                and all(_is_role_word(w) for w in words[: -len(c.split())])
             ),
             name,
         )
     return canonical
+
+
+def _is_role_word(word: str) -> bool:
+    """A word before a name that describes the person rather than names them."""
+    return word.lower().rstrip(".") in ROLE_WORDS or bool(_OCCUPATION.search(word))
 
 
 def expand_surname(single: str, people: list[Mention], position: int) -> Mention | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from tasks.boilerplate import LINK_TEASER, classify
+from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname
 from tasks.records import Mention, Quote
 
@@ -280,10 +280,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     paragraphs = paragraph_bounds(text)
     para_starts = [s for s, _ in paragraphs]
     # Captions, link teasers and other boilerplate that reached the text quote nobody.
-    boilerplate = [
-        (s, e) for s, e in paragraphs if classify(text[s:e]) or LINK_TEASER.match(text[s:e])
-    ]
-    ignored = {i for s, e in boilerplate for i in range(s, e)}
+    ignored = {i for s, e in boilerplate_spans(text) for i in range(s, e)}
     marked = [
         m
         for m in quote_marks(text)

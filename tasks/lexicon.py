@@ -1,0 +1,93 @@
+"""Word lists the entity and quote rules share.
+
+They hold English news conventions (titles, roles, organisation words, well-known aliases), not
+facts about particular articles. Kept in one place so a rule reads as logic and a list can grow
+without touching it.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Honorifics and ranks that precede a name and are not part of it.
+TITLES = words(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady gen general lt lieutenant col colonel
+    maj major capt captain sgt sergeant cpl corporal adm admiral cmdr commander brig brigadier
+    rev reverend father sister rabbi imam sheikh pope king queen prince princess sen senator rep
+    representative gov governor mayor president premier minister chancellor judge justice chief
+    officer det detective const constable insp inspector supt superintendent ambassador secretary
+    chairman chairwoman chair chairperson councillor councilor alderman mp mla mpp mep dep deputy
+    coach spokesperson spokesman spokeswoman director ceo cfo coo founder organizer organiser
+    lawyer attorney dean principal trustee commissioner cardinal bishop archbishop
+    """
+)
+# Words that may precede a name as part of a role ("Pentagon Press Secretary", "Defence Minister").
+ROLE_WORDS = TITLES | words(
+    """
+    press defence defense foreign finance prime vice state staff attorney police fire party
+    opposition leader head executive former interim acting health public safety of the and
+    """
+)
+# Names of platforms, agencies and outlets that small models tag as people.
+KNOWN_ORGS = words(
+    """
+    twitter facebook instagram reuters afp ap youtube tiktok google linkedin reddit whatsapp
+    snapchat cnn bbc cbc getty x telegram amazon apple microsoft netflix tesla uber bitcoin
+    brexit
+    """
+) | {"associated press", "getty images", "canadian press", "the canadian press"}
+# A word like these inside a "person" says the model mislabelled an organisation or a place.
+ORG_WORDS = words(
+    """
+    school university college academy institute hall project station brewery international gmbh
+    inc ltd llc corp corporation company co group bank council committee commission ministry
+    department agency association society foundation hospital clinic centre center church
+    club league party court museum library complex invitational open tour cup festival fc
+    airlines airways press news times post herald journal tribune magazine network
+    """
+)
+# A word like these inside a "person" says the model mislabelled a place.
+PLACE_WORDS = words(
+    "square street avenue road boulevard bay river park lake island mountain county province lrt"
+)
+# Words that end a news photographer's or reporter's credit ("Chris Young/The Canadian Press").
+CREDIT_ROLES = words("reporter writer columnist correspondent editor photographer producer")
+
+# Known aliases: every spelling on the left is counted under the name on the right.
+ALIASES = {
+    **dict.fromkeys(
+        [
+            "us",
+            "u.s.",
+            "u.s",
+            "usa",
+            "u.s.a.",
+            "united states",
+            "united states of america",
+            "america",
+        ],
+        "United States",
+    ),
+    **dict.fromkeys(["uk", "u.k.", "britain", "great britain", "united kingdom"], "United Kingdom"),
+    **dict.fromkeys(["un", "u.n.", "united nations"], "United Nations"),
+    **dict.fromkeys(["eu", "e.u.", "european union"], "European Union"),
+    **dict.fromkeys(["uae", "u.a.e.", "united arab emirates"], "United Arab Emirates"),
+    **dict.fromkeys(["nato"], "NATO"),
+    **dict.fromkeys(["isis", "isil", "islamic state", "daesh"], "Islamic State"),
+}
+# The type an alias target is counted under, whatever the model said.
+ALIAS_TYPES = {
+    "United States": "place",
+    "United Kingdom": "place",
+    "United Arab Emirates": "place",
+    "United Nations": "org",
+    "European Union": "org",
+    "NATO": "org",
+    "Islamic State": "org",
+}
+# Lower-case words inside names ("Ludwig van Beethoven", "Osama bin Laden").
+NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al el ibn dos das y")
