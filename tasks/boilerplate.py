@@ -36,7 +36,7 @@ _CREDIT_ANYWHERE = re.compile(
 )
 # "Annabelle Liang, The Associated Press", "Rachel Gilmore, Power Play producer": a byline line.
 _BYLINE_LINE = re.compile(
-    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3},\s*(?:The )?[\w.'’ -]{0,40}?"
+    r"^(?!By )[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3},\s*(?:The )?[\w.'’ -]{0,40}?"
     r"\b(?:Press|Reuters|AFP|Bloomberg|producer|reporter|correspondent|writer|editor|News|Staff)\b"
     r"[\w.'’ -]{0,20}$"
 )

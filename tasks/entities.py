@@ -27,6 +27,7 @@ from tasks.lexicon import (
     KNOWN_ORGS,
     NAME_PARTICLES,
     ORG_WORDS,
+    PERSON_NOUNS,
     PLACE_WORDS,
     ROLE_WORDS,
     TITLES,
@@ -137,7 +138,11 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
 
 
 _PLACE_AFTER = re.compile(r"^,\s+(?:[A-Z][a-z]{0,4}\.){1,2}(?!\w)")
-_AGE_OR_ROLE_AFTER = re.compile(r"^,\s+(?:\d{1,3},|(?:a|an|the)\s+[a-z]|[a-z]+\s+(?:at|of|for)\b)")
+_AGE_OR_ROLE_AFTER = re.compile(
+    r"^,\s+(?:\d{1,3},|(?:a |an |the )?(?:[a-z-]+ ){0,3}(?:"
+    + "|".join(sorted(PERSON_NOUNS | TITLES))
+    + r")\b)"
+)
 
 
 def _placed(span: Span) -> bool:
@@ -288,7 +293,7 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             expanded = _expand_person(name, known, c.start, candidates)
             if expanded is None and type_ == "person":
                 expanded = _full_name_in_text(name, text)
-                if expanded is None and single_counts[name] < 2:
+                if expanded is None and (single_counts[name] < 2 or _abbreviation(c, text)):
                     continue
             if expanded is not None:
                 name, type_ = expanded, "person"
@@ -312,14 +317,20 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
     return mentions
 
 
+def _abbreviation(candidate: _Candidate, text: str) -> bool:
+    """ "Ont." in "Dundas, Ont.": a short word cut off before its full stop."""
+    return len(candidate.name) <= 4 and text[candidate.end : candidate.end + 1] == "."
+
+
 def _full_name_in_text(single: str, text: str) -> str | None:
     """ "Niederreiter" → "Nino Niederreiter" when the article spells it out somewhere NER missed."""
     pattern = rf"\b((?:{_NAME_WORD} ){{1,2}}){re.escape(single)}\b(?![’']s? {_NAME_WORD})"
     for match in re.finditer(pattern, text):
         words = [w for w in match.group(1).split() if w.lower().rstrip(".") not in ROLE_WORDS]
         words = [w for w in words if not w.isupper()]
+        name = " ".join([*words[-2:], single])
         if words and not any(w.lower().strip(".") in ORG_WORDS for w in words):
-            return " ".join([*words[-2:], single])
+            return name if _plausible(name, "person") else None
     return None
 
 
@@ -330,19 +341,15 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
     "Walt Pruitt" elsewhere in the article tells us where the name starts.
     """
     unique = sorted(set(names), key=lambda n: len(n.split()))
-    canonical = {}
-    for name in unique:
-        words = name.split()
-        canonical[name] = next(
-            (
-                c
-                for c in unique
-                if len(c.split()) < len(words)
-                and words[-len(c.split()) :] == c.split()
-                and all(_is_role_word(w) for w in words[: -len(c.split())])
-            ),
-            name,
-        )
+    canonical = {name: name for name in unique}
+    for short in unique:
+        size = len(short.split())
+        longer = [n for n in unique if len(n.split()) > size and n.split()[-size:] == short.split()]
+        for name in longer:
+            if all(_is_role_word(w) for w in name.split()[:-size]):
+                canonical[name] = canonical[short]  # "Lobsterman Walt Pruitt" is "Walt Pruitt"
+            elif len(longer) == 1:
+                canonical[short] = name  # "Al Hashish" is "Fouzia Al Hashish"
     return canonical
 
 

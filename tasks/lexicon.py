@@ -50,6 +50,14 @@ ORG_WORDS = words(
     airlines airways press news times post herald journal tribune magazine network
     """
 )
+# Nouns that describe a person in apposition ("Philip Cross, a former chief economist").
+PERSON_NOUNS = words(
+    """
+    economist fellow analyst researcher expert executive manager owner resident student worker
+    mother father son daughter wife husband sister brother farmer teacher doctor nurse activist
+    advocate volunteer member leader professor scientist official officer chef author
+    """
+)
 # A word like these inside a "person" says the model mislabelled a place.
 PLACE_WORDS = words(
     "square street avenue road boulevard bay river park lake island mountain county province lrt"
