@@ -11,7 +11,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
-from tasks.entities import extract_mentions
+from tasks.entities import extract_mentions, speaker_mentions
 from tasks.nlp import load_model, parse
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
@@ -25,7 +25,8 @@ def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
     results = []
     for doc in parse(texts, nlp):
         mentions = extract_mentions(doc)
-        results.append(Analysis(mentions=mentions, quotes=extract_quotes(doc, mentions)))
+        quotes = extract_quotes(doc, mentions)
+        results.append(Analysis(mentions=speaker_mentions(doc, mentions, quotes), quotes=quotes))
     return results
 
 

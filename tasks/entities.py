@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -32,7 +31,7 @@ from tasks.lexicon import (
     ROLE_WORDS,
     TITLES,
 )
-from tasks.records import Mention
+from tasks.records import Mention, Quote
 
 # spaCy label → the type researchers count by.
 TYPES = {
@@ -114,7 +113,8 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
     text = span.doc.text[span.start_char : end_char]
     name = _POSSESSIVE.sub("", text).strip()
     role = title = None
-    if type_ == "org" and _looks_like_person(span, name):
+    owner = span.end < ent.end and span.doc[span.end].text in {"'s", "’s", "'", "’"}
+    if type_ == "org" and _looks_like_person(span, name, owner):
         type_ = "person"
     if type_ == "person":
         lowered = {w.lower().strip(".,") for w in name.split()}
@@ -124,6 +124,8 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
             type_ = "org"
         elif lowered & PLACE_WORDS or _placed(span):
             type_ = "place"
+        elif _followed_by(span, ORG_WORDS):
+            type_ = "org"  # "Covington Catholic" + "High School"
         else:
             name, title = _strip_titles(name)
             role, role_title = _role_before(span)
@@ -152,9 +154,21 @@ def _placed(span: Span) -> bool:
         return True
     if span.start and doc[span.start - 1].lower_ in {"in", "near"}:
         return True
+    return _listed_with(span, {"GPE", "LOC"}) or _followed_by(span, PLACE_WORDS)
+
+
+def _listed_with(span: Span, labels: set[str]) -> bool:
+    """Coordinated with entities of these labels ("Edmonton, Calgary and Medicine Hat")."""
     root = span.root
     relatives = [*root.conjuncts, *([root.head] if root.dep_ == "conj" else [])]
-    return any(t.ent_type_ in {"GPE", "LOC"} for t in relatives)
+    return any(t.ent_type_ in labels for t in relatives)
+
+
+def _followed_by(span: Span, nouns: frozenset[str]) -> bool:
+    """NER stopped short of a capitalised noun that says what the name is ("… High School")."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is not None and after.is_title and after.lower_ in nouns
 
 
 def _not_a_person(span: Span) -> bool:
@@ -175,15 +189,55 @@ def _not_a_person(span: Span) -> bool:
     )
 
 
-def _looks_like_person(span: Span, name: str) -> bool:
-    """An "organisation" that is a person: two or three name words followed by an age or a
-    lower-case role ("Philip Cross, a former chief economist"; "Abir Al Basha, 39,")."""
+def _looks_like_person(span: Span, name: str, owner: bool) -> bool:
+    """An "organisation" that is a person: two or three name words that own something
+    ("Blaine Higgs' Tories") or are followed by an age or a role ("Philip Cross, a former
+    chief economist"; "Abir Al Basha, 39,")."""
     words = name.split()
     if not 2 <= len(words) <= 3 or any(w.lower().strip(".,") in ORG_WORDS for w in words):
         return False
     if name.lower() in KNOWN_ORGS or not all(w[:1].isupper() and not w.isupper() for w in words):
         return False
-    return bool(_AGE_OR_ROLE_AFTER.match(span.doc.text[span.end_char : span.end_char + 30]))
+    return owner or bool(
+        _AGE_OR_ROLE_AFTER.match(span.doc.text[span.end_char : span.end_char + 30])
+    )
+
+
+def name_in(phrase: str) -> str | None:
+    """The person's name in a speaker phrase NER did not tag ("Vancouver's Bo Horvat")."""
+    words = phrase.split()
+    owners = [i for i, w in enumerate(words) if _POSSESSIVE.search(w)]
+    name, _title = _strip_titles(" ".join(words[owners[-1] + 1 :] if owners else words))
+    return name if name and _plausible(name, "person") else None
+
+
+def speaker_mentions(doc: Doc, mentions: list[Mention], quotes: list[Quote]) -> list[Mention]:
+    """Mentions plus the named speakers NER missed: whoever is quoted is a person in the text."""
+    sentence_starts = [s.start_char for s in doc.sents]
+    found = list(mentions)
+    for quote in quotes:
+        name, start, end = quote.speaker_name, quote.speaker_start, quote.speaker_end
+        if name is None or start is None or end is None or len(name.split()) < 2:
+            continue
+        if not (quote.speaker_key or "").startswith("person:"):
+            continue
+        if any(m.start < end and m.end > start for m in found):
+            continue
+        offset = doc.text.find(name, start, end)
+        if offset < 0:
+            continue
+        found.append(
+            Mention(
+                start=offset,
+                end=offset + len(name),
+                text=name,
+                name=name,
+                label="person",
+                key=quote.speaker_key or entity_key(name, "person"),
+                sentence=bisect.bisect_right(sentence_starts, offset) - 1,
+            )
+        )
+    return sorted(found, key=lambda m: m.start)
 
 
 def _trim(ent: Span) -> Span | None:
@@ -275,16 +329,15 @@ def _plausible(name: str, type_: str) -> bool:
 def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
     """Short forms take the full name used in the article ("Milley" → "Mark Milley").
 
-    A lone capitalised word that names nobody in full is kept as a person only when the article
-    uses it more than once: one-off single words are mostly places, products and brands the small
-    model calls people.
+    A lone capitalised word that names nobody in full, in the mentions or anywhere in the text,
+    is not kept as a person: such words are mostly places, parties, products and brands the small
+    model calls people (and the rare one-name person has no key that other articles could share).
     """
     full_people = _canonical_people(
         [c.name for c in candidates if c.type == "person" and len(c.name.split()) > 1]
     )
     known = list(full_people.values())
     orgs = [c.name for c in candidates if c.type == "org" and len(c.name.split()) > 1]
-    single_counts = Counter(c.name for c in candidates if len(c.name.split()) == 1)
     mentions = []
     for c in candidates:
         name, type_ = c.name, c.type
@@ -293,7 +346,7 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             expanded = _expand_person(name, known, c.start, candidates)
             if expanded is None and type_ == "person":
                 expanded = _full_name_in_text(name, text)
-                if expanded is None and (single_counts[name] < 2 or _abbreviation(c, text)):
+                if expanded is None:
                     continue
             if expanded is not None:
                 name, type_ = expanded, "person"
@@ -315,11 +368,6 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             )
         )
     return mentions
-
-
-def _abbreviation(candidate: _Candidate, text: str) -> bool:
-    """ "Ont." in "Dundas, Ont.": a short word cut off before its full stop."""
-    return len(candidate.name) <= 4 and text[candidate.end : candidate.end + 1] == "."
 
 
 def _full_name_in_text(single: str, text: str) -> str | None:

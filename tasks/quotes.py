@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from tasks.boilerplate import boilerplate_spans
-from tasks.entities import entity_key, expand_surname
+from tasks.entities import entity_key, expand_surname, name_in
 from tasks.records import Mention, Quote
 
 _BASES = [
@@ -693,8 +693,8 @@ class _Resolver:
             elif words and all(w[0].isupper() for w in words):
                 # A name NER missed: a surname of someone named before, or a new person.
                 target = expand_surname(words[-1], self.people, start) if len(words) == 1 else None
-                if target is None:
-                    name = " ".join(words)
+                name = name_in(span.text) if target is None else None
+                if name is not None:
                     return name, entity_key(name, "person")
         return (target.name, target.key) if target is not None else (None, None)
 
