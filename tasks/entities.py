@@ -47,7 +47,9 @@ TYPES = {
 _ROLE_TITLES = {"chairman", "chairwoman", "secretary", "minister", "director", "chief", "president"}
 _NOT_IN_NAMES = {
     "if", "but", "and", "or", "the", "of", "in", "on", "at", "for", "with", "my", "his", "her",
-    "our", "their", "young", "old", "new", "when", "as", "so",
+    "our", "their", "young", "old", "new", "when", "as", "so", "while", "after", "before",
+    "since", "because", "although", "though", "then", "now", "also", "even", "only", "just",
+    "yet", "still", "meanwhile", "however", "under", "over", "from", "by", "to", "into", "about",
 }  # fmt: skip
 # Occupation words NER folds into a name ("Lobsterman Walt Pruitt", "Organizer Dwayne Croteau").
 _OCCUPATION = re.compile(r"(?:man|woman|person|er|or|ist|ant|ent|ian)$", re.IGNORECASE)
@@ -224,13 +226,12 @@ def speaker_mentions(doc: Doc, mentions: list[Mention], quotes: list[Quote]) -> 
         if any(m.start < end and m.end > start for m in found):
             continue
         offset = doc.text.find(name, start, end)
-        if offset < 0:
-            continue
+        offset, stop = (offset, offset + len(name)) if offset >= 0 else (start, end)
         found.append(
             Mention(
                 start=offset,
-                end=offset + len(name),
-                text=name,
+                end=stop,
+                text=doc.text[offset:stop],
                 name=name,
                 label="person",
                 key=quote.speaker_key or entity_key(name, "person"),
@@ -345,7 +346,7 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             # A lone surname is the person named in full earlier, whatever NER called it.
             expanded = _expand_person(name, known, c.start, candidates)
             if expanded is None and type_ == "person":
-                expanded = _full_name_in_text(name, text)
+                expanded = full_name_in_text(name, text)
                 if expanded is None:
                     continue
             if expanded is not None:
@@ -370,14 +371,16 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
     return mentions
 
 
-def _full_name_in_text(single: str, text: str) -> str | None:
+def full_name_in_text(single: str, text: str) -> str | None:
     """ "Niederreiter" → "Nino Niederreiter" when the article spells it out somewhere NER missed."""
+    if single.lower() in KNOWN_ORGS:
+        return None
     pattern = rf"\b((?:{_NAME_WORD} ){{1,2}}){re.escape(single)}\b(?![’']s? {_NAME_WORD})"
     for match in re.finditer(pattern, text):
-        words = [w for w in match.group(1).split() if w.lower().rstrip(".") not in ROLE_WORDS]
-        words = [w for w in words if not w.isupper()]
-        name = " ".join([*words[-2:], single])
-        if words and not any(w.lower().strip(".") in ORG_WORDS for w in words):
+        given = (name_in(match.group(1)) or "").split()
+        given = [w for w in given if w.lower().rstrip(".") not in ROLE_WORDS and not w.isupper()]
+        name = " ".join([*given[-2:], single])
+        if given and not any(w.lower().strip(".") in ORG_WORDS for w in given):
             return name if _plausible(name, "person") else None
     return None
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from tasks.boilerplate import boilerplate_spans
-from tasks.entities import entity_key, expand_surname, name_in
+from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
 from tasks.records import Mention, Quote
 
 _BASES = [
@@ -408,8 +408,10 @@ def _subject_span(token: Token) -> Span:
         if named is not None:
             token = named
     start = token.left_edge.i
-    while start < token.i and (doc[start].is_punct or doc[start].text in _ALL_MARKS):
-        start += 1
+    while start < token.i and (
+        doc[start].is_punct or doc[start].text in _ALL_MARKS or "\n" in doc[start : token.i].text
+    ):
+        start += 1  # nor does a subject start in the paragraph before
     return doc[start : token.i + 1]
 
 
@@ -693,7 +695,10 @@ class _Resolver:
             elif words and all(w[0].isupper() for w in words):
                 # A name NER missed: a surname of someone named before, or a new person.
                 target = expand_surname(words[-1], self.people, start) if len(words) == 1 else None
-                name = name_in(span.text) if target is None else None
+                name = None
+                if target is None:
+                    single = len(words) == 1 and full_name_in_text(words[0], self.doc.text)
+                    name = single or name_in(span.text)
                 if name is not None:
                     return name, entity_key(name, "person")
         return (target.name, target.key) if target is not None else (None, None)

@@ -50,3 +50,49 @@ def test_entity_key_is_stable_across_spellings() -> None:
     assert entity_key("Kererū Gorge", "place") == entity_key("Kereru  gorge", "place")
     assert entity_key("O'Regan", "person") == "person:oregan"
     assert entity_key("Mark Milley", "person") != entity_key("Mark Milley", "org")
+
+
+def test_credits_bylines_and_captions_name_nobody(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Harbour master Ines Moreau said the quay would reopen on Monday.\n"
+        "A crane lifts a container at the port on Sunday. (Tomas Lindqvist/Reuters)\n"
+        "Dana Whitfield, The Associated Press\n"
+        "Moreau added that repairs would cost less than feared. Pat Greer is a Halifax-based reporter covering the port."
+    )
+    assert set(_people(nlp, text)) == {"Ines Moreau"}
+
+
+def test_places_and_companies_tagged_as_people_are_not_counted(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Originally from Glace Bay, N.S., the fisherman Joel Arsenault moved west in 1998. "
+        "He later worked at Covington Catholic High School before joining the Kinder Morgan pipeline crew."
+    )
+    assert set(_people(nlp, text)) == {"Joel Arsenault"}
+
+
+def test_one_word_names_need_a_full_name_in_the_article(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The young goalie made 24 saves and Nino Niederreiter scored twice on Friday night. "
+        "Niederreiter now has nine goals. Fans in Surrey cheered, and Surrey officials did too."
+    )
+    people = _people(nlp, text)
+    assert "Surrey" not in people
+    assert set(people) <= {"Nino Niederreiter"}
+
+
+def test_short_and_long_forms_of_one_name_merge_the_right_way(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "For Fouzia Al Hashish, the first winter was the hardest. Al Hashish now teaches Arabic. "
+        "Lobsterman Walt Pruitt disagreed. Walt Pruitt has fished the bay for forty years."
+    )
+    assert set(_people(nlp, text)) == {"Fouzia Al Hashish", "Walt Pruitt"}
+
+
+def test_a_quoted_speaker_ner_missed_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    from tasks.analyze import analyze_texts
+
+    text = "Ian Poulter was happy with the draw. “That would tick two boxes,” Poulter said."
+    (analysis,) = analyze_texts([text])
+    names = {m.name for m in analysis.mentions if m.label == "person"}
+    assert names == {"Ian Poulter"}
+    assert analysis.quotes[0].speaker_key == "person:ian poulter"
