@@ -30,6 +30,7 @@ from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load  # noqa: E402
 from tasks.analyze import analyze  # noqa: E402
 from tasks.records import Analysis, Article, FileEntry, RawRecord, Reject  # noqa: E402
+from warehouse.failpoints import failpoint  # noqa: E402
 from warehouse.schemas import SCHEMA_VERSION  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
@@ -200,8 +201,10 @@ def process_drop(
                 )
                 known.hashes |= loaded
                 fresh, duplicates = load.assign_versions(articles, known)
+                failpoint("ingest")
                 with _Timer(summary, "nlp"):
                     analyses = analyze_articles([v.article for v in fresh], model, n_process)
+                failpoint("nlp")
                 tables = {
                     "articles": load.article_rows(fresh, ctx),
                     "entity_mentions": load.mention_rows(fresh, analyses, ctx),
@@ -246,6 +249,7 @@ def process_drop(
                 {"files": load.file_rows(files, ctx)},
             )
             summary.finished_at = datetime.now(UTC)
+            failpoint("commit")
             write_batch(str(home_path), day, f"run-{run_id}", {"runs": run_row(summary)})
             store.publish_catalog()
     _publish(summary)

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.failpoints import failpoint
 from warehouse.schemas import RUN_SCOPED, SCHEMA_VERSION, TABLES
 from warehouse.views import parquet_scan, view_statements
 
@@ -75,8 +76,10 @@ class Store:
         pq.write_table(rows, tmp, compression="zstd", row_group_size=_ROW_GROUP)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
+        failpoint("before-rename")
         os.replace(tmp, target)
         _fsync_dir(target.parent)
+        failpoint("after-write")
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with the warehouse views.
