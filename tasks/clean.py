@@ -29,6 +29,7 @@ class CleanOptions:
     max_article_chars: int = 1_000_000
     max_html_chars: int = 5_000_000
     min_html_chars: int = 250  # below this trafilatura "found" a fragment; try readability
+    min_words: int = 5
 
 
 def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | Reject:
@@ -55,8 +56,13 @@ def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | R
     headline, notes = _split_headline(normalise(title or ""))
     filtered = filter_lines(paragraphs(normalise(body)), headline)
     text = "\n\n".join(filtered.paragraphs)
-    if not text:
-        return _reject(raw, "no article text", "nothing was left after removing boilerplate")
+    if len(text.split()) < options.min_words:
+        return _reject(
+            raw,
+            "no article text",
+            f"{len(text.split())} words left after removing boilerplate; an article has at least "
+            f"{options.min_words}",
+        )
     if len(text) > options.max_article_chars:
         return _reject(
             raw,
@@ -87,9 +93,13 @@ def _reject(raw: RawRecord, reason: str, detail: str) -> Reject:
     return Reject(raw.path, reason, detail, raw.record)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def normalise(text: str) -> str:
     """NFC, one kind of space, no trailing spaces, at most one blank line between paragraphs."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)  # NUL and other control bytes mean nothing in an article
     text = re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text)
     text = re.sub(r" ?\n ?", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

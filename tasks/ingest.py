@@ -189,10 +189,15 @@ def decode(data: bytes) -> str | None:
     return data.decode("latin-1")
 
 
+_MAX_HEADLINE_WORDS = 40
+
+
 def _from_text(path: str, record: str | None, text: str) -> RawRecord | Reject:
     """A scraped page's text: the first non-empty line is the headline."""
     lines = text.strip().splitlines()
     title, body = lines[0].strip(), "\n".join(lines[1:]).strip()
+    if not body and len(title.split()) > _MAX_HEADLINE_WORDS:
+        return RawRecord(path=path, record=record, format="text", body=title)  # no headline line
     if not body:
         return Reject(
             path, "no article text", "only one line; expected a headline then the body", record
@@ -326,6 +331,7 @@ def _zip_members(entry: FileEntry, limits: Limits) -> Iterator[tuple[str, bytes 
     with zipfile.ZipFile(entry.absolute) as archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         _check_totals(len(infos), sum(i.file_size for i in infos), limits)
+        unpacked = 0  # sizes in a zip's directory can lie; count what really comes out
         for info in sorted(infos, key=lambda i: i.filename):
             problem = _safe_member_name(info.filename)
             if problem is None and stat.S_ISLNK(info.external_attr >> 16):
@@ -338,6 +344,8 @@ def _zip_members(entry: FileEntry, limits: Limits) -> Iterator[tuple[str, bytes 
             if len(data) > limits.max_file_bytes:
                 yield info.filename, f"member over the {limits.max_file_bytes:,}-byte file limit"
                 continue
+            unpacked += len(data)
+            _check_totals(0, unpacked, limits)
             yield info.filename, data
 
 

@@ -7,18 +7,12 @@ before the run; after the re-run, the same rows as a run that never crashed.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.clirun import Outcome, run
+from tests.conftest import SEEDS
 from warehouse.store import Store
 
 DROP = SEEDS / "2026-11-21-regional"
@@ -26,34 +20,9 @@ FIRST = SEEDS / "2026-11-20-wire"
 TABLES = ("articles", "entity_mentions", "quotes", "files", "rejects")
 
 
-@dataclass
-class Outcome:
-    returncode: int
-    stderr: str
-
-
 def _run(drop: Path, home: Path, failpoint: str | None = None) -> Outcome:
-    """Run the CLI in its own process group; whatever it started dies with it, as in a crash."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
-    env |= {"NEWSFLOW_HOME": str(home), "NEWSFLOW_BATCH_SIZE": "2"}
-    if failpoint:
-        env["NEWSFLOW_FAILPOINT"] = failpoint
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "run", str(drop)],
-            stdout=log,
-            stderr=log,
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        try:
-            returncode = process.wait(timeout=300)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the orphaned local Prefect API, if any
-        log.seek(0)
-        return Outcome(returncode, log.read())
+    env = {"NEWSFLOW_BATCH_SIZE": "2"} | ({"NEWSFLOW_FAILPOINT": failpoint} if failpoint else {})
+    return run("run", str(drop), home=home, **env)
 
 
 def _counts(home: Path) -> dict[str, int]:
@@ -83,11 +52,11 @@ def test_killed_run_leaves_old_state_and_rerun_completes_it(
     home = tmp_path / "home"
     assert _run(FIRST, home).returncode == 0
     crashed = _run(DROP, home, failpoint)
-    assert crashed.returncode == -9, crashed.stderr[-2000:]
+    assert crashed.returncode == -9, crashed.output[-2000:]
     assert _counts(home) == expected["before"]
 
     rerun = _run(DROP, home)
-    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert rerun.returncode == 0, rerun.output[-2000:]
     assert _counts(home) == expected["after"]
     assert expected["after"]["articles"] == expected["after"]["distinct articles"]
     assert not list((home / "warehouse").rglob("*.tmp"))

@@ -146,3 +146,33 @@ def test_parse_document_never_raises_on_random_bytes() -> None:
         for name in ("x.json", "x.jsonl", "x.txt", "x.html", "x.json.gz"):
             for item in parse_document(name, blob, Limits()):
                 assert isinstance(item, RawRecord | Reject)
+
+
+def test_zip_bombs_and_member_floods_are_refused(tmp_path: Path) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.txt", b"0" * 5_000_000)
+    path = tmp_path / "bomb.zip"
+    path.write_bytes(bomb.getvalue())
+    (entry,) = scan(path)
+    assert entry.bytes < 50_000
+    (reject,) = read_file(entry, Limits(max_unpacked_bytes=1_000_000))
+    assert isinstance(reject, Reject) and reject.reason == "archive too large"
+
+    flood = io.BytesIO()
+    with zipfile.ZipFile(flood, "w") as archive:
+        for i in range(50):
+            archive.writestr(f"{i}.txt", ARTICLE)
+    path = tmp_path / "flood.zip"
+    path.write_bytes(flood.getvalue())
+    (entry,) = scan(path)
+    (reject,) = read_file(entry, Limits(max_archive_members=10))
+    assert isinstance(reject, Reject) and "50 members" in reject.detail
+
+
+def test_absolute_member_paths_are_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("/etc/cron.d/evil.txt", ARTICLE)
+    records = _read(tmp_path, "abs.zip", buffer.getvalue())
+    assert [r.reason for r in records if isinstance(r, Reject)] == ["unsafe archive member"]

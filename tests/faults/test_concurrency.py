@@ -1,0 +1,60 @@
+"""A second load, a query and a read-only DuckDB client while a load is in flight."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from tests.clirun import Cli, run
+from tests.conftest import SEEDS
+from warehouse.store import Store, WarehouseBusy
+
+DROP = SEEDS / "2026-11-21-regional"
+
+
+def _wait_for_lock(home: Path, timeout: float = 120) -> None:
+    """Until another process holds the warehouse's write lock (the load has started)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with Store(home).write_lock():
+                pass
+        except WarehouseBusy:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the load never took the write lock")
+
+
+def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run("run", str(SEEDS / "2026-11-20-wire"), home=home).returncode == 0
+    first = Cli(
+        "run",
+        str(DROP),
+        home=home,
+        NEWSFLOW_FAILPOINT="nlp:1:pause",
+        NEWSFLOW_FAILPOINT_SECONDS="15",
+    )
+    _wait_for_lock(home)
+
+    second = run("run", str(DROP), home=home)
+    assert second.returncode == 3
+    assert "another newsflow run" in second.output and "wait for it to finish" in second.output
+
+    started = time.monotonic()
+    query = run("sql", "SELECT count(*) AS n FROM articles", "--format", "csv", home=home)
+    assert query.returncode == 0 and query.output.splitlines()[-1] == "5"
+    with duckdb.connect(str(home / "newsflow.duckdb"), read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM articles").fetchone() == (5,)
+    assert time.monotonic() - started < 15  # neither waited for the paused load
+
+    assert first.wait().returncode == 0
+    again = run("run", str(DROP), home=home)
+    assert again.returncode == 0
+    con = Store(home).connect()
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (11,)
+    assert con.execute(
+        "SELECT count(*) FROM (SELECT article_id, version FROM articles GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone() == (0,)
