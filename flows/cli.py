@@ -247,6 +247,65 @@ def eval_people(
     )
 
 
+@app.command()
+def bench(
+    corpus: Annotated[Path, typer.Argument(help="A folder or file of .txt / .jsonl articles.")],
+    articles: Annotated[int, typer.Option(help="Articles in the generated drop.")] = 2000,
+    n_process: Annotated[
+        int | None, typer.Option(help="Processes for both phases (default: all cores).")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Articles per batch.")] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    home: Annotated[
+        Path | None, typer.Option(help="Warehouse to load into (default: a fresh temporary one).")
+    ] = None,
+) -> None:
+    """Throughput of `newsflow run` against bare `nlp.pipe` on the same texts, in one run."""
+    import os
+    import tempfile
+    import time
+
+    from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, peak_memory
+
+    processes = n_process or os.cpu_count() or 1
+    work = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
+    home_path = configure(home or work / "home", quiet=True)
+    from flows.process_drop import process_drop
+
+    texts = build_drop(corpus_texts(corpus), articles, work / "drop")
+    console.print(f"drop of {articles} articles in {work / 'drop'}; {processes} process(es)")
+    bare = bare_pipe(texts, model, processes)
+    console.print(f"bare nlp.pipe: {bare.seconds:.1f}s")
+    with peak_memory() as peak:
+        started = time.perf_counter()
+        summary = process_drop(
+            str(work / "drop"),
+            home=str(home_path),
+            batch_size=batch_size,
+            n_process=processes,
+            model=model,
+        )
+        wall = time.perf_counter() - started
+    flow = Phase("newsflow run", summary.seconds, summary.counts["articles"], bare.tokens, peak[0])
+    table = Table("phase", "seconds", "articles/s", "tokens/s", "peak RSS")
+    for phase in (bare, flow):
+        table.add_row(
+            phase.name,
+            f"{phase.seconds:.1f}",
+            f"{phase.articles_per_second:.1f}",
+            f"{phase.tokens_per_second:,.0f}",
+            f"{phase.peak_rss / 2**20:,.0f} MiB",
+        )
+    console.print(table)
+    ratio = flow.tokens_per_second / bare.tokens_per_second if bare.tokens_per_second else 0
+    console.print(
+        f"ratio newsflow / bare: {ratio:.2f}   (flow run {summary.seconds:.1f}s; with the local "
+        f"Prefect API start-up {wall:.1f}s)"
+    )
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items())
+    console.print(f"time per step: {steps}")
+
+
 def main() -> None:
     app()
 

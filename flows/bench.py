@@ -1,0 +1,125 @@
+"""`newsflow bench`: the pipeline's throughput against spaCy's own, measured in one run.
+
+The NLP pass is the cost of the pipeline; everything else (Prefect, cleaning, extraction, Parquet)
+should be nearly free. So the benchmark runs bare `nlp.pipe` over the very texts of the drop, with
+the same model and processes, then `process-drop` on the drop, and reports both throughputs and
+their ratio, with the peak memory of each phase.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SHARD = 500  # articles per .jsonl file of the generated drop
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float
+    articles: int
+    tokens: int
+    peak_rss: int  # bytes, this process and its children
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / self.seconds if self.seconds else 0.0
+
+
+def corpus_texts(source: Path) -> list[str]:
+    """Article texts from a folder or file of .txt (headline first) or .jsonl articles."""
+    paths = sorted(source.rglob("*")) if source.is_dir() else [source]
+    texts = []
+    for path in paths:
+        if path.suffix == ".txt":
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        elif path.suffix == ".jsonl":
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    item = json.loads(line)
+                    text = item.get("text") or item.get("body") or item.get("content")
+                    if isinstance(text, str) and text.strip():
+                        texts.append(text)
+    if not texts:
+        raise SystemExit(f"no .txt or .jsonl articles with text in {source}")
+    return texts
+
+
+def build_drop(texts: list[str], articles: int, drop: Path) -> list[str]:
+    """A drop of `articles` distinct articles cycling through the texts; returns their bodies.
+
+    Each copy gets a one-line note of its own so its content hash differs: repeated texts would
+    otherwise be recognised as duplicates and skipped, which is not the work being measured.
+    """
+    drop.mkdir(parents=True, exist_ok=True)
+    bodies = [f"{texts[i % len(texts)]}\n\nBenchmark copy {i}." for i in range(articles)]
+    for shard in range(0, articles, SHARD):
+        with open(drop / f"part-{shard // SHARD:05d}.jsonl", "w", encoding="utf-8") as handle:
+            for i in range(shard, min(shard + SHARD, articles)):
+                record = {"id": f"bench-{i}", "title": f"Benchmark article {i}", "text": bodies[i]}
+                handle.write(json.dumps(record) + "\n")
+    return bodies
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack += children.get(current, [])
+    return total
+
+
+@contextmanager
+def peak_memory() -> Iterator[list[int]]:
+    """Sample this process tree's RSS every 100 ms; the peak is in the yielded list."""
+    peak = [tree_rss(os.getpid())]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], tree_rss(os.getpid()))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        thread.join()
+
+
+def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
+    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped."""
+    from tasks.nlp import load_model
+
+    nlp = load_model(model)
+    with peak_memory() as peak:
+        start = time.perf_counter()
+        tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=n_process))
+        seconds = time.perf_counter() - start
+    return Phase("bare nlp.pipe", seconds, len(texts), tokens, peak[0])
