@@ -31,6 +31,7 @@ from tasks.lexicon import (
     ROLE_WORDS,
     TITLES,
 )
+from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
 # spaCy label → the type researchers count by.
@@ -83,7 +84,7 @@ def entity_key(name: str, type_: str) -> str:
 
 def extract_mentions(doc: Doc) -> list[Mention]:
     """Clean, filtered, resolved mentions of one parsed article."""
-    text = doc.text
+    text = text_of(doc)
     sentence_starts = [s.start_char for s in doc.sents]
     excluded = boilerplate_spans(text)
     candidates = []
@@ -112,7 +113,7 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
     if span is None:
         return None
     end_char = _hyphen_end(span)
-    text = span.doc.text[span.start_char : end_char]
+    text = text_of(span.doc)[span.start_char : end_char]
     name = _POSSESSIVE.sub("", text).strip()
     role = title = None
     owner = span.end < ent.end and span.doc[span.end].text in {"'s", "’s", "'", "’"}
@@ -152,7 +153,7 @@ _AGE_OR_ROLE_AFTER = re.compile(
 def _placed(span: Span) -> bool:
     """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns."""
     doc = span.doc
-    if _PLACE_AFTER.match(doc.text[span.end_char : span.end_char + 12]):
+    if _PLACE_AFTER.match(text_of(doc)[span.end_char : span.end_char + 12]):
         return True
     if span.start and doc[span.start - 1].lower_ in {"in", "near"}:
         return True
@@ -201,7 +202,7 @@ def _looks_like_person(span: Span, name: str, owner: bool) -> bool:
     if name.lower() in KNOWN_ORGS or not all(w[:1].isupper() and not w.isupper() for w in words):
         return False
     return owner or bool(
-        _AGE_OR_ROLE_AFTER.match(span.doc.text[span.end_char : span.end_char + 30])
+        _AGE_OR_ROLE_AFTER.match(text_of(span.doc)[span.end_char : span.end_char + 30])
     )
 
 
@@ -225,13 +226,13 @@ def speaker_mentions(doc: Doc, mentions: list[Mention], quotes: list[Quote]) -> 
             continue
         if any(m.start < end and m.end > start for m in found):
             continue
-        offset = doc.text.find(name, start, end)
+        offset = text_of(doc).find(name, start, end)
         offset, stop = (offset, offset + len(name)) if offset >= 0 else (start, end)
         found.append(
             Mention(
                 start=offset,
                 end=stop,
-                text=doc.text[offset:stop],
+                text=text_of(doc)[offset:stop],
                 name=name,
                 label="person",
                 key=quote.speaker_key or entity_key(name, "person"),
@@ -263,7 +264,7 @@ def _trim(ent: Span) -> Span | None:
 
 def _hyphen_end(span: Span) -> int:
     """Extend over a hyphenated tail the tokenizer split off ("Moon Jae" + "-in")."""
-    text, end = span.doc.text, span.end_char
+    text, end = text_of(span.doc), span.end_char
     tail = re.match(r"-[a-z]{1,4}\b", text[end : end + 6])
     return end + tail.end() if tail else end
 

@@ -55,3 +55,13 @@ def load_model(name: str | None = None) -> Language:
 def parse(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[Doc]:
     """Docs in input order, streamed so only a batch of parses is in memory at once."""
     yield from nlp.pipe(texts, batch_size=batch_size)
+
+
+def text_of(doc: Doc) -> str:
+    """The text of a parse. `Doc.text` rebuilds the string from every token on each call (a
+    hot spot when rules look at the text around each entity); a parse never changes, so it is
+    built once and kept with the doc."""
+    text = doc.user_data.get("newsflow_text")
+    if text is None:
+        text = doc.user_data["newsflow_text"] = doc.text
+    return text

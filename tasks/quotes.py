@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
+from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
 _BASES = [
@@ -276,7 +277,7 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
 
 def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     """Every quote of one parsed article, in text order, without overlaps."""
-    text = doc.text
+    text = text_of(doc)
     paragraphs = paragraph_bounds(text)
     para_starts = [s for s, _ in paragraphs]
     # Captions, link teasers and other boilerplate that reached the text quote nobody.
@@ -440,9 +441,9 @@ def _reported_clause(
         return None
     start_i, end_i = bounds
     # A clause never reaches past its verb's paragraph (parses do run across them).
-    paragraph_start = doc.text.rfind("\n", 0, verb.idx) + 1
-    paragraph_end = doc.text.find("\n", verb.idx)
-    paragraph_end = len(doc.text) if paragraph_end == -1 else paragraph_end
+    paragraph_start = text_of(doc).rfind("\n", 0, verb.idx) + 1
+    paragraph_end = text_of(doc).find("\n", verb.idx)
+    paragraph_end = len(text_of(doc)) if paragraph_end == -1 else paragraph_end
     while start_i <= end_i and doc[start_i].idx < paragraph_start:
         start_i += 1
     while end_i >= start_i and doc[end_i].idx >= paragraph_end:
@@ -535,7 +536,7 @@ def _quote(
     return Quote(
         start=start,
         end=end,
-        text=resolver.doc.text[start:end],
+        text=text_of(resolver.doc)[start:end],
         kind=kind,  # type: ignore[arg-type]
         rule=rule if subject is not None else f"{rule}-floating",
         confidence=confidence if subject is not None else confidence - 0.15,
@@ -563,7 +564,7 @@ def _attributed_direct(
     mark: _Marked, speeches: list[_Speech], marked: list[_Marked], resolver: _Resolver
 ) -> Quote | None:
     """A direct quote with the verb after it or introducing it, or None when it has neither."""
-    text = resolver.doc.text
+    text = text_of(resolver.doc)
     by_position = sorted(speeches, key=lambda s: s.verb.idx)
     speech, rule = _speech_after(text, mark, by_position, marked), "direct-after"
     if speech is None:
@@ -697,7 +698,7 @@ class _Resolver:
                 target = expand_surname(words[-1], self.people, start) if len(words) == 1 else None
                 name = None
                 if target is None:
-                    single = len(words) == 1 and full_name_in_text(words[0], self.doc.text)
+                    single = len(words) == 1 and full_name_in_text(words[0], text_of(self.doc))
                     name = single or name_in(span.text)
                 if name is not None:
                     return name, entity_key(name, "person")
