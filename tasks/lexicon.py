@@ -99,3 +99,23 @@ ALIAS_TYPES = {
 }
 # Lower-case words inside names ("Ludwig van Beethoven", "Osama bin Laden").
 NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al el ibn dos das y")
+
+# Reporting verbs, as base forms; quotes.py inflects them.
+SPEECH_VERBS_BASE = words(
+    """
+    acknowledge add admit advise agree allege announce argue ask assert boast call caution chant
+    claim comment complain concede conclude confirm contend counter declare demand deny disclose
+    emphasise emphasize estimate explain express indicate inform insist joke lament maintain
+    mention note observe plead pledge post predict promise propose quip recall recount reiterate
+    remark repeat reply report respond reveal say shout speculate state stress suggest tell
+    testify tweet underline underscore urge vow warn whisper write yell scream
+    """
+)
+# Verbs that report speech whoever the subject is; the others ("suggest", "estimate",
+# "confirm", …) report speech only from a named or pronoun subject, not from "the data".
+CORE_SPEECH_VERBS = words(
+    """
+    acknowledge add admit argue claim declare emphasise emphasize explain insist note reply
+    respond say state stress tell tweet warn write shout chant yell scream whisper
+    """
+)

@@ -23,85 +23,10 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
+from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_VERBS_BASE
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
-_BASES = [
-    "say",
-    "tell",
-    "add",
-    "state",
-    "explain",
-    "note",
-    "write",
-    "ask",
-    "reply",
-    "respond",
-    "argue",
-    "claim",
-    "insist",
-    "warn",
-    "announce",
-    "acknowledge",
-    "admit",
-    "declare",
-    "confirm",
-    "deny",
-    "suggest",
-    "contend",
-    "maintain",
-    "recall",
-    "predict",
-    "report",
-    "testify",
-    "tweet",
-    "post",
-    "conclude",
-    "emphasize",
-    "emphasise",
-    "stress",
-    "complain",
-    "agree",
-    "concede",
-    "repeat",
-    "joke",
-    "quip",
-    "urge",
-    "promise",
-    "express",
-    "allege",
-    "comment",
-    "indicate",
-    "advise",
-    "shout",
-    "chant",
-    "observe",
-    "remark",
-    "mention",
-    "recount",
-    "lament",
-    "caution",
-    "assert",
-    "counter",
-    "vow",
-    "pledge",
-    "boast",
-    "propose",
-    "demand",
-    "plead",
-    "whisper",
-    "yell",
-    "reveal",
-    "disclose",
-    "inform",
-    "reiterate",
-    "underline",
-    "underscore",
-    "acknowledge",
-    "explain",
-    "estimate",
-    "speculate",
-]
 _IRREGULAR = {
     "say": ("says", "said", "saying"),
     "tell": ("tells", "told", "telling"),
@@ -131,34 +56,8 @@ def _inflect(base: str) -> set[str]:
     return {base, third, past, f"{stem}ing"}
 
 
-VERB_BASE = {form: base for base in _BASES for form in _inflect(base)}
+VERB_BASE = {form: base for base in SPEECH_VERBS_BASE for form in _inflect(base)}
 SPEECH_VERBS = frozenset(VERB_BASE)
-# Verbs that report speech whoever the subject is; the others ("suggest", "estimate",
-# "confirm", …) report speech only from a named or pronoun subject, not from "the data".
-CORE_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "write",
-        "state",
-        "explain",
-        "note",
-        "claim",
-        "argue",
-        "insist",
-        "warn",
-        "tweet",
-        "reply",
-        "respond",
-        "admit",
-        "acknowledge",
-        "stress",
-        "emphasize",
-        "emphasise",
-        "declare",
-    ]
-)
 # Sources that "suggest", "estimate" or "conclude" but do not speak.
 _DOCUMENTS = {
     "data",
@@ -196,6 +95,8 @@ _DOCUMENTS = {
     "it",
     "this",
 }
+_ADVERBIAL = {"as", "while", "because", "since", "though", "although", "after", "before", "until"}
+_TAG_OPENERS = {"according", "who", "which", "when", "where", "if", "unless", "in", "on", "at"}
 _HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
@@ -296,10 +197,14 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         quote = _reported_clause(speech, marked, consumed, resolver)
         if quote is not None:
             quotes.append(quote)
+            if quote.start < speech.verb.idx:
+                quotes += filter(None, [_clause_after_tag(speech, marked, resolver)])
     for index, mark in enumerate(marked):
         if index in consumed:
             continue
-        quote = _attributed_direct(mark, speeches, marked, resolver)
+        quote = _attributed_direct(mark, speeches, marked, resolver) or _continued(
+            text, mark, quotes
+        )
         if quote is None:
             words = len(text[mark.start : mark.end].split())
             if (
@@ -325,6 +230,27 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
             quote = _continue_speaker(quote, resolved, para_starts)
         resolved.append(quote)
     return resolved
+
+
+_LIST_GAP = re.compile(r"\s*,?\s*(?:and|or)?\s*")
+
+
+def _continued(text: str, mark: _Marked, before: list[Quote]) -> Quote | None:
+    """`students shout, "Build that wall!" and "Go back …"`: the next quote in the same list
+    has the same speaker and verb."""
+    previous = max((q for q in before if q.end <= mark.start), key=lambda q: q.end, default=None)
+    if previous is None or previous.speaker_start is None:
+        return None
+    if not _LIST_GAP.fullmatch(text[previous.end : mark.start]):
+        return None
+    return replace(
+        previous,
+        start=mark.start,
+        end=mark.end,
+        text=text[mark.start : mark.end],
+        kind="direct",
+        rule="direct-continued",
+    )
 
 
 def _opens_sentence(text: str, position: int) -> bool:
@@ -364,7 +290,7 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
         subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
         if (
             subject is not None
-            and VERB_BASE[token.lower_] not in CORE_VERBS
+            and VERB_BASE[token.lower_] not in CORE_SPEECH_VERBS
             and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON"})
         ):
             continue
@@ -473,13 +399,47 @@ def _reported_clause(
     )
 
 
+def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolver) -> Quote | None:
+    """ "<clause>, he said, but <clause>.": the sentence goes on reporting after the tag."""
+    verb, doc = speech.verb, speech.verb.doc
+    sentence_end = verb.sent.end
+    i = verb.i + 1
+    while i < sentence_end and doc[i].dep_ in {"prep", "pobj", "npadvmod", "advmod", "det"}:
+        i += 1  # "he said on Monday, …"
+    if i + 1 >= sentence_end or doc[i].text != ",":
+        return None
+    first, last = doc[i + 1], doc[sentence_end - 1]
+    if first.tag_ in {"VBG", "VBN"} or first.lower_ in _ADVERBIAL | _TAG_OPENERS:
+        return None  # "…, adding that" (its own speech), "…, though he did not …"
+    end_i = last.i - 1 if last.is_punct else last.i
+    if end_i - first.i < 3 or any(m.start < doc[end_i].idx and m.end > first.idx for m in marked):
+        return None
+    return _quote(
+        resolver,
+        first.idx,
+        doc[end_i].idx + len(doc[end_i]),
+        speech,
+        kind="indirect",
+        rule="clause-after-tag",
+        confidence=0.6,
+    )
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
     if verb.lower_ == "according":
         tokens = _according_clause(verb)
         return (tokens[0].i, tokens[-1].i) if tokens else None
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if VERB_BASE.get(verb.lower_) == "call":
+        # "called the program one of the biggest …": the object's description is the quote.
+        described = next((c for c in verb.children if c.dep_ == "oprd"), None)
+        has_object = any(c.dep_ == "dobj" for c in verb.children)
+        return (described.left_edge.i, described.right_edge.i) if described and has_object else None
+    # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech.
+    clauses = [
+        c for c in verb.children if c.dep_ == "ccomp" and c.left_edge.lower_ not in _ADVERBIAL
+    ]
     # What follows the verb is what it reports; a complement before it only when none follows.
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
     if clause is not None:
@@ -508,9 +468,11 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     if group - 1 - start < 4:
         return None
     clause = doc[start : group - 1]
-    if clause[0].pos_ in {"ADP", "SCONJ", "CCONJ", "VERB"} or not any(
-        t.dep_ in _SUBJECTS and clause.start <= t.head.i < clause.end for t in clause
-    ):
+    opener = clause[0]
+    if (
+        opener.pos_ in {"ADP", "SCONJ", "CCONJ"}
+        or (opener.pos_ == "VERB" and opener.dep_ not in {"csubj", "ROOT", "ccomp"})
+    ) or not any(t.pos_ in {"VERB", "AUX"} and t.tag_ not in {"VBG", "VBN"} for t in clause):
         return None  # an introductory phrase ("In its statement, …"), not a reported clause
     rest = doc[verb.i + 1 : verb.sent.end].text
     if ":" in rest or any(mark in rest for mark in _ALL_MARKS):

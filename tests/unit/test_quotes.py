@@ -153,3 +153,35 @@ def test_quotes_never_overlap(nlp) -> None:  # type: ignore[no-untyped-def]
     quotes = sorted(_quotes(nlp, text), key=lambda q: q.start)
     assert all(a.end <= b.start for a, b in itertools.pairwise(quotes))
     assert all(0 <= q.start < q.end <= len(text) for q in quotes)
+
+
+def test_clause_before_the_tag_and_after_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "The ferry will stop running in March, Okafor said, but the buses will carry "
+        "its passengers for free."
+    )
+    quotes = _quotes(nlp, text)
+    before, after = _only(quotes, "ferry will stop"), _only(quotes, "buses will carry")
+    assert before.speaker_name == after.speaker_name == "Ruth Okafor"
+    assert before.kind == after.kind == "indirect"
+
+
+def test_a_list_of_quotes_shares_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Protesters outside shouted “Open the bridge now!” and “No tolls ever again!”"
+    quotes = _quotes(nlp, text)
+    assert _only(quotes, "Open the bridge").speaker_text == "Protesters"
+    assert _only(quotes, "No tolls").speaker_text == "Protesters"
+
+
+def test_called_gives_the_description(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor called the old ferry a relic that nobody should have to ride in winter."
+    quote = _only(_quotes(nlp, text), "relic")
+    assert quote.speaker_name == "Ruth Okafor" and quote.verb == "called"
+
+
+def test_questions_and_negated_speech_are_not_quotes(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor did not say whether the tolls would return. She has not said she would run again. "
+        "Reporters asked what the bridge had cost."
+    )
+    assert _quotes(nlp, text) == []
