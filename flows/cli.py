@@ -306,6 +306,29 @@ def bench(
     console.print(f"time per step: {steps}")
 
 
+@app.command("bench-sql")
+def bench_sql(
+    articles: Annotated[int, typer.Option(help="Articles in the scaled warehouse.")] = 100_000,
+    source: HomeOption = None,
+    target: Annotated[
+        Path | None, typer.Option(help="Where to build it (default: a temporary folder).")
+    ] = None,
+) -> None:
+    """Time the example queries on a warehouse scaled up from the one at --home."""
+    import tempfile
+
+    from flows.bench import scale_warehouse, time_queries
+    from warehouse.examples import EXAMPLES, SHOW
+    from warehouse.store import Store
+
+    built = target or Path(tempfile.mkdtemp(prefix="newsflow-bench-sql-"))
+    count = scale_warehouse(Store(configure(source)), Store(built), articles)
+    table = Table("query", "best of 3", title=f"{count:,} articles in {built}")
+    for name, seconds in time_queries(Store(built), (*SHOW, *EXAMPLES)):
+        table.add_row(name, f"{seconds * 1000:,.0f} ms")
+    console.print(table)
+
+
 def main() -> None:
     app()
 
