@@ -15,39 +15,42 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flows import progress
 from flows.settings import configure, env_int
 
 configure()
 
-from prefect import flow, task  # noqa: E402
+from prefect import Task, flow, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.schemas.objects import State, TaskRun  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
 from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load  # noqa: E402
 from tasks.analyze import analyze  # noqa: E402
 from tasks.records import Analysis, Article, FileEntry, RawRecord, Reject  # noqa: E402
+from tasks.transient import is_transient  # noqa: E402
 from warehouse.schemas import SCHEMA_VERSION  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
 FLOW_NAME = "process-drop"
 
 
-def is_transient(_task: object, _task_run: object, state: object) -> bool:
+def retry_if_transient(_task: Task[..., Any], _task_run: TaskRun, state: State[Any]) -> bool:
     """Retry I/O trouble (a locked or briefly missing file); bad input is a reject, not retried."""
-    try:
-        state.result()  # type: ignore[attr-defined]
-    except (OSError, TimeoutError) as error:
-        return not isinstance(error, (IsADirectoryError, NotADirectoryError, PermissionError))
-    except Exception:
-        return False
-    return False
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, BaseException) and is_transient(error)
 
 
-_RETRY = {"retries": 3, "retry_delay_seconds": [1, 4, 15], "retry_condition_fn": is_transient}
+# Backoff: a lock or a share usually comes back within seconds, rarely after a quarter minute.
+_RETRY: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": [1, 4, 15],
+    "retry_condition_fn": retry_if_transient,
+}
 
 
 @task(name="ingest: scan", cache_policy=NO_CACHE, **_RETRY)
