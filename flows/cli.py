@@ -80,7 +80,12 @@ def run(
         with Progress(*columns, console=errors, transient=True) as bar:
             progress_hooks.attach(_Bar(bar))
             summary = process_drop(
-                str(path), home=home, batch_size=batch_size, n_process=n_process, model=model
+                str(path),
+                home=home,
+                batch_size=batch_size,
+                n_process=n_process,
+                model=model,
+                lock_wait_seconds=0,
             )
     except WarehouseBusy as error:
         errors.print(f"[red]busy:[/] {error}")

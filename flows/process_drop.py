@@ -22,43 +22,29 @@ from flows.settings import configure, env_int
 
 configure()
 
-from prefect import Task, flow, task  # noqa: E402
+from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.client.schemas.objects import State, TaskRun  # noqa: E402
+from prefect.client.schemas.objects import State  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
 from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune  # noqa: E402
 from flows.report import RunSummary, publish, run_row  # noqa: E402
+from flows.retries import RETRY  # noqa: E402
 from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load  # noqa: E402
 from tasks.analyze import analyze  # noqa: E402
 from tasks.records import Analysis, Article, FileEntry, RawRecord, Reject  # noqa: E402
-from tasks.transient import is_transient  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
 FLOW_NAME = "process-drop"
 
 
-def retry_if_transient(_task: Task[..., Any], _task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry I/O trouble (a locked or briefly missing file); bad input is a reject, not retried."""
-    error = state.result(raise_on_failure=False)
-    return isinstance(error, BaseException) and is_transient(error)
-
-
-# Backoff: a lock or a share usually comes back within seconds, rarely after a quarter minute.
-_RETRY: dict[str, Any] = {
-    "retries": 3,
-    "retry_delay_seconds": [1, 4, 15],
-    "retry_condition_fn": retry_if_transient,
-}
-
-
-@task(name="ingest: scan", cache_policy=NO_CACHE, **_RETRY)
+@task(name="ingest: scan", cache_policy=NO_CACHE, **RETRY)
 def scan_drop(path: str) -> list[FileEntry]:
     return ingest.scan(Path(path))
 
 
-@task(name="ingest: read", cache_policy=NO_CACHE, **_RETRY)
+@task(name="ingest: read", cache_policy=NO_CACHE, **RETRY)
 def read_files(entries: list[FileEntry], limits: ingest.Limits) -> list[RawRecord | Reject]:
     return [item for entry in entries for item in ingest.read_file(entry, limits)]
 
@@ -77,7 +63,7 @@ def analyze_articles(articles: list[Article], model: str | None, n_process: int)
     return analyze(articles, model, n_process)
 
 
-@task(name="load: write batch", cache_policy=NO_CACHE, **_RETRY)
+@task(name="load: write batch", cache_policy=NO_CACHE, **RETRY)
 def write_batch(home: str, day: str, name: str, tables: dict[str, object]) -> None:
     store = Store(Path(home))
     for table, rows in tables.items():
@@ -146,8 +132,13 @@ def process_drop(
     batch_size: int | None = None,
     n_process: int | None = None,
     model: str | None = None,
+    lock_wait_seconds: float = 3600,
 ) -> RunSummary:
-    """Load one drop (a folder, a file or an archive) into the warehouse under `home`."""
+    """Load one drop (a folder, a file or an archive) into the warehouse under `home`.
+
+    A scheduled or triggered run waits up to `lock_wait_seconds` for a load already running
+    into the same home to finish; the CLI passes 0 to say so at once.
+    """
     store = Store(configure(home))
     options = Options.resolve(batch_size, n_process, model)
     if not Path(drop).exists():
@@ -159,7 +150,7 @@ def process_drop(
         source=str(Path(drop).resolve()),
     )
     try:
-        with store.write_lock():
+        with store.write_lock(wait=lock_wait_seconds):
             try:
                 _load(store, summary, options)
             except Exception as error:
