@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows.local_server import DEFAULT_PORT
 from flows.settings import configure
 
 app = typer.Typer(
@@ -141,7 +142,9 @@ def serve(
         str | None,
         typer.Option(help="Timezone of the nightly cron (default $NEWSFLOW_TIMEZONE or UTC)."),
     ] = None,
-    port: Annotated[int, typer.Option(help="Port of the local Prefect server and UI.")] = 4200,
+    port: Annotated[
+        int, typer.Option(help="Port of the local Prefect server and UI.")
+    ] = DEFAULT_PORT,
 ) -> None:
     """Serve the scheduled and on-demand deployments (and a local Prefect server) until Ctrl-C.
 

@@ -37,23 +37,22 @@ def healthy(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def ui_url(api_url: str) -> str:
-    return api_url.rstrip("/").removesuffix("/api")
-
-
 @dataclass(frozen=True)
 class Running:
-    """What `newsflow serve` records about its server while it runs."""
+    """What `newsflow serve` records about its server while it runs.
+
+    `server_pid` is None when serve uses a configured server; otherwise it is the process to
+    stop should `newsflow serve` ever die without stopping its server (kill -9).
+    """
 
     api_url: str
     server_pid: int | None
-    serve_pid: int
 
     @classmethod
     def read(cls, home: Path) -> Running | None:
         try:
             data = json.loads((home / SERVE_FILE).read_text())
-            return cls(data["api_url"], data.get("server_pid"), data["serve_pid"])
+            return cls(data["api_url"], data.get("server_pid"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -114,6 +113,10 @@ class LocalServer:
                     f"its log ({log}) ends with:\n{tail}"
                 )
             time.sleep(0.5)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
 
     def stop(self, grace: float = 20.0) -> None:
         if self.process is None or self.process.poll() is not None:

@@ -27,7 +27,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-from flows.local_server import LocalServer, Running, ServerError, healthy, running_api, ui_url
+from flows.local_server import LocalServer, Running, ServerError, healthy, running_api
 from flows.settings import env_int
 
 DEPLOYMENTS_FILE = Path(__file__).resolve().parents[1] / "deployments" / "prefect.yaml"
@@ -136,8 +136,11 @@ def prefect_api(home: Path, required: bool) -> Iterator[str | None]:
 
 def serve(home: Path, schedules: Schedules, port: int, announce: Callable[[str], None]) -> None:
     """Serve both deployments until Ctrl-C, with a local server unless PREFECT_API_URL is set."""
+    from flows.ingest_incoming import incoming_folder
+
     served = deployments(schedules)  # bad schedules fail here, before anything starts
     prefect_home = Path(os.environ["PREFECT_HOME"])
+    incoming = incoming_folder(home, None)
     with contextlib.ExitStack() as stack:
         api = get_current_settings().api.url
         server_pid = None
@@ -150,22 +153,22 @@ def serve(home: Path, schedules: Schedules, port: int, announce: Callable[[str],
         else:
             announce(f"starting a Prefect server (SQLite in {prefect_home}) …")
             server = stack.enter_context(LocalServer(prefect_home, port))
-            api, server_pid = server.api_url, server.process.pid if server.process else None
+            api, server_pid = server.api_url, server.pid
             stack.enter_context(temporary_settings({PREFECT_API_URL: api}))
-        Running(api, server_pid, os.getpid()).write(home)
+        Running(api, server_pid).write(home)
         stack.callback(Running.clear, home)
-        announce(_describe(served, api, home))
+        announce(_describe(served, api, home, incoming))
         serve_deployments(*served, print_starting_message=False)
 
 
-def _describe(served: list[RunnerDeployment], api: str, home: Path) -> str:
-    ui = get_current_settings().ui_url or ui_url(api)
+def _describe(served: list[RunnerDeployment], api: str, home: Path, incoming: Path) -> str:
+    ui = get_current_settings().ui_url  # derived from the API's address unless set
     lines = [f"Prefect UI: {ui}   (API {api})", f"home: {home}", "serving:"]
     for deployment in served:
         schedules = [s.schedule for s in deployment.schedules or []]
         described = ", ".join(_schedule_text(s) for s in schedules) or "on demand"
         lines.append(f"  {deployment.flow_name}/{deployment.name}: {described}")
-    lines.append(f"new drops go in {home / 'incoming'}; Ctrl-C stops serving")
+    lines.append(f"new drops go in {incoming}; Ctrl-C stops serving")
     return "\n".join(lines)
 
 
@@ -192,4 +195,4 @@ def trigger(home: Path, drop: Path | None, wait: bool) -> tuple[FlowRun, str]:
                 f"the server at {api} has no deployment {name!r}: is `newsflow serve` running "
                 "on it, or were the deployments sent with `prefect deploy`?"
             ) from None
-        return run, get_current_settings().ui_url or ui_url(str(api))
+        return run, str(get_current_settings().ui_url)
