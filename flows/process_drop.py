@@ -155,11 +155,15 @@ def process_drop(
                 _load(store, summary, options)
             except Exception as error:
                 # A `failed` row never makes the run's rows visible (only `completed` does); it
-                # tells `SELECT * FROM runs` what happened. Best effort: the disk may be the cause.
+                # tells `SELECT * FROM runs` what happened. Best effort (the disk may be the
+                # cause), and never in place of the error itself.
                 summary.fail(error)
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(Exception):
                     _write(store, summary, f"run-{summary.run_id}", {"runs": run_row(summary)})
                 raise
+            # Committed: a failure from here on fails the run but leaves its rows visible.
+            with summary.timer("catalog"):
+                store.publish_catalog()
     except Exception as error:
         summary.fail(error)
         raise
@@ -268,4 +272,3 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
         _write(store, summary, f"{prefix}-files", {"files": load.file_rows(files, ctx)})
         summary.finished_at = datetime.now(UTC)
         _write(store, summary, f"run-{summary.run_id}", {"runs": run_row(summary)})
-        store.publish_catalog()

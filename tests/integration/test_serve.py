@@ -206,3 +206,35 @@ def test_ctrl_c_stops_serving_and_the_server(served: Served) -> None:
     server_log = (served.home / "prefect" / "server.log").read_text()
     for noise in ("database is locked", "Traceback"):
         assert noise not in output and noise not in server_log
+
+
+def test_prefect_deploy_from_prefect_yaml_to_a_process_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`prefect deploy --all` as the README says, against a plain `prefect server start`."""
+    from flows.local_server import LocalServer
+
+    prefect_home = tmp_path / "prefect"
+    prefect_home.mkdir()
+    monkeypatch.setenv("PREFECT_HOME", str(prefect_home))  # the server's own state
+    with LocalServer(prefect_home, _free_port()) as server:
+        env = _env(tmp_path / "home") | {
+            "PREFECT_HOME": str(prefect_home),
+            "PREFECT_API_URL": server.api_url,
+        }
+        prefect = [sys.executable, "-m", "prefect"]
+        for command in (
+            ["work-pool", "create", "newsflow", "--type", "process"],
+            ["deploy", "--all", "--prefect-file", "deployments/prefect.yaml"],
+        ):
+            done = subprocess.run(
+                prefect + command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+        scheduled = _api(server.api_url, "/deployments/name/ingest-incoming/scheduled")
+        on_demand = _api(server.api_url, "/deployments/name/process-drop/on-demand")
+    assert scheduled["work_pool_name"] == on_demand["work_pool_name"] == "newsflow"
+    schedules = {s["slug"]: s["schedule"] for s in scheduled["schedules"]}
+    assert schedules["nightly"]["cron"] == "0 2 * * *" and schedules["poll"]["interval"] == 300
+    assert scheduled["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+    assert on_demand["global_concurrency_limit"]["limit"] == 1
