@@ -93,8 +93,8 @@ def deployments(schedules: Schedules) -> list[RunnerDeployment]:
     built = []
     for spec in specs():
         limit = spec.get("concurrency_limit")
-        built.append(
-            flow_of(spec).to_deployment(
+        try:
+            deployment = flow_of(spec).to_deployment(
                 name=spec["name"],
                 description=spec.get("description"),
                 tags=spec.get("tags"),
@@ -106,7 +106,10 @@ def deployments(schedules: Schedules) -> list[RunnerDeployment]:
                 # Runs import the flow by module, whatever directory serve was started in.
                 entrypoint_type=EntrypointType.MODULE_PATH,
             )
-        )
+        except pydantic.ValidationError as error:
+            problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+            raise ValueError(f"deployment {spec['name']!r}: {problems}") from None
+        built.append(deployment)
     return built
 
 
