@@ -1,4 +1,4 @@
-"""`newsflow`: run a drop, query the warehouse, show what it holds.
+"""`newsflow`: run a drop, serve and trigger the deployments, query the warehouse.
 
 Prefect is imported only inside the commands that need it, after `configure()` has pointed it at
 the right home: its settings are read once, at import.
@@ -7,6 +7,7 @@ the right home: its settings are read once, at import.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows.local_server import DEFAULT_PORT
 from flows.settings import configure
 
 app = typer.Typer(
@@ -61,12 +63,13 @@ def run(
     verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
 ) -> None:
     """Process one drop through the process-drop flow and print a summary."""
-    configure(home, quiet=not verbose)
+    home_path = configure(home, quiet=not verbose)
     if not path.exists():
         errors.print(f"[red]error:[/] {path} does not exist; give a folder, file or archive.")
         raise typer.Exit(2)
     from flows import progress as progress_hooks
     from flows.process_drop import process_drop
+    from flows.serve import prefect_api
     from warehouse.store import WarehouseBusy
 
     columns = (
@@ -77,10 +80,18 @@ def run(
         TimeElapsedColumn(),
     )
     try:
-        with Progress(*columns, console=errors, transient=True) as bar:
+        with (
+            prefect_api(home_path, required=False),
+            Progress(*columns, console=errors, transient=True) as bar,
+        ):
             progress_hooks.attach(_Bar(bar))
             summary = process_drop(
-                str(path), home=home, batch_size=batch_size, n_process=n_process, model=model
+                str(path),
+                home=home,
+                batch_size=batch_size,
+                n_process=n_process,
+                model=model,
+                lock_wait_seconds=0,
             )
     except WarehouseBusy as error:
         errors.print(f"[red]busy:[/] {error}")
@@ -114,6 +125,75 @@ def _print_summary(summary: Any) -> None:
         console.print(
             'see them with: newsflow sql "SELECT path, record, reason, detail FROM rejects"'
         )
+
+
+@app.command()
+def serve(
+    home: HomeOption = None,
+    poll_seconds: Annotated[
+        int | None,
+        typer.Option(help="Look for new drops this often (default $NEWSFLOW_POLL_SECONDS or 300)."),
+    ] = None,
+    nightly: Annotated[
+        str | None,
+        typer.Option(help="Cron of the nightly run (default $NEWSFLOW_NIGHTLY or '0 2 * * *')."),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="Timezone of the nightly cron (default $NEWSFLOW_TIMEZONE or UTC)."),
+    ] = None,
+    port: Annotated[
+        int, typer.Option(help="Port of the local Prefect server and UI.")
+    ] = DEFAULT_PORT,
+) -> None:
+    """Serve the scheduled and on-demand deployments (and a local Prefect server) until Ctrl-C.
+
+    Prefect logs at INFO here: its runs' logs are what the UI shows.
+    """
+    home_path = configure(home)
+    # Ctrl-C is how serving stops, even when a script started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from flows import serve as serving
+    from flows.local_server import ServerError
+
+    try:
+        schedules = serving.Schedules.resolve(poll_seconds, nightly, timezone)
+        serving.serve(
+            home_path, schedules, port, announce=lambda text: console.print(text, soft_wrap=True)
+        )
+    except (ServerError, ValueError) as error:
+        errors.print(f"[red]cannot serve:[/] {error}")
+        raise typer.Exit(1) from None
+    console.print("stopped serving")
+
+
+@app.command()
+def trigger(
+    drop: Annotated[
+        Path | None,
+        typer.Argument(help="Load this drop now; without it, look in the incoming folder now."),
+    ] = None,
+    home: HomeOption = None,
+    wait: Annotated[bool, typer.Option(help="Wait for the run to finish.")] = False,
+) -> None:
+    """Start a run on the server `newsflow serve` (or PREFECT_API_URL) runs."""
+    home_path = configure(home, quiet=True)
+    if drop is not None and not drop.exists():
+        errors.print(f"[red]error:[/] {drop} does not exist; give a folder, file or archive.")
+        raise typer.Exit(2)
+    from flows import serve as serving
+    from flows.local_server import ServerError
+
+    try:
+        run, ui = serving.trigger(home_path, drop, wait)
+    except ServerError as error:
+        errors.print(f"[red]cannot trigger:[/] {error}")
+        raise typer.Exit(1) from None
+    state = run.state.name if run.state else "Scheduled"
+    console.print(f"flow run {run.name} ({run.id}): {state}", soft_wrap=True)
+    console.print(f"watch it at {ui}/runs/flow-run/{run.id}", soft_wrap=True)
+    if wait and not (run.state and run.state.is_completed()):
+        raise typer.Exit(1)
 
 
 FORMATS = ("table", "csv", "json")

@@ -8,13 +8,14 @@ visible until the run's commit record is written last.
 
 from __future__ import annotations
 
-import time
+import contextlib
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flows import progress
 from flows.settings import configure, env_int
@@ -22,58 +23,48 @@ from flows.settings import configure, env_int
 configure()
 
 from prefect import flow, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.schemas.objects import State  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
+from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune  # noqa: E402
+from flows.report import RunSummary, publish, run_row  # noqa: E402
+from flows.retries import RETRY  # noqa: E402
 from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load  # noqa: E402
 from tasks.analyze import analyze  # noqa: E402
 from tasks.records import Analysis, Article, FileEntry, RawRecord, Reject  # noqa: E402
 from warehouse.failpoints import failpoint  # noqa: E402
-from warehouse.schemas import SCHEMA_VERSION  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
 FLOW_NAME = "process-drop"
 
 
-def is_transient(_task: object, _task_run: object, state: object) -> bool:
-    """Retry I/O trouble (a locked or briefly missing file); bad input is a reject, not retried."""
-    try:
-        state.result()  # type: ignore[attr-defined]
-    except (OSError, TimeoutError) as error:
-        return not isinstance(error, (IsADirectoryError, NotADirectoryError, PermissionError))
-    except Exception:
-        return False
-    return False
-
-
-_RETRY = {"retries": 3, "retry_delay_seconds": [1, 4, 15], "retry_condition_fn": is_transient}
-
-
-@task(name="ingest: scan", cache_policy=NO_CACHE, **_RETRY)
+@task(name="ingest: scan", cache_policy=NO_CACHE, **RETRY)
 def scan_drop(path: str) -> list[FileEntry]:
     return ingest.scan(Path(path))
 
 
-@task(name="ingest: read", cache_policy=NO_CACHE, **_RETRY)
+@task(name="ingest: read", cache_policy=NO_CACHE, **RETRY)
 def read_files(entries: list[FileEntry], limits: ingest.Limits) -> list[RawRecord | Reject]:
     return [item for entry in entries for item in ingest.read_file(entry, limits)]
 
 
-@task(name="clean", cache_policy=NO_CACHE)
+# The two expensive steps keep their results (under the home, see flows/caching.py) so a run
+# triggered again after a failure does not redo them for a batch it already did.
+@task(name="clean", cache_key_fn=clean_key, cache_expiration=EXPIRATION)
 def clean_records(
     records: list[RawRecord], options: clean_step.CleanOptions
 ) -> list[Article | Reject]:
     return [clean_step.clean(record, options) for record in records]
 
 
-@task(name="nlp: entities + quotes", cache_policy=NO_CACHE)
+@task(name="nlp: entities + quotes", cache_key_fn=nlp_key, cache_expiration=EXPIRATION)
 def analyze_articles(articles: list[Article], model: str | None, n_process: int) -> list[Analysis]:
     return analyze(articles, model, n_process)
 
 
-@task(name="load: write batch", cache_policy=NO_CACHE, **_RETRY)
+@task(name="load: write batch", cache_policy=NO_CACHE, **RETRY)
 def write_batch(home: str, day: str, name: str, tables: dict[str, object]) -> None:
     store = Store(Path(home))
     for table, rows in tables.items():
@@ -82,36 +73,37 @@ def write_batch(home: str, day: str, name: str, tables: dict[str, object]) -> No
         store.write(table, rows, day=datetime.fromisoformat(day).date(), name=name)  # type: ignore[arg-type]
 
 
-@dataclass
-class RunSummary:
-    """What a run did; printed by the CLI, stored in `runs`, published as an artifact."""
+@dataclass(frozen=True)
+class Options:
+    """How to run: batch size, processes, model and per-document limits (arguments, else env)."""
 
-    run_id: str
-    drop_id: str
-    source: str
-    status: str = "completed"
-    counts: Counter[str] = field(default_factory=Counter)
-    rejects: Counter[str] = field(default_factory=Counter)
-    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    finished_at: datetime | None = None
-    message: str = ""
+    batch_size: int
+    n_process: int
+    model: str | None
+    limits: ingest.Limits
+    clean: clean_step.CleanOptions
 
-    @property
-    def seconds(self) -> float:
-        end = self.finished_at or datetime.now(UTC)
-        return (end - self.started_at).total_seconds()
-
-
-class _Timer:
-    def __init__(self, summary: RunSummary, step: str) -> None:
-        self.summary, self.step = summary, step
-
-    def __enter__(self) -> None:
-        self.t0 = time.perf_counter()
-
-    def __exit__(self, *_: object) -> None:
-        self.summary.timings[self.step] += time.perf_counter() - self.t0
+    @classmethod
+    def resolve(cls, batch_size: int | None, n_process: int | None, model: str | None) -> Options:
+        return cls(
+            batch_size=batch_size or env_int("NEWSFLOW_BATCH_SIZE", 200),
+            n_process=n_process or env_int("NEWSFLOW_N_PROCESS", 1),
+            model=model,
+            limits=ingest.Limits(
+                max_file_bytes=env_int("NEWSFLOW_MAX_FILE_BYTES", ingest.Limits.max_file_bytes),
+                max_unpacked_bytes=env_int(
+                    "NEWSFLOW_MAX_UNPACKED_BYTES", ingest.Limits.max_unpacked_bytes
+                ),
+                max_archive_members=env_int(
+                    "NEWSFLOW_MAX_ARCHIVE_MEMBERS", ingest.Limits.max_archive_members
+                ),
+            ),
+            clean=clean_step.CleanOptions(
+                max_article_chars=env_int(
+                    "NEWSFLOW_MAX_ARTICLE_CHARS", clean_step.CleanOptions.max_article_chars
+                )
+            ),
+        )
 
 
 def _batches(entries: list[FileEntry], files: int, size: int) -> Iterator[list[FileEntry]]:
@@ -133,6 +125,13 @@ def _file_of(path: str) -> str:
     return path.split("!", 1)[0]
 
 
+def _result(summary: RunSummary, step: str, state: State[Any]) -> Any:
+    """A task's result, counting the batches that came from the cache (the artifact shows them)."""
+    if state.name == "Cached":
+        summary.counts[f"cached_{step}_batches"] += 1
+    return state.result()
+
+
 @flow(name=FLOW_NAME, log_prints=True, validate_parameters=False)
 def process_drop(
     drop: str,
@@ -140,157 +139,146 @@ def process_drop(
     batch_size: int | None = None,
     n_process: int | None = None,
     model: str | None = None,
+    lock_wait_seconds: float = 3600,
 ) -> RunSummary:
-    """Load one drop (a folder, a file or an archive) into the warehouse under `home`."""
-    home_path = configure(home)
-    store = Store(home_path)
-    batch_size = batch_size or env_int("NEWSFLOW_BATCH_SIZE", 200)
-    n_process = n_process or env_int("NEWSFLOW_N_PROCESS", 1)
-    limits = ingest.Limits(
-        max_file_bytes=env_int("NEWSFLOW_MAX_FILE_BYTES", ingest.Limits.max_file_bytes)
-    )
-    options = clean_step.CleanOptions(
-        max_article_chars=env_int(
-            "NEWSFLOW_MAX_ARTICLE_CHARS", clean_step.CleanOptions.max_article_chars
-        )
-    )
-    source = str(Path(drop).resolve())
+    """Load one drop (a folder, a file or an archive) into the warehouse under `home`.
+
+    A scheduled or triggered run waits up to `lock_wait_seconds` for a load already running
+    into the same home to finish; the CLI passes 0 to say so at once.
+    """
+    store = Store(configure(home))
+    options = Options.resolve(batch_size, n_process, model)
     if not Path(drop).exists():
         raise FileNotFoundError(f"drop {drop!r} does not exist; give a folder, file or archive")
-    run_id = str(flow_run.get_id() or uuid.uuid4())
-    summary = RunSummary(run_id=run_id, drop_id="", source=source)
-    with store.write_lock():
-        store.init()
-        with _Timer(summary, "recover"):
-            store.recover()
-        with _Timer(summary, "ingest"):
-            entries = scan_drop(source)
-        summary.drop_id = ingest.drop_id_for(Path(source), entries)
-        ctx = load.RunContext(run_id, summary.drop_id, summary.started_at)
-        # Names are fixed per drop and run: a retried write replaces its own earlier attempt,
-        # and can never replace a file that an earlier, committed run wrote.
-        prefix = f"{summary.drop_id}-{run_id[:8]}"
-        seen = store.seen_files([e.sha256 for e in entries])
-        already = [e for e in entries if summary.drop_id in seen.get(e.sha256, set())]
-        duplicate_files = [e for e in entries if e.sha256 in seen and e not in already]
-        todo = [e for e in entries if e.sha256 not in seen]
-        summary.counts["files"] = len(entries)
-        summary.counts["files_already_loaded"] = len(already)
-        summary.counts["duplicate_files"] = len(duplicate_files)
-        progress.total(len(todo))
-
-        known = load.Known()
-        per_file: dict[str, Counter[str]] = defaultdict(Counter)
-        day = summary.started_at.date().isoformat()
-        batch_no = 0
-        for file_batch in _batches(todo, files=batch_size, size=16_000_000):
-            with _Timer(summary, "ingest"):
-                items = read_files(file_batch, limits)
-            records = [i for i in items if isinstance(i, RawRecord)]
-            rejects = [i for i in items if isinstance(i, Reject)]
-            for start in range(0, max(len(records), 1), batch_size):
-                chunk = records[start : start + batch_size]
-                with _Timer(summary, "clean"):
-                    cleaned = clean_records(chunk, options) if chunk else []
-                articles = [a for a in cleaned if isinstance(a, Article)]
-                rejects += [r for r in cleaned if isinstance(r, Reject)]
-                ids = [a.article_id for a in articles]
-                versions, loaded = store.known_articles(ids, [a.content_hash for a in articles])
-                known.versions.update(
-                    {k: max(v, known.versions.get(k, 0)) for k, v in versions.items()}
-                )
-                known.hashes |= loaded
-                fresh, duplicates = load.assign_versions(articles, known)
-                failpoint("ingest")
-                with _Timer(summary, "nlp"):
-                    analyses = analyze_articles([v.article for v in fresh], model, n_process)
-                failpoint("nlp")
-                tables = {
-                    "articles": load.article_rows(fresh, ctx),
-                    "entity_mentions": load.mention_rows(fresh, analyses, ctx),
-                    "quotes": load.quote_rows(fresh, analyses, ctx),
-                    "rejects": load.reject_rows(rejects, ctx),
-                }
-                with _Timer(summary, "load"):
-                    write_batch(str(home_path), day, f"{prefix}-{batch_no:05d}", tables)
-                batch_no += 1
-                for v in fresh:
-                    per_file[_file_of(v.article.source_file)]["loaded"] += 1
-                for a in duplicates:
-                    per_file[_file_of(a.source_file)]["duplicate"] += 1
-                for r in rejects:
-                    per_file[_file_of(r.path)]["rejected"] += 1
-                    summary.rejects[r.reason] += 1
-                summary.counts["articles"] += len(fresh)
-                summary.counts["duplicates"] += len(duplicates)
-                summary.counts["rejects"] += len(rejects)
-                summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
-                summary.counts["quotes"] += tables["quotes"].num_rows
-                rejects = []
-            progress.advance(len(file_batch), len(records))
-
-        files = [(e, "duplicate", 0) for e in duplicate_files]
-        for entry in todo:
-            outcome = per_file[entry.path]
-            status = (
-                "loaded"
-                if outcome["loaded"]
-                else "duplicate"
-                if outcome["duplicate"]
-                else "rejected"
-            )
-            files.append((entry, status, sum(outcome.values())))
-        with _Timer(summary, "load"):
-            # The commit: `files`, then the `runs` row that makes every row of the run visible.
-            write_batch(
-                str(home_path),
-                day,
-                f"{prefix}-files",
-                {"files": load.file_rows(files, ctx)},
-            )
-            summary.finished_at = datetime.now(UTC)
-            failpoint("commit")
-            write_batch(str(home_path), day, f"run-{run_id}", {"runs": run_row(summary)})
-            store.publish_catalog()
-    _publish(summary)
+    summary = RunSummary(
+        run_id=str(flow_run.get_id() or uuid.uuid4()),
+        flow=FLOW_NAME,
+        drop_id="",
+        source=str(Path(drop).resolve()),
+    )
+    try:
+        with store.write_lock(wait=lock_wait_seconds):
+            try:
+                _load(store, summary, options)
+            except Exception as error:
+                # A `failed` row never makes the run's rows visible (only `completed` does); it
+                # tells `SELECT * FROM runs` what happened. Best effort (the disk may be the
+                # cause), and never in place of the error itself.
+                summary.fail(error)
+                with contextlib.suppress(Exception):
+                    _write(store, summary, f"run-{summary.run_id}", {"runs": run_row(summary)})
+                raise
+            # Committed: a failure from here on fails the run but leaves its rows visible.
+            with summary.timer("catalog"):
+                store.publish_catalog()
+    except Exception as error:
+        summary.fail(error)
+        raise
+    finally:
+        publish(summary)
     return summary
 
 
-def run_row(summary: RunSummary) -> object:
-    import pyarrow as pa
+def _write(store: Store, summary: RunSummary, name: str, tables: dict[str, object]) -> None:
+    day = summary.started_at.date().isoformat()
+    write_batch(str(store.home), day, name, tables)
 
-    from warehouse.schemas import RUNS
 
-    counts = dict(summary.counts) | {f"rejects:{k}": v for k, v in summary.rejects.items()}
-    return pa.Table.from_pylist(
-        [
-            {
-                "run_id": summary.run_id,
-                "flow": FLOW_NAME,
-                "drop_id": summary.drop_id,
-                "source": summary.source,
-                "started_at": summary.started_at,
-                "finished_at": summary.finished_at or datetime.now(UTC),
-                "status": summary.status,
-                "counts": list(counts.items()),
-                "timings": list(summary.timings.items()),
-                "schema_version": SCHEMA_VERSION,
+def _load(store: Store, summary: RunSummary, options: Options) -> None:
+    """The run under the write lock: recover, then batch by batch, then the commit."""
+    store.init()
+    with summary.timer("recover"):
+        store.recover()
+        prune(cache_dir(store.home))
+    with summary.timer("ingest"):
+        entries = scan_drop(summary.source)
+    summary.drop_id = ingest.drop_id_for(Path(summary.source), entries)
+    ctx = load.RunContext(summary.run_id, summary.drop_id, summary.started_at)
+    # Names are fixed per drop and run: a retried write replaces its own earlier attempt,
+    # and can never replace a file that an earlier, committed run wrote.
+    prefix = f"{summary.drop_id}-{summary.run_id[:8]}"
+    seen = store.seen_files([e.sha256 for e in entries])
+    already = [e for e in entries if summary.drop_id in seen.get(e.sha256, set())]
+    duplicate_files = [e for e in entries if e.sha256 in seen and e not in already]
+    todo = [e for e in entries if e.sha256 not in seen]
+    summary.counts["files"] = len(entries)
+    summary.counts["files_already_loaded"] = len(already)
+    summary.counts["duplicate_files"] = len(duplicate_files)
+    progress.total(len(todo))
+
+    cache = cache_dir(store.home)
+    clean_task = clean_records.with_options(result_storage=cache)
+    nlp_task = analyze_articles.with_options(result_storage=cache)
+    known = load.Known()
+    per_file: dict[str, Counter[str]] = defaultdict(Counter)
+    batch_no = 0
+    for file_batch in _batches(todo, files=options.batch_size, size=16_000_000):
+        with summary.timer("ingest"):
+            items = read_files(file_batch, options.limits)
+        records = [i for i in items if isinstance(i, RawRecord)]
+        rejects = [i for i in items if isinstance(i, Reject)]
+        for start in range(0, max(len(records), 1), options.batch_size):
+            chunk = records[start : start + options.batch_size]
+            cleaned: list[Article | Reject] = []
+            if chunk:
+                with summary.timer("clean"):
+                    state = clean_task(chunk, options.clean, return_state=True)
+                    cleaned = _result(summary, "clean", state)
+            articles = [a for a in cleaned if isinstance(a, Article)]
+            rejects += [r for r in cleaned if isinstance(r, Reject)]
+            ids = [a.article_id for a in articles]
+            versions, loaded = store.known_articles(ids, [a.content_hash for a in articles])
+            known.versions.update(
+                {k: max(v, known.versions.get(k, 0)) for k, v in versions.items()}
+            )
+            known.hashes |= loaded
+            fresh, duplicates = load.assign_versions(articles, known)
+            failpoint("ingest")
+            analyses: list[Analysis] = []
+            if fresh:
+                with summary.timer("nlp"):
+                    state = nlp_task(
+                        [v.article for v in fresh],
+                        options.model,
+                        options.n_process,
+                        return_state=True,
+                    )
+                    analyses = _result(summary, "nlp", state)
+                failpoint("nlp")
+            tables = {
+                "articles": load.article_rows(fresh, ctx),
+                "entity_mentions": load.mention_rows(fresh, analyses, ctx),
+                "quotes": load.quote_rows(fresh, analyses, ctx),
+                "rejects": load.reject_rows(rejects, ctx),
             }
-        ],
-        schema=RUNS,
-    )
+            with summary.timer("load"):
+                _write(store, summary, f"{prefix}-{batch_no:05d}", tables)
+            batch_no += 1
+            for v in fresh:
+                per_file[_file_of(v.article.source_file)]["loaded"] += 1
+            for a in duplicates:
+                per_file[_file_of(a.source_file)]["duplicate"] += 1
+            for r in rejects:
+                per_file[_file_of(r.path)]["rejected"] += 1
+                summary.rejects[r.reason] += 1
+            summary.counts["articles"] += len(fresh)
+            summary.counts["duplicates"] += len(duplicates)
+            summary.counts["rejects"] += len(rejects)
+            summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
+            summary.counts["quotes"] += tables["quotes"].num_rows
+            rejects = []
+        progress.advance(len(file_batch), len(records))
 
-
-def _publish(summary: RunSummary) -> None:
-    """A markdown artifact on the flow run: counts, rejects by reason, time per step."""
-    lines = [f"## Drop `{summary.drop_id}`", "", "| count | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in sorted(summary.counts.items())]
-    if summary.rejects:
-        lines += ["", "| reject reason | files/records |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in summary.rejects.most_common()]
-    lines += ["", "| step | seconds |", "|---|---|"]
-    lines += [f"| {k} | {v:.2f} |" for k, v in summary.timings.items()]
-    key = "drop-" + "".join(c if c.isalnum() else "-" for c in summary.drop_id.lower())[:100]
-    create_markdown_artifact(
-        "\n".join(lines), key=key, description=f"newsflow run {summary.run_id}"
-    )
+    files = [(e, "duplicate", 0) for e in duplicate_files]
+    for entry in todo:
+        outcome = per_file[entry.path]
+        status = (
+            "loaded" if outcome["loaded"] else "duplicate" if outcome["duplicate"] else "rejected"
+        )
+        files.append((entry, status, sum(outcome.values())))
+    with summary.timer("load"):
+        # The commit: `files`, then the `runs` row that makes every row of the run visible.
+        _write(store, summary, f"{prefix}-files", {"files": load.file_rows(files, ctx)})
+        summary.finished_at = datetime.now(UTC)
+        failpoint("commit")
+        _write(store, summary, f"run-{summary.run_id}", {"runs": run_row(summary)})

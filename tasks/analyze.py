@@ -17,6 +17,10 @@ from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
 
 ENGLISH = "en"
+# Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
+# quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
+# results the old code produced.
+EXTRACTOR_VERSION = 1
 
 
 def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:

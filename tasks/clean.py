@@ -21,6 +21,10 @@ from dateutil import parser as dateparser
 from tasks.boilerplate import UPDATED_MARK, filter_lines
 from tasks.records import Article, RawRecord, Reject
 
+# Part of the cache key of cleaned batches: raise it with any change that alters what clean()
+# returns for the same record, or runs will reuse results the old code produced.
+CLEANER_VERSION = 1
+
 
 @dataclass(frozen=True)
 class CleanOptions:

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tasks.records import FileEntry, RawRecord, Reject
+from tasks.transient import is_transient
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
@@ -83,7 +84,11 @@ def drop_id_for(drop: Path, files: Iterable[FileEntry]) -> str:
 
 
 def read_file(entry: FileEntry, limits: Limits = Limits()) -> Iterator[RawRecord | Reject]:
-    """Raw records of one file, or rejects saying why a file or record was refused."""
+    """Raw records of one file, or rejects saying why a file or record was refused.
+
+    A transient I/O error is raised, not rejected: a reject is recorded with the file's hash and
+    never read again, and a flaky share must not cost a file for good.
+    """
     if entry.bytes > limits.max_file_bytes:
         yield Reject(
             entry.path,
@@ -99,6 +104,8 @@ def read_file(entry: FileEntry, limits: Limits = Limits()) -> Iterator[RawRecord
     try:
         data = Path(entry.absolute).read_bytes()
     except OSError as error:
+        if is_transient(error):
+            raise
         yield Reject(entry.path, "unreadable file", str(error))
         return
     yield from parse_document(entry.path, data, limits)
@@ -312,6 +319,8 @@ def _read_archive(entry: FileEntry, limits: Limits) -> Iterator[RawRecord | Reje
             else:
                 yield from parse_document(inner, data, limits)
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as error:
+        if is_transient(error):
+            raise
         yield Reject(entry.path, "corrupt archive", str(error))
     except _TooLarge as error:
         yield Reject(entry.path, "archive too large", str(error))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -111,6 +111,8 @@ RUNS = pa.schema(
         pa.field("counts", pa.map_(pa.string(), pa.int64())),
         pa.field("timings", pa.map_(pa.string(), pa.float64())),
         pa.field("schema_version", pa.int32(), nullable=False),
+        # v2: why a failed run failed (NULL for completed runs)
+        pa.field("message", pa.string()),
     ]
 )
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -112,6 +113,23 @@ class Store:
             ).fetchall()
         return {sha: set(drops) for sha, drops in rows}
 
+    def recorded_files(self, drop_id: str) -> set[tuple[str, str]]:
+        """(path, sha256) of every file committed runs recorded for this drop."""
+        with contextlib.closing(self.connect()) as con:
+            rows = con.execute(
+                "SELECT DISTINCT path, sha256 FROM files WHERE drop_id = $drop", {"drop": drop_id}
+            ).fetchall()
+        return {(path, sha) for path, sha in rows}
+
+    def last_completed_start(self, source: str) -> datetime | None:
+        """When the latest completed run on this source path started, if any did."""
+        with contextlib.closing(self.connect()) as con:
+            (started,) = con.execute(
+                "SELECT max(started_at) FROM runs WHERE status = 'completed' AND source = $source",
+                {"source": source},
+            ).fetchone() or (None,)
+        return started
+
     def known_articles(self, ids: list[str], hashes: list[str]) -> tuple[dict[str, int], set[str]]:
         """Latest version of these stories, and which of these content hashes are loaded."""
         with contextlib.closing(self.connect()) as con:
@@ -128,21 +146,31 @@ class Store:
         return dict(versions), {h for (h,) in loaded}
 
     @contextlib.contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold the home's exclusive write lock; fail at once when another load holds it."""
+    def write_lock(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the home's exclusive write lock, waiting up to `wait` seconds for it.
+
+        The CLI does not wait (a person should hear at once that another load is running); a
+        scheduled or triggered run waits its turn rather than fail.
+        """
         self.home.mkdir(parents=True, exist_ok=True)
         path = self.home / ".write.lock"
+        deadline = time.monotonic() + wait
         with open(path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                raise WarehouseBusy(
-                    f"another newsflow run (pid {holder}) is loading into {self.home}; "
-                    "wait for it to finish and run again (its drop will then be skipped "
-                    "if it was the same one)"
-                ) from None
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "unknown"
+                        raise WarehouseBusy(
+                            f"another newsflow run (pid {holder}) is loading into {self.home}"
+                            + (f" and did not finish within {wait:.0f}s" if wait else "")
+                            + "; wait for it to finish and run again (its drop will then be "
+                            "skipped if it was the same one)"
+                        ) from None
+                    time.sleep(min(1.0, max(deadline - time.monotonic(), 0.01)))
             handle.seek(0)
             handle.truncate()
             handle.write(str(os.getpid()))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
 import tarfile
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from tasks.ingest import Limits, decode, drop_id_for, parse_document, read_file, scan
 from tasks.records import RawRecord, Reject
@@ -118,6 +121,28 @@ def test_size_limit_is_a_reject(tmp_path: Path) -> None:
     (reject,) = read_file(entry, Limits(max_file_bytes=1000))
     assert isinstance(reject, Reject) and reject.reason == "file too large"
     assert "NEWSFLOW_MAX_FILE_BYTES" in reject.detail
+
+
+def test_a_file_we_may_not_read_is_a_reject_but_a_flaky_disk_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    (entry,) = scan(path)
+
+    def refuse(_self: Path) -> bytes:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    (reject,) = read_file(entry)
+    assert isinstance(reject, Reject) and reject.reason == "unreadable file"
+
+    def flaky(_self: Path) -> bytes:
+        raise OSError(errno.EIO, "Input/output error", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", flaky)
+    with pytest.raises(OSError, match="Input/output error"):
+        list(read_file(entry))
 
 
 def test_decode_handles_encodings() -> None:

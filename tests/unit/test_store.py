@@ -135,6 +135,32 @@ def test_second_writer_is_told_to_wait(tmp_path: Path) -> None:
         pass
 
 
+def test_a_scheduled_writer_waits_its_turn(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from warehouse.store import Store\n"
+            "with Store(Path(sys.argv[1])).write_lock():\n print('locked', flush=True); time.sleep(3)\n"
+            "print('released', flush=True)",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    store = Store(tmp_path)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WarehouseBusy, match="did not finish within 1s"), store.write_lock(1):
+            pass
+        with store.write_lock(wait=60):
+            assert holder.stdout.readline().strip() == "released"
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_catalog_file_opens_read_only_and_survives_republish(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.init()

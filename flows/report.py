@@ -1,0 +1,109 @@
+"""What a run did, in the three places people look: the CLI, the `runs` table and the Prefect UI.
+
+One RunSummary feeds all three, so the artifact on a flow run and its `runs` row always agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+from prefect.artifacts import create_table_artifact
+
+from warehouse.schemas import RUNS, SCHEMA_VERSION
+
+
+@dataclass
+class RunSummary:
+    """What a run did; printed by the CLI, stored in `runs`, published as an artifact."""
+
+    run_id: str
+    flow: str
+    drop_id: str
+    source: str
+    status: str = "completed"
+    counts: Counter[str] = field(default_factory=Counter)
+    rejects: Counter[str] = field(default_factory=Counter)
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+    message: str = ""
+
+    @property
+    def seconds(self) -> float:
+        end = self.finished_at or datetime.now(UTC)
+        return (end - self.started_at).total_seconds()
+
+    def fail(self, error: BaseException) -> None:
+        """Mark the run failed with the first error that stopped it."""
+        if self.status != "failed":
+            self.status = "failed"
+            self.message = f"{type(error).__name__}: {error}"
+        self.finished_at = self.finished_at or datetime.now(UTC)
+
+    def timer(self, step: str) -> _Timer:
+        """`with summary.timer("nlp"):` adds the block's wall time to the step."""
+        return _Timer(self, step)
+
+    def table(self) -> list[dict[str, Any]]:
+        """Counts per table, rejects by reason, seconds per step: one row each."""
+        rows: list[dict[str, Any]] = [
+            {"kind": "count", "name": name, "value": value}
+            for name, value in sorted(self.counts.items())
+        ]
+        rows += [
+            {"kind": "reject reason", "name": reason, "value": n}
+            for reason, n in self.rejects.most_common()
+        ]
+        rows += [
+            {"kind": "seconds", "name": step, "value": round(seconds, 3)}
+            for step, seconds in self.timings.items()
+        ]
+        return rows
+
+
+class _Timer:
+    def __init__(self, summary: RunSummary, step: str) -> None:
+        self.summary, self.step = summary, step
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *_: object) -> None:
+        self.summary.timings[self.step] += time.perf_counter() - self.t0
+
+
+def run_row(summary: RunSummary) -> pa.Table:
+    """The run's `runs` row; rejects are counted as `rejects:<reason>` next to the table counts."""
+    counts = dict(summary.counts) | {f"rejects:{k}": v for k, v in summary.rejects.items()}
+    return pa.Table.from_pylist(
+        [
+            {
+                "run_id": summary.run_id,
+                "flow": summary.flow,
+                "drop_id": summary.drop_id or None,
+                "source": summary.source,
+                "started_at": summary.started_at,
+                "finished_at": summary.finished_at or datetime.now(UTC),
+                "status": summary.status,
+                "counts": list(counts.items()),
+                "timings": list(summary.timings.items()),
+                "schema_version": SCHEMA_VERSION,
+                "message": summary.message or None,
+            }
+        ],
+        schema=RUNS,
+    )
+
+
+def publish(summary: RunSummary) -> None:
+    """A table artifact on the flow run, keyed by drop so the UI lists each drop's history."""
+    slug = "".join(c if c.isalnum() else "-" for c in (summary.drop_id or "unknown").lower())
+    description = f"newsflow {summary.flow} run {summary.run_id}: {summary.status}"
+    if summary.message:
+        description += f" ({summary.message})"
+    create_table_artifact(summary.table(), key=f"drop-{slug}"[:100], description=description)

@@ -1,0 +1,72 @@
+"""The served deployments are those of deployments/prefect.yaml, with the schedules one asks for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+
+def _by_name(deployments: list[Any]) -> dict[str, Any]:
+    return {f"{d.flow_name}/{d.name}": d for d in deployments}
+
+
+def test_served_deployments_follow_prefect_yaml() -> None:
+    from flows.serve import Schedules, deployments
+
+    served = _by_name(deployments(Schedules()))
+    assert set(served) == {"ingest-incoming/scheduled", "process-drop/on-demand"}
+
+    scheduled = served["ingest-incoming/scheduled"]
+    schedules = {s.slug: s.schedule for s in scheduled.schedules}
+    assert schedules["nightly"].cron == "0 2 * * *"
+    assert schedules["nightly"].timezone == "UTC"
+    assert schedules["poll"].interval == timedelta(minutes=5)
+    assert scheduled.concurrency_limit == 1
+    assert scheduled.concurrency_options.collision_strategy == "CANCEL_NEW"
+    assert scheduled.entrypoint == "flows.ingest_incoming.ingest_incoming"
+
+    on_demand = served["process-drop/on-demand"]
+    assert on_demand.schedules == [] and on_demand.concurrency_limit == 1
+    assert on_demand.entrypoint == "flows.process_drop.process_drop"
+
+
+def test_schedules_from_options_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.serve import Schedules, deployments
+
+    monkeypatch.setenv("NEWSFLOW_POLL_SECONDS", "30")
+    monkeypatch.setenv("NEWSFLOW_TIMEZONE", "Europe/Paris")
+    monkeypatch.setenv("NEWSFLOW_NIGHTLY", "0 3 * * *")
+    assert Schedules.resolve(None, None, None) == Schedules(30, "0 3 * * *", "Europe/Paris")
+    chosen = Schedules.resolve(7, "30 1 * * 1-5", "America/New_York")
+    assert chosen == Schedules(7, "30 1 * * 1-5", "America/New_York")
+
+    scheduled = _by_name(deployments(chosen))["ingest-incoming/scheduled"]
+    schedules = {s.slug: s.schedule for s in scheduled.schedules}
+    assert (schedules["nightly"].cron, schedules["nightly"].timezone) == (
+        "30 1 * * 1-5",
+        "America/New_York",
+    )
+    assert schedules["poll"].interval == timedelta(seconds=7)
+
+
+@pytest.mark.parametrize(
+    ("schedules", "message"),
+    [
+        ({"timezone": "Mars/Olympus"}, "Invalid timezone"),
+        ({"nightly": "at two"}, "bad schedule 'nightly'"),
+    ],
+)
+def test_bad_schedules_say_what_is_wrong(schedules: dict[str, Any], message: str) -> None:
+    from flows.serve import Schedules, deployments
+
+    with pytest.raises(ValueError, match=message):
+        deployments(Schedules(**schedules))
+
+
+def test_poll_interval_must_be_positive() -> None:
+    from flows.serve import Schedules
+
+    with pytest.raises(ValueError, match="at least 1 second"):
+        Schedules.resolve(-5, None, None)
