@@ -9,8 +9,9 @@ visible until the run's commit record is written last.
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ configure()
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.client.schemas.objects import State  # noqa: E402
+from prefect.futures import PrefectFuture  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
 from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune  # noqa: E402
@@ -79,6 +81,7 @@ class Options:
 
     batch_size: int
     n_process: int
+    window: int
     model: str | None
     limits: ingest.Limits
     clean: clean_step.CleanOptions
@@ -87,7 +90,8 @@ class Options:
     def resolve(cls, batch_size: int | None, n_process: int | None, model: str | None) -> Options:
         return cls(
             batch_size=batch_size or env_int("NEWSFLOW_BATCH_SIZE", 200),
-            n_process=n_process or env_int("NEWSFLOW_N_PROCESS", 1),
+            n_process=n_process or env_int("NEWSFLOW_N_PROCESS", os.cpu_count() or 1),
+            window=env_int("NEWSFLOW_BATCHES_IN_FLIGHT", 2),
             model=model,
             limits=ingest.Limits(
                 max_file_bytes=env_int("NEWSFLOW_MAX_FILE_BYTES", ingest.Limits.max_file_bytes),
@@ -118,6 +122,54 @@ def _batches(entries: list[FileEntry], files: int, size: int) -> Iterator[list[F
         total += entry.bytes
     if batch:
         yield batch
+
+
+@dataclass
+class _Pending:
+    """A batch cleaned and versioned, its NLP running."""
+
+    number: int
+    fresh: list[load.Versioned]
+    duplicates: list[Article]
+    rejects: list[Reject]
+    nlp: PrefectFuture[list[Analysis]] | None
+
+
+def _finish(
+    batch: _Pending,
+    store: Store,
+    summary: RunSummary,
+    ctx: load.RunContext,
+    prefix: str,
+    per_file: dict[str, Counter[str]],
+) -> None:
+    """Wait for a batch's NLP, write its rows, count them."""
+    analyses: list[Analysis] = []
+    if batch.nlp is not None:
+        with summary.timer("nlp"):
+            batch.nlp.wait()
+            analyses = _result(summary, "nlp", batch.nlp.state)
+        failpoint("nlp")
+    tables = {
+        "articles": load.article_rows(batch.fresh, ctx),
+        "entity_mentions": load.mention_rows(batch.fresh, analyses, ctx),
+        "quotes": load.quote_rows(batch.fresh, analyses, ctx),
+        "rejects": load.reject_rows(batch.rejects, ctx),
+    }
+    with summary.timer("load"):
+        _write(store, summary, f"{prefix}-{batch.number:05d}", tables)
+    for v in batch.fresh:
+        per_file[_file_of(v.article.source_file)]["loaded"] += 1
+    for a in batch.duplicates:
+        per_file[_file_of(a.source_file)]["duplicate"] += 1
+    for r in batch.rejects:
+        per_file[_file_of(r.path)]["rejected"] += 1
+        summary.rejects[r.reason] += 1
+    summary.counts["articles"] += len(batch.fresh)
+    summary.counts["duplicates"] += len(batch.duplicates)
+    summary.counts["rejects"] += len(batch.rejects)
+    summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
+    summary.counts["quotes"] += tables["quotes"].num_rows
 
 
 def _file_of(path: str) -> str:
@@ -211,6 +263,9 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
     nlp_task = analyze_articles.with_options(result_storage=cache)
     known = load.Known()
     per_file: dict[str, Counter[str]] = defaultdict(Counter)
+    # Batches whose NLP is running while the next batch is read and cleaned: the spaCy workers
+    # never wait for the main process, and at most `window` batches are held in memory.
+    in_flight: deque[_Pending] = deque()
     batch_no = 0
     for file_batch in _batches(todo, files=options.batch_size, size=16_000_000):
         with summary.timer("ingest"):
@@ -234,40 +289,19 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
             known.hashes |= loaded
             fresh, duplicates = load.assign_versions(articles, known)
             failpoint("ingest")
-            analyses: list[Analysis] = []
+            future = None
             if fresh:
-                with summary.timer("nlp"):
-                    state = nlp_task(
-                        [v.article for v in fresh],
-                        options.model,
-                        options.n_process,
-                        return_state=True,
-                    )
-                    analyses = _result(summary, "nlp", state)
-                failpoint("nlp")
-            tables = {
-                "articles": load.article_rows(fresh, ctx),
-                "entity_mentions": load.mention_rows(fresh, analyses, ctx),
-                "quotes": load.quote_rows(fresh, analyses, ctx),
-                "rejects": load.reject_rows(rejects, ctx),
-            }
-            with summary.timer("load"):
-                _write(store, summary, f"{prefix}-{batch_no:05d}", tables)
+                future = nlp_task.submit(
+                    [v.article for v in fresh], options.model, options.n_process
+                )
+            in_flight.append(_Pending(batch_no, fresh, duplicates, rejects, future))
             batch_no += 1
-            for v in fresh:
-                per_file[_file_of(v.article.source_file)]["loaded"] += 1
-            for a in duplicates:
-                per_file[_file_of(a.source_file)]["duplicate"] += 1
-            for r in rejects:
-                per_file[_file_of(r.path)]["rejected"] += 1
-                summary.rejects[r.reason] += 1
-            summary.counts["articles"] += len(fresh)
-            summary.counts["duplicates"] += len(duplicates)
-            summary.counts["rejects"] += len(rejects)
-            summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
-            summary.counts["quotes"] += tables["quotes"].num_rows
             rejects = []
+            while len(in_flight) > options.window:
+                _finish(in_flight.popleft(), store, summary, ctx, prefix, per_file)
         progress.advance(len(file_batch), len(records))
+    while in_flight:
+        _finish(in_flight.popleft(), store, summary, ctx, prefix, per_file)
 
     files = [(e, "duplicate", 0) for e in duplicate_files]
     for entry in todo:
