@@ -9,10 +9,12 @@ their ratio, with the peak memory of each phase.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,11 +123,21 @@ def peak_memory() -> Iterator[list[int]]:
 
 
 def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
-    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped."""
+    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped.
+
+    It runs in a process of its own, so its model and its memory are not counted against (or
+    left behind for) the pipeline measured after it.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(_bare_pipe, texts, model, n_process).result()
+
+
+def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
     from tasks.nlp import load_model
 
-    nlp = load_model(model)
     with peak_memory() as peak:
+        nlp = load_model(model)
         start = time.perf_counter()
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=n_process))
         seconds = time.perf_counter() - start
