@@ -57,20 +57,38 @@ def run(
         int | None, typer.Option(help="Articles per batch (default 200).")
     ] = None,
     n_process: Annotated[
-        int | None, typer.Option(help="Processes for the spaCy pass (default 1).")
+        int | None,
+        typer.Option(help="Processes (or local Dask workers) for the spaCy pass (default: cores)."),
     ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+    task_runner: Annotated[
+        str, typer.Option(help="Where NLP batches run: thread (this machine) or dask.")
+    ] = "thread",
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Scheduler of an existing Dask cluster (default: a local cluster)."),
+    ] = None,
 ) -> None:
     """Process one drop through the process-drop flow and print a summary."""
     home_path = configure(home, quiet=not verbose)
     if not path.exists():
         errors.print(f"[red]error:[/] {path} does not exist; give a folder, file or archive.")
         raise typer.Exit(2)
+    import os
+
     from flows import progress as progress_hooks
     from flows.process_drop import process_drop
+    from flows.runners import RUNNERS, flow_with_runner
     from flows.serve import prefect_api
     from warehouse.store import WarehouseBusy
+
+    if task_runner not in RUNNERS:
+        errors.print(f"[red]error:[/] --task-runner must be one of {', '.join(RUNNERS)}")
+        raise typer.Exit(2)
+    workers = n_process or os.cpu_count() or 1
+    flow = flow_with_runner(process_drop, task_runner, dask_address, workers)
+    on_dask = task_runner == "dask"
 
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -85,13 +103,15 @@ def run(
             Progress(*columns, console=errors, transient=True) as bar,
         ):
             progress_hooks.attach(_Bar(bar))
-            summary = process_drop(
+            summary = flow(
                 str(path),
                 home=home,
                 batch_size=batch_size,
-                n_process=n_process,
+                # On Dask the workers are the processes: each parses its batches itself.
+                n_process=1 if on_dask else n_process,
                 model=model,
                 lock_wait_seconds=0,
+                batches_in_flight=2 * workers if on_dask else None,
             )
     except WarehouseBusy as error:
         errors.print(f"[red]busy:[/] {error}")

@@ -87,11 +87,17 @@ class Options:
     clean: clean_step.CleanOptions
 
     @classmethod
-    def resolve(cls, batch_size: int | None, n_process: int | None, model: str | None) -> Options:
+    def resolve(
+        cls,
+        batch_size: int | None,
+        n_process: int | None,
+        model: str | None,
+        batches_in_flight: int | None = None,
+    ) -> Options:
         return cls(
             batch_size=batch_size or env_int("NEWSFLOW_BATCH_SIZE", 200),
             n_process=n_process or env_int("NEWSFLOW_N_PROCESS", os.cpu_count() or 1),
-            window=env_int("NEWSFLOW_BATCHES_IN_FLIGHT", 2),
+            window=batches_in_flight or env_int("NEWSFLOW_BATCHES_IN_FLIGHT", 2),
             model=model,
             limits=ingest.Limits(
                 max_file_bytes=env_int("NEWSFLOW_MAX_FILE_BYTES", ingest.Limits.max_file_bytes),
@@ -192,6 +198,7 @@ def process_drop(
     n_process: int | None = None,
     model: str | None = None,
     lock_wait_seconds: float = 3600,
+    batches_in_flight: int | None = None,
 ) -> RunSummary:
     """Load one drop (a folder, a file or an archive) into the warehouse under `home`.
 
@@ -199,7 +206,7 @@ def process_drop(
     into the same home to finish; the CLI passes 0 to say so at once.
     """
     store = Store(configure(home))
-    options = Options.resolve(batch_size, n_process, model)
+    options = Options.resolve(batch_size, n_process, model, batches_in_flight)
     if not Path(drop).exists():
         raise FileNotFoundError(f"drop {drop!r} does not exist; give a folder, file or archive")
     summary = RunSummary(
