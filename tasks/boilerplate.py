@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 _AGENCIES = (
     r"Reuters|AP|AFP|Getty(?: Images)?|Associated Press|Bloomberg|EPA|Shutterstock|iStock"
     r"|Canadian Press|The Canadian Press|CP|PA|Xinhua|Sipa|Alamy|NurPhoto|Pool|File|Handout"
+    r"|dpa|DPA|APA|KNA|epd|PAP|ANSA|EFE|Keystone|Imago|picture alliance|Agencja Gazeta|Europa Press"
 )
 # "(Khalid al Mousily/Reuters)", "(Photo: Jane Doe/AP)", "(AP Photo/Jane Doe)", "Getty Images"
 _CREDIT_TAIL = re.compile(
@@ -23,8 +24,14 @@ _CREDIT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_START = re.compile(
-    r"^(?:(?:Photo|Photograph|Image|Picture|Credit|Caption|Pictured|File photo|Video|Watch)"
-    r"(?: credit)?\s*[:|]|Open this photo in gallery\b)",
+    r"^\(?(?:(?:Photo|Photograph|Image|Picture|Credit|Caption|Pictured|File photo|Video|Watch|Foto|Fotos"
+    r"|Bild|Bildquelle|Titelbild|Beitragsbild|Imagen|Crédits? photos?|Zdjęcie|Fot\.)"
+    r"(?: credits?| courtesy)?\s*[:|]|Open this photo in gallery\b)",
+    re.IGNORECASE,
+)
+# "installation views, photos © Inexhibit, 2018", "Foto: © dpa"
+_PHOTO_COPYRIGHT = re.compile(
+    r"\b(?:photos?|photographs?|images?|pictures?|fotos?|bilder?)\s*(?:by\s*|:\s*)?(?:©|\(c\)|copyright\b)",
     re.IGNORECASE,
 )
 # "(Kali Madej/ Dixon Hall)", "( Andrew Wallace / Toronto Star )", "Adrian Wyld / The Canadian
@@ -43,31 +50,43 @@ _BYLINE_LINE = re.compile(
 # "Tom Vernon has the latest.", "Adam MacVicar has more (Jan. 6, 2019)": a video's lead-in.
 _VIDEO_LEAD = re.compile(
     r"^.{0,160}\b(?:has|have) (?:more|the latest|the story|details)\b[^.!?]{0,40}[.!?)]?$"
-    r"|^As [A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} reports\b"
+    r"|^As [A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} reports\b[^,;]{0,40}$"
 )
 # "… on Friday. AP Photo/Erin Kowalski", "… on Sunday. (Getty Images)": a credit closing a caption.
 _CREDIT_END = re.compile(
     rf"(?:\b(?:{_AGENCIES}) Photo\s*/\s*[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,3}}|\((?:{_AGENCIES})\)|\bGetty Images)\s*\.?$"
 )
 _CREDIT_LINE = re.compile(
-    rf"^(?:[^.!?]{{0,80}}(?:/|\bvia\b)\s*)?(?:{_AGENCIES})(?: Photo| Images)?(?:/[^.!?]{{0,60}})?$"
+    rf"^(?:[^.!?]{{0,80}}(?:/|\bvia\b)\s*)?(?:{_AGENCIES})(?: Photo| Images)?(?:\s*/[^.!?]{{0,60}})?$"
     rf"|^(?:AP|AFP|Reuters) Photo\b.{{0,80}}$",
     re.IGNORECASE,
 )
 
 # Headers of blocks whose following lines are other stories' headlines.
 _LINK_BLOCK = re.compile(
-    r"^(?:Articles? You May Like|Related(?: Articles?| Stories| Coverage| Content| Links| News)?"
-    r"|Read (?:More|Next|Also)|More (?:from|on|in|News|Stories)\b.*|You (?:May|Might) Also Like"
-    r"|Recommended(?: for You| Stories| Reading)?|Trending(?: Now| Stories)?|Most (?:Read|Popular|Viewed)"
-    r"|Also (?:Read|on|See)\b.*|See Also|Popular (?:Stories|Now)|Top Stories|Latest (?:News|Stories)"
-    r"|What to Read Next|Further Reading|In Other News|Editor'?s Picks|Don'?t Miss)\s*:?\s*$",
+    r"^(?:Articles? You May Like|Related(?: Articles?| Stories| Coverage| Content| Links| News| Posts| Topics| Videos| Reading)?"
+    r"|Read (?:More|Next|Also)|More (?:from|on|in|about|News|Stories|Videos)\b.*|More|You (?:May|Might) Also (?:Like|Enjoy)"
+    r"|Recommended(?: for You| Stories| Reading| Videos)?|Trending(?: Now| Stories)?|Most (?:Read|Popular|Viewed|Shared|Watched)\b.*"
+    r"|Also (?:Read|on|See|in)\b.*|See Also|Popular (?:Stories|Now|in|on)\b.*|Top Stories|Latest (?:News|Stories|Videos)"
+    r"|What to Read Next|Further Reading|In Other News|Editor'?s Picks|Don'?t Miss|Must Read|Up Next|Next Up"
+    r"|In Case You Missed It|ICYMI|Keep Reading|Explore Further|More to Explore|(?:From|Around) the Web"
+    r"|(?:Sponsored|Promoted|Partner) (?:Stories|Links|Content)|Weitere Artikel|Mehr zum Thema|Lesen Sie auch|Auch interessant"
+    r"|Das könnte Sie auch interessieren|Leia também|Lea también|Te puede interesar|À lire aussi|Lire aussi"
+    r"|Voir aussi|Leggi anche|Baca juga|Artikel Terkait|Weitere (?:Themen|Artikel|Beiträge|Nachrichten|Meldungen)\b.*"
+    r"|(?:Empfohlene|Ähnliche|Verwandte|Beliebte) (?:Beiträge|Artikel|Themen)|Top-Themen\b.*"
+    r"|Meist(?:-| )?(?:gelesen|diskutiert|kommentiert)\w*|Kommentierte Artikel|Schon gelesen\?|Zum Weiterlesen"
+    r"|Das (?:Thema )?könnte (?:Sie|dich) auch interessieren|(?:Contenido|Notas|Noticias|Artículos) relacionad[oa]s"
+    r"|(?:Matérias|Notícias) relacionadas|Articles similaires|Sur le même sujet|Articoli correlati"
+    r"|(?:Le|Te) puede interesar|Temas|Czytaj (?:też|także|więcej)|Zobacz (?:też|także)|Powiązane)\s*[:.…]*\s*$",
     re.IGNORECASE,
 )
 # One-line link teasers: "Read more: Some other story", "RELATED: …".
 LINK_TEASER = re.compile(
-    r"^(?:Read (?:more|next|also)|Related|See also|Also read|More|Watch(?: below| more| now| live)?"
-    r"|Listen|Click here)\s*[:|»>-]\s*\S",
+    r"^(?:Read (?:more|next|also)|Related|See (?:also|more)|Also(?: read| see)?|More|Must read|Don'?t miss"
+    r"|Watch(?: below| more| now| live)?|Listen|Click here|Check out|Lesen Sie auch|Auch lesen|Mehr(?: dazu)?"
+    r"|Weiterlesen|Leia (?:também|mais)|Veja também|Saiba mais|Lea(?: también| más)?|Lee también|Vea también"
+    r"|Ver también|(?:Le|Te) puede interesar|Puedes ver|Mira|Mire|(?:À )?lire aussi|Voir aussi|Leggi anche"
+    r"|Czytaj (?:też|także|więcej)|Zobacz (?:też|także)|Baca juga)\s*[:|»>-]\s*\S",
     re.IGNORECASE,
 )
 _PROMPTS = re.compile(
@@ -76,7 +95,23 @@ _PROMPTS = re.compile(
     r"|\d+ Comments?|(?:Add|Post|Show|View|Load|Hide) (?:a |all |the )?comments?\b.*"
     r"|Comment on this (?:story|article)\b.*|Sign in to comment\b.*|Log in to comment\b.*"
     r"|Conversations are opinions of our readers.*|Commenting (?:is|has been) (?:closed|disabled).*"
-    r"|We welcome your comments.*|No Links Allowed.*)$",
+    r"|We welcome your comments.*|No Links Allowed.*|Tell us what you think\b.{0,40}|Have your say\b.{0,40}"
+    r"|Let us know (?:what you think|in the comments)\b.{0,40}"
+    r"|We(?: want|'d like|’d like| would like) to hear (?:from you|what you think)\b.{0,60}"
+    r"|.{0,80}\bin den Kommentaren\b.{0,40}|.{0,60}\bum (?:einen )?Kommentar\w* zu (?:schreiben|verfassen)\b.{0,20}"
+    r"|Sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)\b.{0,40})$",
+    re.IGNORECASE,
+)
+# Lines that open a comment section: after the article, everything below them is comments.
+_COMMENTS = re.compile(
+    r"^(?:(?:\d+|No|One) (?:thoughts?|comments?|responses?|replies|reactions?)(?: (?:on|to)\b.*)?"
+    r"|(?:User|Reader|All|Show|View|Load|Read|See) (?:new |all |the )?comments?(?:\s*\(\d+\))?"
+    r"|Leave a (?:Reply|Comment|Response)\b.*|(?:Want to )?Join the (?:discussion|conversation)\b.*"
+    r"|Join Discussion|Comments? (?:are|is) (?:now )?(?:closed|disabled)\.?|comments powered by Disqus\.?"
+    r"|Discussion(?:\s*\(\d+\))?|Tinggalkan Balasan|Deixe (?:um comentário|uma resposta)|Deja un comentario"
+    r"|Laisser un commentaire|Lascia un commento|Kommentare?(?:\s*\(\d+\))?|Kommentar (?:schreiben|verfassen)"
+    r"|Keine Kommentare|Kommentare insgesamt:?|No hay comentarios|Sin comentarios|Aucun commentaire|Brak komentarzy"
+    r"|Комментарии)\s*$",
     re.IGNORECASE,
 )
 _SOCIAL = re.compile(
@@ -86,23 +121,89 @@ _SOCIAL = re.compile(
     r"|Subscribe\b.{0,120}|Sign up\b.{0,120}|Follow (?:us|me|@)\b.{0,80}|Get (?:our|the) .{0,60}newsletter.*"
     r"|Newsletter sign-up.*|Back to top|Top of page|Next (?:article|story)\b.*|Previous (?:article|story)\b.*"
     r"|(?:Copyright|©|\(c\)).{0,120}|All rights reserved.*|Terms of (?:Use|Service)|Privacy Policy"
-    r"|Cookie (?:Policy|Settings)|Contact us|About us|Home(?:\s*[|›>/].*)?)$",
+    r"|Cookie (?:Policy|Settings)|Contact us|About us|Home(?:\s*[|›>/].*)?"
+    r"|(?:Image|Photo|Picture|Slide|Bild|Foto)\s*\d+\s*(?:of|/|von|de)\s*\d+|\d+\s*(?:of|/)\s*\d+|\d+of/\d+"
+    r"|Back to (?:Gallery|article)|Caption|Close|Expand|Enlarge|(?:Hide|Toggle) caption|Image|Photo"
+    r"|(?:View|Open|Launch|Show) (?:the )?(?:gallery|slideshow|photos?|images?)|Next|Previous|Prev"
+    r"|Play(?: video)?|Replay|Loading\W*|Anzeige|Werbung|Publicidad|Publicité|Teilen|Drucken|Compartir"
+    r"|Partager|Compartilhe|Bagikan|(?:Teilen|Share|Compartir|Partager)(?: mit| with| en| sur)?\s*:"
+    r"|Wird geladen\W*|Bild anzeigen|Beitragsbild|Titelbild|Image illustrative|PDF)$",
     re.IGNORECASE,
 )
+# Newsletters, subscriptions, apps, "follow us", "contact the reporter": the outlet talking, not
+# the story. Lines with quote marks are never matched: a person quoted saying it is news.
+_PROMO = re.compile(
+    r"\bnewsletters?\b.{0,100}\b(?:sign(?:ing)? ?up|subscrib\w*|inbox|deliver\w*)\b"
+    r"|\b(?:sign(?:ing)? ?up|subscrib\w*|deliver\w*)\b.{0,100}\b(?:newsletters?|letterbox|mailbox)\b"
+    r"|\byour inbox\b|^[\w'’&+., -]{0,40}\bNewsletters?$|^Thanks for (?:signing up|subscribing)\b"
+    r"|\berror processing your subscription\b|\balready a subscriber\b|\bsubscri\w+\b.{0,100}\b(?:for as little as"
+    r"|use (?:the )?(?:promo |discount )?code|free trial)\b|^To (?:view|read|continue reading) (?:the|this) "
+    r"(?:full )?(?:story|article)\b|\b\d+ issues for\b|^If you (?:enjoyed|liked|value|appreciate) (?:this|our|reading)\b"
+    r"|^(?:Join|Become) (?:a |an )?(?:\w+ )?(?:member|subscriber|supporter|patron|insider)s?\b"
+    r"|^Support (?:our|independent|local|quality) journalism\b"
+    r"|^Follow (?:\w+['’]s )?(?:full |complete |live |all |our )?coverage\b"
+    r"|\b(?:may|can) be (?:reached|contacted) at\b|^(?:Have|Got) a (?:news )?tip\b"
+    r"|^(?:Contact|Email|E-mail|Reach) (?:the )?(?:author|reporter|writer|newsroom)\b"
+    r"|^(?:Listen|Watch) (?:to )?[\w'’ ]{0,40}\b(?:live|again|back|now|podcast|on demand)\b.{0,80}$"
+    r"|\b(?:download|get) (?:the|our) .{0,40}\bapps?\b|\bletters? to the editor\b"
+    r"|\bcopyrighted (?:property|material)\b|\bpermission must be obtained\b"
+    r"|\bmay not be (?:published|reproduced|reprinted|redistributed|rewritten)\b|\bzum Newsletter\b",
+    re.IGNORECASE,
+)
+_FOLLOW = re.compile(
+    r"\bFollow (?:us|me|him|her|them|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}) (?:on|at|via) "
+    r"(?:Twitter|Facebook|Instagram|LinkedIn|YouTube|TikTok|Threads|Bluesky|Mastodon|Google News|Flipboard|@)"
+)
+# "… amid China turmoil [VIDEO]": a headline marked with what the link leads to.
+_MEDIA_TAG = re.compile(
+    r"\[(?:VIDEO|Video|PHOTOS?|Photos?|PICTURES|Pictures|GALLERY|Gallery|INSIGHT|REACTION|POLL|LIVE|Live"
+    r"|PODCAST|Podcast|AUDIO|Audio|WATCH|Watch)\]\s*\|?$"
+)
+# "Filed under: Politics |", "Tags: a, b", "Schlagwörter: …": the site's index, not the story.
+_TAGS = re.compile(
+    r"^(?:Filed (?:under|in)|Posted (?:in|under)|Tags?|Tagged(?: with| as| in)?|Topics?|Categories|Category"
+    r"|Keywords|Schlagw(?:ö|o)rte?r?|Stichw(?:ö|o)rter|Themen|Kategorien?|Rubrik|Etiquetas|Tópicos|Étiquettes"
+    r"|Mots-clés|Etykiety|Tagi)\s*:.*$",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"^(?:(?:Estimated )?(?:Reading time|Read time|Lesezeit|Lesedauer|Tempo de leitura|Tiempo de lectura"
+    r"|Temps de lecture)\s*:?\s*)?(?:about |approx\.?\s*|ca\.\s*|~\s*)?\d+(?:\s*[-–]\s*\d+)?\s*"
+    r"(?:min(?:ute)?s?\.?|minutos?|minuten)(?:\s+(?:read|de leitura|de lectura|Lesezeit|Lesedauer|lesen))?\.?$",
+    re.IGNORECASE,
+)
+# "SOURCE: Al Jazeera News", "Quelle: dpa": the wire or agency line under a story.
+_SOURCE = re.compile(r"^(?:SOURCES?|Sources?|Quellen?|Fonte|Fuente)\s*:\s*[^.!?]{1,80}$")
+# "[button link=…] Send us your review[/button]": a CMS shortcode that was never rendered.
+_SHORTCODE = re.compile(r"\[/[a-z_-]+\]|^\[[a-z_-]+ [a-z_-]+=")
+_IMAGE_ADDRESS = re.compile(r"^https?://\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?$", re.IGNORECASE)
 _CONTRIBUTED = re.compile(
     r"^\(?(?:.{0,80}\bcontributed (?:to )?(?:this )?(?:report|reporting|story)\b.{0,40}"
     r"|(?:Additional )?Reporting by\b.{0,200}|Writing by\b.{0,120}|Editing by\b.{0,120}"
     r"|Compiled by\b.{0,120}|With (?:files|reporting) from\b.{0,120})\)?\.?$",
 )
+_TIMESTAMP_LABEL = (
+    r"(?:Updated|Published|Posted|Last updated|Last modified|Modified|First published|Release date|Date"
+    r"|Aktualisiert|Veröffentlicht|Letzte Änderung|Stand|Publicado|Actualizado|Publié|Mis à jour)"
+    r"(?: on| at| am| el| le)?\s*:?"
+)
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Januar|Februar|März|Mai|Juni|Juli|Oktober"
+    r"|Dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    r"|janvier|février|mars|avril|juin|juillet|août|octobre|novembre|décembre)[a-z]*\.?"
+)
+# A line that is only a date and/or time, with or without "Updated", in the usual spellings.
 _TIMESTAMP = re.compile(
-    r"^(?:(?:Updated|Published|Posted|Last updated|Modified|First published)(?: on| at)?:?\s*)?"
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?"
-    r"(?:(?:\d{1,2}\s)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*\d{0,2},?\s*\d{0,4}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})?[,\s]*(?:at\s*)?"
-    r"(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?)?\s*$"
-    r"|^\d+ (?:minutes?|hours?|days?) ago$",
+    rf"^(?:{_TIMESTAMP_LABEL}\s*)?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)[a-z]*,?\s*)?"
+    rf"(?:(?:\d{{1,2}}\.?\s(?:de\s)?)?{_MONTH}\s*(?:de\s)?\d{{0,2}},?\s*(?:de\s)?\d{{0,4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4})?[,|\s-]*(?:at\s*|um\s*|às\s*)?"
+    r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|Uhr|h)?\s*(?:[A-Z]{2,4})?)?\s*$"
+    r"|^\d+ (?:minutes?|hours?|days?) ago$"
+    r"|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+_TIMESTAMP_ALONE = re.compile(rf"^{_TIMESTAMP_LABEL}\s*$", re.IGNORECASE)
 _BYLINE = re.compile(
     r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
@@ -114,7 +215,7 @@ NOTE = re.compile(
     re.IGNORECASE,
 )
 UPDATED_MARK = re.compile(r"\s*\[(?:Updated|Update|Corrected)[^\]]*\]\s*", re.IGNORECASE)
-_PROSE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_PROSE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
 
 
 @dataclass
@@ -129,7 +230,27 @@ class Filtered:
 
 def is_prose(line: str) -> bool:
     """A sentence-shaped paragraph: long enough and ending like a sentence."""
-    return len(line.split()) >= 12 and bool(_PROSE_END.search(line))
+    return word_count(line) >= 12 and bool(_PROSE_END.search(line))
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(line: str) -> int:
+    """Words, where Chinese, Japanese and Korean text (no spaces) counts two characters a word."""
+    return max(len(line.split()), len(_CJK.findall(line)) // 2)
+
+
+def _all_caps(line: str) -> bool:
+    """ "CLICK HERE TO GET THE FOX NEWS APP", "STAR OPENS UP ABOUT HEALTH SCARE AFTER SURGERY": a
+    shouted link. Wire subheads are capitals too, but short or questions ("WHO IS AHEAD?"), and
+    table rows have cells."""
+    letters = [c for c in line if c.isalpha()]
+    return (
+        len(line.split()) >= 7
+        and all(c.isupper() for c in letters)
+        and not any(mark in line for mark in "?|")
+    )
 
 
 def classify(line: str) -> str | None:
@@ -141,21 +262,41 @@ def classify(line: str) -> str | None:
         or _CREDIT_END.search(stripped)
         or _CREDIT_ANYWHERE.search(stripped)
         or _CREDIT_LINE.match(stripped)
+        or (_PHOTO_COPYRIGHT.search(stripped) and word_count(stripped) <= 40)
     ):
         return "caption"
-    if _PROMPTS.match(stripped):
+    if _PROMPTS.match(stripped) or _COMMENTS.match(stripped):
         return "comment prompt"
-    if _SOCIAL.match(stripped):
+    if _SOCIAL.match(stripped) or _SHORTCODE.search(stripped) or _IMAGE_ADDRESS.match(stripped):
         return "share or navigation"
-    if _CONTRIBUTED.match(stripped) or _BYLINE_LINE.match(stripped):
+    if (
+        (_PROMO.search(stripped) or _FOLLOW.search(stripped))
+        and word_count(stripped) <= 60
+        and not _QUOTED.search(stripped)
+    ):
+        return "promotion"
+    if _CONTRIBUTED.match(stripped) or _BYLINE_LINE.match(stripped) or _SOURCE.match(stripped):
         return "reporting credit"
     if _VIDEO_LEAD.match(stripped):
         return "video lead-in"
-    if _TIMESTAMP.match(stripped) and any(ch.isdigit() for ch in stripped):
+    if (
+        _TIMESTAMP.match(stripped)
+        and (any(c.isdigit() for c in stripped) or _TIMESTAMP_ALONE.match(stripped))
+    ) or _READING_TIME.match(stripped):
         return "timestamp"
-    if LINK_TEASER.match(stripped) and not is_prose(stripped):
+    if _TAGS.match(stripped) and not is_prose(stripped):
+        return "tags"
+    if (
+        (LINK_TEASER.match(stripped) and not is_prose(stripped))
+        or _all_caps(stripped)
+        or _MEDIA_TAG.search(stripped)
+    ):
         return "link teaser"
     return None
+
+
+# A quotation of three words or more: someone said it, so it is news, whatever it says.
+_QUOTED = re.compile(r"[“\"][^”\"]*\s[^”\"]*\s[^”\"]*[”\"]")
 
 
 def boilerplate_spans(text: str) -> list[tuple[int, int]]:
@@ -173,13 +314,22 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def filter_lines(paragraphs: list[str], headline: str | None = None) -> Filtered:
-    """Drop boilerplate paragraphs; keep notes aside; stop link lists at the next real paragraph."""
+def filter_lines(
+    paragraphs: list[str], headline: str | None = None, *, extracted: bool = False
+) -> Filtered:
+    """Drop boilerplate paragraphs; keep notes aside; stop link lists at the next real paragraph,
+    and the article at a comment section.
+
+    `extracted` says an HTML extractor already removed the page's navigation: short lines above
+    the first paragraph are then the article's own (datelines, sub-heads), not section labels.
+    """
     result = Filtered(paragraphs=[])
     in_link_block = False
     seen_prose = False
+    after_headline = False
+    opening = None
     wanted_headline = _squash(headline or "")
-    for line in paragraphs:
+    for number, line in enumerate(paragraphs):
         stripped = line.strip()
         if not stripped:
             continue
@@ -193,32 +343,64 @@ def filter_lines(paragraphs: list[str], headline: str | None = None) -> Filtered
             in_link_block = True
             result.dropped.append((stripped, "link list"))
             continue
+        if seen_prose and (_COMMENTS.match(stripped) or stripped == opening):
+            reason = "comments" if stripped != opening else "article repeated"
+            result.dropped += [(rest.strip(), reason) for rest in paragraphs[number:]]
+            break
         if NOTE.match(stripped):
             result.notes.append(stripped)
             continue
         reason = classify(stripped)
         if reason is None and not seen_prose:
-            reason = _lead_in(stripped, wanted_headline, result)
+            reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
+        after_headline = reason == "repeated headline"
         if reason is not None:
             result.dropped.append((stripped, reason))
             continue
-        seen_prose = seen_prose or is_prose(stripped)
+        if not seen_prose and is_prose(stripped):
+            seen_prose, opening = True, stripped
         result.paragraphs.append(stripped)
     return result
 
 
-def _lead_in(line: str, headline: str, result: Filtered) -> str | None:
-    """Lines above the first paragraph: a repeated headline, a byline, a section label."""
-    if headline and _squash(line) == headline:
+def _lead_in(
+    line: str, headline: str, after_headline: bool, extracted: bool, result: Filtered
+) -> str | None:
+    """Lines above the first paragraph: a repeated headline and the standfirst under it, a
+    byline, a section label."""
+    if headline and same_headline(line, headline):
         return "repeated headline"
-    byline = _BYLINE.match(line)
+    if after_headline and not _PROSE_END.search(line) and word_count(line) <= 40:
+        return "standfirst"
+    byline = _BYLINE.match(_DATE_PREFIX.sub("", line))
     if byline:
         result.bylines += byline_names(byline.group(1))
         return "byline"
-    words = line.split()
-    if len(words) <= 4 and not _PROSE_END.search(line) and not any(c in line for c in "“\"'‘"):
-        return "section label"
+    if extracted or word_count(line) > 4 or _PROSE_END.search(line):
+        return None
+    return None if any(c in line for c in "“\"'‘") else "section label"
     return None
+
+
+# "5:45 AM PST 11/19/2019 by Jane Roe": a timestamp in front of a byline.
+_DATE_PREFIX = re.compile(
+    r"^[\d/:.,\- ]+(?:[AP]\.?M\.?)?(?: [A-Z]{2,4})?[\d/:.,\- ]*(?=by )", re.IGNORECASE
+)
+
+
+def same_headline(line: str, headline: str) -> bool:
+    """The headline as the body repeats it: equal, one a large part of the other (a site name
+    or a kicker added), or nearly the same words (the page title and the h1 differ slightly)."""
+    text = _squash(line)
+    if not text or not headline:
+        return False
+    if text == headline:
+        return True
+    short, long = sorted((text, headline), key=len)
+    if short in long and len(short) >= 0.6 * len(long):
+        return True
+    words, wanted = set(text.split()), set(headline.split())
+    return min(len(words), len(wanted)) >= 4 and len(words & wanted) / len(words | wanted) >= 0.75
 
 
 _BYLINE_ROLES = {

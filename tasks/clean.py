@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import py3langid
 from dateutil import parser as dateparser
 
+from tasks import html_text
 from tasks.boilerplate import UPDATED_MARK, filter_lines
 from tasks.records import Article, RawRecord, Reject
 
@@ -53,7 +54,7 @@ def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | R
     else:
         body = raw.body
     headline, notes = _split_headline(normalise(title or ""))
-    filtered = filter_lines(paragraphs(normalise(body)), headline)
+    filtered = filter_lines(paragraphs(normalise(body)), headline, extracted=raw.format == "html")
     text = "\n\n".join(filtered.paragraphs)
     if not text:
         return _reject(raw, "no article text", "nothing was left after removing boilerplate")
@@ -117,20 +118,10 @@ class Page:
 
 
 def extract_html(html: str, url: str | None, options: CleanOptions) -> Page:
-    """Main text and metadata of a page: trafilatura first, readability when it finds too little."""
-    import trafilatura
-
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-    )
-    text = (document.text or "") if document else ""
-    if len(text) < options.min_html_chars:
-        text = max(text, _readability_text(html), key=len)
+    """Main text and metadata of a page (see html_text.py for how the text is found)."""
+    extraction = html_text.extract(html, url, options.min_html_chars)
+    text = "\n".join(block.text for block in extraction.blocks)
+    document = extraction.document
     if document is None:
         return Page(text=text)
     authors = tuple(a.strip() for a in re.split(r";|\band\b", document.author or "") if a.strip())
@@ -163,19 +154,6 @@ def _published_time(html: str) -> str | None:
             return content.group(1)
     found = _JSON_LD_DATE.search(head)
     return found.group(1) if found else None
-
-
-def _readability_text(html: str) -> str:
-    from lxml import html as lxml_html
-    from readability import Document
-
-    try:
-        summary = Document(html).summary(html_partial=True)
-        tree = lxml_html.fromstring(summary)
-    except Exception:  # readability raises bare Exceptions on unparseable pages
-        return ""
-    blocks = tree.xpath("//p|//h2|//h3|//li|//blockquote")
-    return "\n".join(b.text_content().strip() for b in blocks if b.text_content().strip())
 
 
 _SITE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,40}$")
