@@ -12,14 +12,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import py3langid
-from dateutil import parser as dateparser
 
 from tasks import html_text
 from tasks.boilerplate import UPDATED_MARK, filter_lines
+from tasks.metadata import PageMetadata, page_metadata, parse_time
 from tasks.records import Article, RawRecord, Reject
 
 
@@ -34,18 +33,12 @@ class CleanOptions:
 
 def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | Reject:
     """One raw record to an Article, or a Reject saying why there is no article in it."""
-    title, authors, published, url, outlet = (
-        raw.title,
-        raw.authors,
-        raw.published,
-        raw.url,
-        raw.outlet,
-    )
+    title, authors, url, outlet = raw.title, raw.authors, raw.url, raw.outlet
+    published = parse_time(raw.published)
     if raw.format == "html":
         if len(raw.body) > options.max_html_chars:
             return _reject(raw, "page too large", f"{len(raw.body):,} characters of HTML")
-        page = extract_html(raw.body, url, options)
-        body = page.text
+        body, page = extract_html(raw.body, url, options)
         title = title or page.title
         authors = authors or page.authors
         published = published or page.published
@@ -78,7 +71,7 @@ def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | R
         outlet=normalise(outlet) if outlet else None,
         byline=", ".join(authors) or None,
         authors=authors,
-        published_at=parse_time(published),
+        published_at=published,
         language=detect_language(text),
         notes=(*notes, *filtered.notes),
     )
@@ -107,69 +100,11 @@ def _split_headline(headline: str) -> tuple[str, tuple[str, ...]]:
     return UPDATED_MARK.sub(" ", headline).strip(), marks
 
 
-@dataclass(frozen=True)
-class Page:
-    text: str
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    published: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-
-
-def extract_html(html: str, url: str | None, options: CleanOptions) -> Page:
-    """Main text and metadata of a page (see html_text.py for how the text is found)."""
+def extract_html(html: str, url: str | None, options: CleanOptions) -> tuple[str, PageMetadata]:
+    """Main text (see html_text.py) and metadata (see metadata.py) of a page."""
     extraction = html_text.extract(html, url, options.min_html_chars)
     text = "\n".join(block.text for block in extraction.blocks)
-    document = extraction.document
-    if document is None:
-        return Page(text=text)
-    authors = tuple(a.strip() for a in re.split(r";|\band\b", document.author or "") if a.strip())
-    return Page(
-        text=text,
-        title=strip_site_name(document.title, document.sitename),
-        authors=authors,
-        published=_published_time(html) or document.date,
-        url=document.url,
-        outlet=document.sitename,
-    )
-
-
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_META_NAME = re.compile(
-    r"""(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|"""
-    r"""datePublished|publish[-_]?date|pubdate|sailthru\.date|parsely-pub-date)["']""",
-    re.IGNORECASE,
-)
-_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-
-
-def _published_time(html: str) -> str | None:
-    """The publisher's own timestamp (meta tags, JSON-LD), which keeps the time of day that
-    trafilatura's date drops."""
-    head = html[:200_000]
-    for tag in _META_TAG.findall(head):
-        if _META_NAME.search(tag) and (content := _META_CONTENT.search(tag)):
-            return content.group(1)
-    found = _JSON_LD_DATE.search(head)
-    return found.group(1) if found else None
-
-
-_SITE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,40}$")
-
-
-def strip_site_name(title: str | None, site: str | None) -> str | None:
-    """ "Headline | Site Name" → "Headline"."""
-    if not title:
-        return title
-    if site and title.lower().endswith(site.lower()):
-        trimmed = title[: -len(site)].rstrip(" |–—:-·")
-        return trimmed or title
-    match = _SITE_SUFFIX.search(title)
-    if match and " | " in match.group(0):
-        return title[: match.start()]
-    return title
+    return text, page_metadata(html, extraction.tree, extraction.document, extraction.h1)
 
 
 _TRACKING = re.compile(r"^(utm_|fbclid|gclid|mc_|ref$|cmpid|ocid)")
@@ -200,19 +135,6 @@ def _squash(text: str) -> str:
 
 def _digest(text: str, size: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:size]
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """A timezone-aware UTC time; a time given without zone is taken as UTC."""
-    if not value:
-        return None
-    try:
-        parsed = dateparser.parse(str(value))
-    except (ValueError, OverflowError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def detect_language(text: str) -> str | None:

@@ -40,11 +40,13 @@ class Block:
 
 @dataclass(frozen=True)
 class Extraction:
-    """The article's lines and trafilatura's document with the page's metadata (None when
-    trafilatura found nothing)."""
+    """The article's lines, the page's h1 (its headline as readers see it), the parsed page and
+    trafilatura's document with the page's metadata (None when trafilatura found nothing)."""
 
     blocks: list[Block]
-    document: Any | None
+    h1: str | None = None
+    tree: HtmlElement | None = None
+    document: Any | None = None
 
 
 def extract(html: str, url: str | None, min_chars: int) -> Extraction:
@@ -54,18 +56,25 @@ def extract(html: str, url: str | None, min_chars: int) -> Extraction:
 
     tree = load_html(html)
     if tree is None:
-        return Extraction(blocks=_readability_blocks(html), document=None)
+        return Extraction(blocks=_readability_blocks(html))
     prepare(tree)
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     page_url = url or getattr(document, "url", None)
-    blocks = prune(blocks_of(getattr(document, "body", None)), link_texts(tree), page_url)
-    if sum(len(b.text) for b in blocks) < min_chars:
-        fallback = _readability_blocks(html)
-        if sum(len(b.text) for b in fallback) > sum(len(b.text) for b in blocks):
-            blocks = fallback
-    return Extraction(blocks=blocks, document=document)
+    found = blocks_of(getattr(document, "body", None))
+    h1 = next((b.text for b in found if b.level == 1), None)
+    blocks = prune(found, link_texts(tree), page_url)
+    if _size(blocks) < min_chars:
+        # A page that is all links (a link blog) loses everything to `prune`; a page trafilatura
+        # misread yields a fragment. Whichever of the raw extraction and readability says more.
+        unpruned = [b for b in found if b.level != 1]
+        blocks = max(blocks, unpruned, _readability_blocks(html), key=_size)
+    return Extraction(blocks=blocks, h1=h1, tree=tree, document=document)
+
+
+def _size(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
 
 
 def prepare(tree: HtmlElement) -> None:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tasks.boilerplate import classify, filter_lines
-from tasks.clean import article_id, canonical_url, clean, normalise, parse_time, strip_site_name
+from tasks.clean import article_id, canonical_url, clean, normalise
+from tasks.metadata import parse_time, strip_site_name
 from tasks.records import Article, RawRecord, Reject
 from tests.conftest import SEED_ARTICLE, needs_shared
 
