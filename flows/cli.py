@@ -359,6 +359,53 @@ def eval_clean_segments(
         predictions.write_text(json.dumps(output, ensure_ascii=False, default=str), "utf-8")
 
 
+GOLD_BODIES = Path("../shared/data/clean/scrapinghub_aeb/ground-truth.json")
+
+
+@eval_app.command("text-drops")
+def eval_text_drops(
+    gold: Annotated[
+        Path, typer.Argument(help="Gold bodies: a ground-truth.json of the scrapinghub benchmark.")
+    ] = GOLD_BODIES,
+    seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same test set.")] = 7,
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors", help="Write every missed line here.")
+    ] = None,
+) -> None:
+    """Boilerplate lines of every kind inserted into gold article bodies as scrapers leave
+    them, each document cleaned as a .txt drop: inserted lines removed, body lines kept."""
+    from flows.evaluate_clean import read_json
+    from flows.text_drops import score, test_set
+
+    if not gold.exists():
+        errors.print(f"[red]error:[/] {gold} not found; give the benchmark's ground-truth.json.")
+        raise typer.Exit(2)
+    languages_file = gold.parent / "lang_guess.json"
+    languages = read_json(languages_file) if languages_file.exists() else None
+    bodies = {k: v["articleBody"] for k, v in read_json(gold).items()}
+    documents = test_set(bodies, seed, languages)
+    tally = score(documents)
+    table = Table("inserted line", "lines", "removed", "share", title=f"{len(documents)} documents")
+    for kind, count in sorted(tally.inserted.items()):
+        table.add_row(
+            kind, str(count), str(tally.removed[kind]), f"{tally.removed[kind] / count:.3f}"
+        )
+    total = sum(tally.inserted.values())
+    table.add_row(
+        "all boilerplate",
+        str(total),
+        str(sum(tally.removed.values())),
+        f"{tally.removed_share:.3f}",
+    )
+    console.print(table)
+    console.print(
+        f"body lines kept: {tally.body_kept} of {tally.body_lines} ({tally.kept_share:.4f}); "
+        f"notes kept aside in articles.notes: {tally.notes_kept} of {tally.notes}"
+    )
+    if errors_out is not None:
+        errors_out.write_text("\n".join(tally.misses) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     app()
 

@@ -151,7 +151,8 @@ def process_drop(
     options = clean_step.CleanOptions(
         max_article_chars=env_int(
             "NEWSFLOW_MAX_ARTICLE_CHARS", clean_step.CleanOptions.max_article_chars
-        )
+        ),
+        max_seconds=env_int("NEWSFLOW_MAX_CLEAN_SECONDS", 10),
     )
     source = str(Path(drop).resolve())
     if not Path(drop).exists():

@@ -26,7 +26,7 @@ _CREDIT_TAIL = re.compile(
 _CAPTION_START = re.compile(
     r"^\(?(?:(?:Photo|Photograph|Image|Picture|Credit|Caption|Pictured|File photo|Video|Watch|Foto|Fotos"
     r"|Bild|Bildquelle|Titelbild|Beitragsbild|Imagen|Crédits? photos?|Zdjęcie|Fot\.)"
-    r"(?: credits?| courtesy)?\s*[:|]|Open this photo in gallery\b)",
+    r"(?: credits?| courtesy)?\s*[:|]|Open this photo in gallery\b|(?:Photo|Picture|Image)s? by [A-Z])",
     re.IGNORECASE,
 )
 # "installation views, photos © Inexhibit, 2018", "Foto: © dpa"
@@ -54,7 +54,13 @@ _VIDEO_LEAD = re.compile(
 )
 # "… on Friday. AP Photo/Erin Kowalski", "… on Sunday. (Getty Images)": a credit closing a caption.
 _CREDIT_END = re.compile(
-    rf"(?:\b(?:{_AGENCIES}) Photo\s*/\s*[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,3}}|\((?:{_AGENCIES})\)|\bGetty Images)\s*\.?$"
+    rf"(?:\b(?:{_AGENCIES}) Photo\s*/\s*[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,3}}|\((?:{_AGENCIES})\)|\bGetty Images"
+    r"|\b(?:REUTERS|AFP|EPA|AP|XINHUA)\s*/\s*[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*\.?$"
+)
+# "… in Dunmore on Friday. Photo: Jane Roe/AP": the caption's sentence, then whose picture it is.
+_CREDIT_AFTER = re.compile(
+    r"[.!?]\s+(?:Photo|Photograph|Image|Picture|Credit|Foto|Bild)s?(?: credit)?\s*:\s*[^.!?]{1,80}$",
+    re.IGNORECASE,
 )
 _CREDIT_LINE = re.compile(
     rf"^(?:[^.!?]{{0,80}}(?:/|\bvia\b)\s*)?(?:{_AGENCIES})(?: Photo| Images)?(?:\s*/[^.!?]{{0,60}})?$"
@@ -77,7 +83,8 @@ _LINK_BLOCK = re.compile(
     r"|Meist(?:-| )?(?:gelesen|diskutiert|kommentiert)\w*|Kommentierte Artikel|Schon gelesen\?|Zum Weiterlesen"
     r"|Das (?:Thema )?könnte (?:Sie|dich) auch interessieren|(?:Contenido|Notas|Noticias|Artículos) relacionad[oa]s"
     r"|(?:Matérias|Notícias) relacionadas|Articles similaires|Sur le même sujet|Articoli correlati"
-    r"|(?:Le|Te) puede interesar|Temas|Czytaj (?:też|także|więcej)|Zobacz (?:też|także)|Powiązane)\s*[:.…]*\s*$",
+    r"|(?:Le|Te) puede interesar|Temas|Czytaj (?:też|także|więcej)|Zobacz (?:też|także)|Powiązane"
+    r"|関連記事|相关阅读|相關新聞|관련\s?기사)\s*[:.…]*\s*$",
     re.IGNORECASE,
 )
 # One-line link teasers: "Read more: Some other story", "RELATED: …".
@@ -96,7 +103,7 @@ _PROMPTS = re.compile(
     r"|Comment on this (?:story|article)\b.*|Sign in to comment\b.*|Log in to comment\b.*"
     r"|Conversations are opinions of our readers.*|Commenting (?:is|has been) (?:closed|disabled).*"
     r"|We welcome your comments.*|No Links Allowed.*|Tell us what you think\b.{0,40}|Have your say\b.{0,40}"
-    r"|Let us know (?:what you think|in the comments)\b.{0,40}"
+    r"|Be the first to comment\b.{0,40}|(?:What do you think\?\s*)?Let us know (?:what you think|in the comments)\b.{0,40}"
     r"|We(?: want|'d like|’d like| would like) to hear (?:from you|what you think)\b.{0,60}"
     r"|.{0,80}\bin den Kommentaren\b.{0,40}|.{0,60}\bum (?:einen )?Kommentar\w* zu (?:schreiben|verfassen)\b.{0,20}"
     r"|Sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)\b.{0,40})$",
@@ -118,7 +125,7 @@ _SOCIAL = re.compile(
     r"^(?:Share(?: this| on| via)?\b.{0,60}|Tweet|Email|Print|Pin(?: it)?|Copy link|Facebook|Twitter|X"
     r"|LinkedIn|WhatsApp|Reddit|Flipboard|Advertisement|ADVERTISEMENT|Sponsored(?: Content)?"
     r"|Story continues below(?: advertisement)?|Article continues below.*|Skip (?:to|Advertisement).*"
-    r"|Subscribe\b.{0,120}|Sign up\b.{0,120}|Follow (?:us|me|@)\b.{0,80}|Get (?:our|the) .{0,60}newsletter.*"
+    r"|(?:Subscribe|Sign up)\b(?:\W+\w+){0,7}\W*|Follow (?:us|me|@)\b.{0,80}|Get (?:our|the) .{0,60}newsletter.*"
     r"|Newsletter sign-up.*|Back to top|Top of page|Next (?:article|story)\b.*|Previous (?:article|story)\b.*"
     r"|(?:Copyright|©|\(c\)).{0,120}|All rights reserved.*|Terms of (?:Use|Service)|Privacy Policy"
     r"|Cookie (?:Policy|Settings)|Contact us|About us|Home(?:\s*[|›>/].*)?"
@@ -141,11 +148,12 @@ _PROMO = re.compile(
     r"(?:full )?(?:story|article)\b|\b\d+ issues for\b|^If you (?:enjoyed|liked|value|appreciate) (?:this|our|reading)\b"
     r"|^(?:Join|Become) (?:a |an )?(?:\w+ )?(?:member|subscriber|supporter|patron|insider)s?\b"
     r"|^Support (?:our|independent|local|quality) journalism\b"
-    r"|^Follow (?:\w+['’]s )?(?:full |complete |live |all |our )?coverage\b"
+    r"|^Follow (?:the )?(?:\w+['’]s )?(?:full |complete |live |all |our )?coverage\b"
     r"|\b(?:may|can) be (?:reached|contacted) at\b|^(?:Have|Got) a (?:news )?tip\b"
     r"|^(?:Contact|Email|E-mail|Reach) (?:the )?(?:author|reporter|writer|newsroom)\b"
     r"|^(?:Listen|Watch) (?:to )?[\w'’ ]{0,40}\b(?:live|again|back|now|podcast|on demand)\b.{0,80}$"
     r"|\b(?:download|get) (?:the|our) .{0,40}\bapps?\b|\bletters? to the editor\b"
+    r"|^Click here to (?:subscribe|sign up|register)\b"
     r"|\bcopyrighted (?:property|material)\b|\bpermission must be obtained\b"
     r"|\bmay not be (?:published|reproduced|reprinted|redistributed|rewritten)\b|\bzum Newsletter\b",
     re.IGNORECASE,
@@ -178,12 +186,14 @@ _SOURCE = re.compile(r"^(?:SOURCES?|Sources?|Quellen?|Fonte|Fuente)\s*:\s*[^.!?]
 _SHORTCODE = re.compile(r"\[/[a-z_-]+\]|^\[[a-z_-]+ [a-z_-]+=")
 _IMAGE_ADDRESS = re.compile(r"^https?://\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?$", re.IGNORECASE)
 _CONTRIBUTED = re.compile(
-    r"^\(?(?:.{0,80}\bcontributed (?:to )?(?:this )?(?:report|reporting|story)\b.{0,40}"
-    r"|(?:Additional )?Reporting by\b.{0,200}|Writing by\b.{0,120}|Editing by\b.{0,120}"
-    r"|Compiled by\b.{0,120}|With (?:files|reporting) from\b.{0,120})\)?\.?$",
+    r"^\(?(?:[—–-]\s*)?(?:.{0,80}\bcontributed (?:to )?(?:this )?(?:report|reporting|story)\b.{0,40}"
+    r"|(?:(?:With )?[Aa]dditional [Rr]|With [Rr]|R)eporting by\b.{0,200}|Writing by\b.{0,120}"
+    r"|Editing by\b.{0,120}|Compiled by\b.{0,120}|With (?:files|reporting) from\b.{0,120}"
+    r"|Contributing(?: writers?| reporters?)?:\s*[A-Z].{0,120})\)?\.?$",
 )
 _TIMESTAMP_LABEL = (
-    r"(?:Updated|Published|Posted|Last updated|Last modified|Modified|First published|Release date|Date"
+    r"(?:Updated|Published|Posted|Last updated|Last modified|Modified|(?:First|Originally) published"
+    r"|Release date|Date"
     r"|Aktualisiert|Veröffentlicht|Letzte Änderung|Stand|Publicado|Actualizado|Publié|Mis à jour)"
     r"(?: on| at| am| el| le)?\s*:?"
 )
@@ -205,7 +215,7 @@ _TIMESTAMP = re.compile(
 )
 _TIMESTAMP_ALONE = re.compile(rf"^{_TIMESTAMP_LABEL}\s*$", re.IGNORECASE)
 _BYLINE = re.compile(
-    r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)"
+    r"^(?:(?:Written|Story|Words|Text|Reported) )?[Bb]y\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
 )
 NOTE = re.compile(
@@ -215,7 +225,7 @@ NOTE = re.compile(
     re.IGNORECASE,
 )
 UPDATED_MARK = re.compile(r"\s*\[(?:Updated|Update|Corrected)[^\]]*\]\s*", re.IGNORECASE)
-_PROSE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
+_PROSE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』*]*$")
 
 
 @dataclass
@@ -249,6 +259,7 @@ def _all_caps(line: str) -> bool:
     return (
         len(line.split()) >= 7
         and all(c.isupper() for c in letters)
+        and len(letters) >= 0.75 * len(line.replace(" ", ""))
         and not any(mark in line for mark in "?|")
     )
 
@@ -262,6 +273,7 @@ def classify(line: str) -> str | None:
         or _CREDIT_END.search(stripped)
         or _CREDIT_ANYWHERE.search(stripped)
         or _CREDIT_LINE.match(stripped)
+        or _CREDIT_AFTER.search(stripped)
         or (_PHOTO_COPYRIGHT.search(stripped) and word_count(stripped) <= 40)
     ):
         return "caption"
@@ -324,7 +336,7 @@ def filter_lines(
     the first paragraph are then the article's own (datelines, sub-heads), not section labels.
     """
     result = Filtered(paragraphs=[])
-    in_link_block = False
+    links_left = 0  # headlines a "Related" header may still claim
     seen_prose = False
     after_headline = False
     opening = None
@@ -333,16 +345,15 @@ def filter_lines(
         stripped = line.strip()
         if not stripped:
             continue
-        if in_link_block:
-            if is_prose(stripped) and classify(stripped) is None:
-                in_link_block = False
-            else:
-                result.dropped.append((stripped, "link list"))
-                continue
         if _LINK_BLOCK.match(stripped):
-            in_link_block = True
+            links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
             continue
+        if links_left and _headline_shaped(stripped):
+            links_left -= 1
+            result.dropped.append((stripped, "link list"))
+            continue
+        links_left = 0
         if seen_prose and (_COMMENTS.match(stripped) or stripped == opening):
             reason = "comments" if stripped != opening else "article repeated"
             result.dropped += [(rest.strip(), reason) for rest in paragraphs[number:]]
@@ -363,11 +374,28 @@ def filter_lines(
     return result
 
 
+# Related blocks list a handful of headlines; past this many lines it is the article again.
+_MAX_LINKS = 8
+
+
+def _headline_shaped(line: str) -> bool:
+    """How the headlines under a "Related" header look: three to thirty words, capitalised, mostly
+    letters (not a table row), not a sentence, a numbered item or a label introducing a list."""
+    letters = sum(c.isalpha() for c in line)
+    return (
+        3 <= word_count(line) <= 30
+        and (line[0].isupper() or line[0].isdigit())
+        and letters >= 0.6 * len(line.replace(" ", ""))
+        and not re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
+        and not re.match(r"\d+[.)]\s|[A-Z]\s?:", line)
+    )
+
+
 def _lead_in(
     line: str, headline: str, after_headline: bool, extracted: bool, result: Filtered
 ) -> str | None:
     """Lines above the first paragraph: a repeated headline and the standfirst under it, a
-    byline, a section label."""
+    byline, and a section label ("US", "World News") when nothing of the article came yet."""
     if headline and same_headline(line, headline):
         return "repeated headline"
     if after_headline and not _PROSE_END.search(line) and word_count(line) <= 40:
@@ -376,9 +404,9 @@ def _lead_in(
     if byline:
         result.bylines += byline_names(byline.group(1))
         return "byline"
-    if extracted or word_count(line) > 4 or _PROSE_END.search(line):
+    if extracted or result.paragraphs or word_count(line) > 3 or re.search(r"[,\d“\"'‘]", line):
         return None
-    return None if any(c in line for c in "“\"'‘") else "section label"
+    return None if _PROSE_END.search(line) else "section label"
     return None
 
 

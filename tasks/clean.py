@@ -20,6 +20,7 @@ from tasks import html_text
 from tasks.boilerplate import UPDATED_MARK, filter_lines
 from tasks.metadata import PageMetadata, page_metadata, parse_time
 from tasks.records import Article, RawRecord, Reject
+from tasks.time_limit import TimeLimitExceeded, time_limit
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,33 @@ class CleanOptions:
     max_article_chars: int = 1_000_000
     max_html_chars: int = 5_000_000
     min_html_chars: int = 250  # below this trafilatura "found" a fragment; try readability
+    max_seconds: float = 10.0  # a page takes 20 ms typically, a few hundred at worst
 
 
 def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | Reject:
     """One raw record to an Article, or a Reject saying why there is no article in it."""
+    if raw.format == "html" and len(raw.body) > options.max_html_chars:
+        return _reject(
+            raw,
+            "page too large",
+            f"{len(raw.body):,} characters of HTML, over the {options.max_html_chars:,} limit",
+        )
+    try:
+        with time_limit(options.max_seconds):
+            return _clean(raw, options)
+    except TimeLimitExceeded:
+        return _reject(
+            raw,
+            "clean timed out",
+            f"still cleaning after {options.max_seconds:g} s; the page is probably malformed "
+            "(raise NEWSFLOW_MAX_CLEAN_SECONDS to give it longer)",
+        )
+
+
+def _clean(raw: RawRecord, options: CleanOptions) -> Article | Reject:
     title, authors, url, outlet = raw.title, raw.authors, raw.url, raw.outlet
     published = parse_time(raw.published)
     if raw.format == "html":
-        if len(raw.body) > options.max_html_chars:
-            return _reject(raw, "page too large", f"{len(raw.body):,} characters of HTML")
         body, page = extract_html(raw.body, url, options)
         title = title or page.title
         authors = authors or page.authors

@@ -175,3 +175,45 @@ def test_seed_article_cleaned_exactly() -> None:
         assert gone not in article.text
     assert article.headline.endswith("Deemed Mistaken by Joint Chiefs Chairman")
     assert any(note.startswith("Editor’s Note:") for note in article.notes)
+
+
+def test_time_limit_stops_work_in_any_thread() -> None:
+    import threading
+    import time
+
+    from tasks.time_limit import TimeLimitExceeded, time_limit
+
+    outcomes: list[str] = []
+
+    def spin() -> None:
+        try:
+            with time_limit(0.05):
+                while True:
+                    pass
+        except TimeLimitExceeded:
+            outcomes.append("stopped")
+
+    worker = threading.Thread(target=spin)
+    worker.start()
+    worker.join(5)
+    with time_limit(0.05):
+        pass
+    time.sleep(0.1)  # a limit that was not reached never fires later
+    assert outcomes == ["stopped"]
+
+
+def test_slow_document_becomes_a_reject(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from tasks import clean as clean_module
+    from tasks.clean import CleanOptions
+
+    def stuck(*_: object, **__: object) -> None:
+        while True:
+            time.sleep(0.001)
+
+    monkeypatch.setattr(clean_module, "filter_lines", stuck)
+    result = clean(_raw(BODY), CleanOptions(max_seconds=0.05))
+    assert isinstance(result, Reject) and result.reason == "clean timed out"
+    page = RawRecord("big.html", None, "html", "<p>x</p>" * 10)
+    assert clean(page, CleanOptions(max_html_chars=20)).reason == "page too large"  # type: ignore[union-attr]
