@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import py3langid
 
 from tasks import html_text
-from tasks.boilerplate import UPDATED_MARK, filter_lines
+from tasks.boilerplate import filter_lines
+from tasks.boilerplate_rules import UPDATED_MARK
 from tasks.metadata import PageMetadata, page_metadata, parse_time
 from tasks.records import Article, RawRecord, Reject
 from tasks.time_limit import TimeLimitExceeded, time_limit
