@@ -137,8 +137,9 @@ SOCIAL = re.compile(
 # Newsletters, subscriptions, apps, "follow us", "contact the reporter": the outlet talking, not
 # the story. Lines with quote marks are never matched: a person quoted saying it is news.
 PROMO = re.compile(
-    r"\bnewsletters?\b.{0,100}\b(?:sign(?:ing)? ?up|subscrib\w*|inbox|deliver\w*)\b"
-    r"|\b(?:sign(?:ing)? ?up|subscrib\w*|deliver\w*)\b.{0,100}\b(?:newsletters?|letterbox|mailbox)\b"
+    r"\b(?:newsletters?|briefing|alerts|digest)\b.{0,100}\b(?:sign(?:ing)? ?up|subscrib\w*|inbox|deliver\w*)\b"
+    r"|^(?:Subscribe|Sign up)(?: now| today| here)?(?: to| for)? (?:our|get|receive|free|a free)\b"
+    r"|\b(?:sign(?:ing)? ?up|subscrib\w*|deliver\w*)\b.{0,100}\b(?:newsletters?|briefing|alerts|digest|letterbox|mailbox)\b"
     r"|\byour inbox\b|^[\w'’&+., -]{0,40}\bNewsletters?$|^Thanks for (?:signing up|subscribing)\b"
     r"|\berror processing your subscription\b|\balready a subscriber\b|\bsubscri\w+\b.{0,100}\b(?:for as little as"
     r"|use (?:the )?(?:promo |discount )?code|free trial)\b|^To (?:view|read|continue reading) (?:the|this) "

@@ -19,7 +19,7 @@ import py3langid
 from tasks import html_text
 from tasks.boilerplate import filter_lines
 from tasks.boilerplate_rules import UPDATED_MARK
-from tasks.metadata import PageMetadata, page_metadata, parse_time
+from tasks.metadata import PageMetadata, page_metadata, parse_time, without_site
 from tasks.records import Article, RawRecord, Reject
 from tasks.time_limit import TimeLimitExceeded, time_limit
 
@@ -55,7 +55,8 @@ def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | R
 
 
 def _clean(raw: RawRecord, options: CleanOptions) -> Article | Reject:
-    title, authors, url, outlet = raw.title, raw.authors, raw.url, raw.outlet
+    title = without_site(raw.title, raw.outlet) if raw.title else None
+    authors, url, outlet = raw.authors, raw.url, raw.outlet
     published = parse_time(raw.published)
     if raw.format == "html":
         body, page = extract_html(raw.body, url, options)

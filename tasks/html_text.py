@@ -13,6 +13,7 @@ limited to precision mode's span of the page lost recall on trafilatura_eval.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,9 +68,11 @@ def extract(html: str, url: str | None, min_chars: int) -> Extraction:
     blocks = prune(found, link_texts(tree), page_url)
     if _size(blocks) < min_chars:
         # A page that is all links (a link blog) loses everything to `prune`; a page trafilatura
-        # misread yields a fragment. Whichever of the raw extraction and readability says more.
+        # misread yields a fragment; a page its scripts fill in has the story only in its
+        # schema.org data. Whichever of these says the most.
         unpruned = [b for b in found if b.level != 1]
-        blocks = max(blocks, unpruned, _readability_blocks(html), key=_size)
+        fallbacks = (unpruned, _readability_blocks(html), _schema_blocks(tree))
+        blocks = max((blocks, *fallbacks), key=_size)
     return Extraction(blocks=blocks, h1=h1, tree=tree, document=document)
 
 
@@ -199,6 +202,32 @@ def _runs(blocks: list[Block], member: Callable[[Block], bool], inside: int, end
 def _sentence(text: str) -> bool:
     """Ends like a sentence: headings that do are descriptions, not headlines."""
     return text.rstrip()[-1:] in ".!?…"
+
+
+def _schema_blocks(tree: HtmlElement) -> list[Block]:
+    """The "articleBody" of the page's schema.org (JSON-LD) data, one block per paragraph."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        body = _find_key(data, "articleBody")
+        if isinstance(body, str) and body.strip():
+            return [Block(p.strip(), "p") for p in body.split("\n") if p.strip()]
+    return []
+
+
+def _find_key(data: Any, key: str) -> Any:
+    if isinstance(data, dict):
+        if key in data:
+            return data[key]
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            found = _find_key(item, key)
+            if found is not None:
+                return found
+    return None
 
 
 def _readability_blocks(html: str) -> list[Block]:

@@ -67,15 +67,23 @@ def _mostly_within(short: str, long: str) -> bool:
 
 
 def strip_site_name(title: str | None, site: str | None) -> str | None:
-    """ "Headline | Site Name" → "Headline"."""
+    """ "Headline | Site Name" → "Headline", by the site's name when known, else by the shape
+    of a site-name suffix."""
     if not title:
         return title
-    if site and title.lower().endswith(site.lower()):
-        trimmed = title[: -len(site)].rstrip(" |–—:-·»")
-        return trimmed or title
+    trimmed = without_site(title, site)
+    if trimmed != title:
+        return trimmed
     match = _SITE_SUFFIX.search(title)
     if match and re.search(r"\s[|»·]\s", match.group(0)):
         return title[: match.start()]
+    return title
+
+
+def without_site(title: str, site: str | None) -> str:
+    """The title without the site's own name at its end ("Headline - The Herald")."""
+    if site and title.lower().endswith(site.lower()) and len(title) > len(site):
+        return title[: -len(site)].rstrip(" |–—:-·»") or title
     return title
 
 

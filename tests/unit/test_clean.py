@@ -150,6 +150,14 @@ def test_identity_and_metadata_helpers() -> None:
     assert normalise("“curly” ‘quotes’") == "“curly” ‘quotes’"
 
 
+def test_json_title_loses_the_outlets_name() -> None:
+    raw = RawRecord(
+        "a.json", "1", "text", BODY, title="Bridge to Close | Harlow Herald", outlet="Harlow Herald"
+    )
+    article = clean(raw)
+    assert isinstance(article, Article) and article.headline == "Bridge to Close"
+
+
 def test_language_is_detected_not_assumed() -> None:
     french = "Les dockers du port bloquent les quais pour le troisième jour consécutif, a annoncé le syndicat."
     article = clean(_raw(french, "Grève au port"))
