@@ -103,6 +103,8 @@ _MARKUP_AUTHORS = (
     '//*[@rel="author"]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " author ")]'
     '//*[contains(concat(" ", normalize-space(@class), " "), " fn ")]',
+    '//*[contains(@class, "byline") or contains(@data-testid, "byline")]//a',
+    '//*[contains(@class, "author-name")]',
 )
 
 
