@@ -144,7 +144,8 @@ def trafilatura_run(folder: Path, annotations: Sequence[Mapping[str, Any]]) -> S
     metadata: dict[str, dict[str, Any]] = {}
     for annotation in annotations:
         key = str(annotation["file"])
-        data = gzip.decompress((folder / key).read_bytes())
+        data = (folder / key).read_bytes()
+        data = gzip.decompress(data) if key.endswith(".gz") else data
         document = trafilatura.bare_extraction(
             data,
             url=page_url(annotation),

@@ -1,9 +1,10 @@
 """Clean: main text and metadata of each raw record, the text every later offset refers to.
 
-HTML goes through trafilatura (readability-lxml when trafilatura finds too little); text and JSON
-bodies have no markup to go by, so the line filter in boilerplate.py is their whole clean step and
-also runs over the extractor's output. Text is normalised (NFC, whitespace) but quote marks keep
-their direction: the quote step needs to know which way a mark faces.
+HTML goes through html_text.py (trafilatura and the page's structure) and metadata.py; text and
+JSON bodies have no markup to go by, so the line filter in boilerplate.py is their whole clean
+step and also runs over the extractor's output. Text is normalised (NFC, whitespace) but quote
+marks keep their direction: the quote step needs to know which way a mark faces. Each document
+has a size cap and a time limit, so one pathological page cannot stall a drop.
 """
 
 from __future__ import annotations

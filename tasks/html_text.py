@@ -4,7 +4,8 @@ trafilatura finds the article (in its default mode it also weighs readability's 
 answers). Before it runs, two page habits that mislead it are undone (`prepare`). After it, what
 only the HTML still tells, which lines are headings and which are the whole text of a link,
 removes the page's own headline and lists of other stories' headlines (`prune`). The line filter
-in boilerplate.py does the rest. readability-lxml takes over when trafilatura finds too little.
+in boilerplate.py does the rest. When too little is left, readability-lxml or the page's schema.org
+articleBody takes over.
 
 Measured choices (scrapinghub development half and trafilatura_eval, README "Cleaning"):
 trafilatura's default mode beats favor_precision once the line filter runs after it, and a run
@@ -51,7 +52,7 @@ class Extraction:
 
 
 def extract(html: str, url: str | None, min_chars: int) -> Extraction:
-    """The article's lines; readability's when trafilatura keeps under `min_chars` characters."""
+    """The article's lines; a fallback's (see below) when fewer than `min_chars` are left."""
     import trafilatura
     from trafilatura.utils import load_html
 
