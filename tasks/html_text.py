@@ -7,9 +7,9 @@ removes the page's own headline and lists of other stories' headlines (`prune`).
 in boilerplate.py does the rest. When too little is left, readability-lxml or the page's schema.org
 articleBody takes over.
 
-Measured choices (scrapinghub development half and trafilatura_eval, README "Cleaning"):
-trafilatura's default mode beats favor_precision once the line filter runs after it, and a run
-limited to precision mode's span of the page lost recall on trafilatura_eval.
+Measured choice (body F1 after pruning and the line filter, scrapinghub development half /
+trafilatura_eval): trafilatura's default mode 0.990 / 0.929, favor_precision 0.984 / 0.924, and
+default-mode lines limited to precision mode's span of the page 0.990 / 0.924 at twice the time.
 """
 
 from __future__ import annotations
