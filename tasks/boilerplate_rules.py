@@ -112,8 +112,8 @@ COMMENTS = re.compile(
     r"|(?:User|Reader|All|Show|View|Load|Read|See) (?:new |all |the )?comments?(?:\s*\(\d+\))?"
     r"|Leave a (?:Reply|Comment|Response)\b.*|(?:Want to )?Join the (?:discussion|conversation)\b.*"
     r"|Join Discussion|Comments? (?:are|is) (?:now )?(?:closed|disabled)\.?|comments powered by Disqus\.?"
-    r"|Discussion(?:\s*\(\d+\))?|Tinggalkan Balasan|Deixe (?:um comentário|uma resposta)|Deja un comentario"
-    r"|Laisser un commentaire|Lascia un commento|Kommentare?(?:\s*\(\d+\))?|Kommentar (?:schreiben|verfassen)"
+    r"|Discussion\s*\(\d+\)|Tinggalkan Balasan|Deixe (?:um comentário|uma resposta)|Deja un comentario"
+    r"|Laisser un commentaire|Lascia un commento|Kommentare(?:\s*\(\d+\))?|Kommentar (?:schreiben|verfassen)"
     r"|Keine Kommentare|Kommentare insgesamt:?|No hay comentarios|Sin comentarios|Aucun commentaire|Brak komentarzy"
     r"|Комментарии)\s*$",
     re.IGNORECASE,

@@ -164,7 +164,8 @@ def prune(blocks: list[Block], links: frozenset[str], page_url: str | None) -> l
     drop = _runs(blocks, lambda b: b.is_heading and not _sentence(b.text), 3, 2)
     drop |= _runs(blocks, lambda b: b.tag == "item" and _starts_with_link(b.text, links), 2, 2)
     headline = next((i for i, b in enumerate(blocks) if b.level == 1), 0)
-    drop |= {i for i in range(headline) if len(blocks[i].text.split()) <= 8}
+    if headline <= _KICKERS:
+        drop |= {i for i in range(headline) if len(blocks[i].text.split()) <= 8}
     host = urlsplit(page_url).netloc.lower() if page_url else None
     kept: list[Block] = []
     for index, block in enumerate(blocks):
@@ -173,6 +174,11 @@ def prune(blocks: list[Block], links: frozenset[str], page_url: str | None) -> l
             continue
         kept.append(block)
     return kept
+
+
+# Lines above the headline that can be its kicker and breadcrumbs; an h1 further down is a
+# sub-heading that the page marked up as a headline.
+_KICKERS = 3
 
 
 def _own_address(text: str, host: str | None) -> bool:

@@ -142,3 +142,8 @@ def test_cjk_sentences_are_prose() -> None:
     line = "市議会は火曜日、冬の嵐が来る前に橋を修理することを決めました。"
     assert is_prose(line)
     assert filter_lines([line, "関連記事"]).paragraphs == [line]
+
+
+def test_a_discussion_subhead_is_not_a_comment_section() -> None:
+    after = "The authors discuss what the results mean for bridges built before the war in town."
+    assert filter_lines([PROSE, "Discussion", after]).paragraphs == [PROSE, "Discussion", after]
