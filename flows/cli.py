@@ -260,8 +260,7 @@ def eval_clean(
         Path | None, typer.Option("--errors", help="Write per-page scores, worst first, here.")
     ] = None,
 ) -> None:
-    """Clean every page of a folder as a drop would; score the bodies when the answers are there
-    (article-extraction-benchmark F1 on 4-gram shingles, also on English pages only)."""
+    """Clean a folder of pages as a drop would; benchmark F1 when its answers are beside it."""
     from flows.evaluate_clean import benchmark_predictions, clean_folder, milliseconds, read_json
     from tasks.scoring import score_bodies
 
@@ -319,8 +318,7 @@ def eval_clean_segments(
         Path | None, typer.Option("--predictions", help="Write newsflow's output here (JSON).")
     ] = None,
 ) -> None:
-    """Must-keep / must-drop segments and title/author/date accuracy, newsflow next to
-    trafilatura alone (trafilatura's own evaluation metric and settings)."""
+    """Must-keep/must-drop segments and title/author/date, newsflow next to trafilatura."""
     from flows.evaluate_clean import (
         FIELDS,
         metadata_accuracy,
@@ -372,8 +370,7 @@ def eval_text_drops(
         Path | None, typer.Option("--errors", help="Write every missed line here.")
     ] = None,
 ) -> None:
-    """Boilerplate lines of every kind inserted into gold article bodies as scrapers leave
-    them, each document cleaned as a .txt drop: inserted lines removed, body lines kept."""
+    """Boilerplate inserted into gold bodies, cleaned as .txt drops: lines removed and kept."""
     from flows.evaluate_clean import read_json
     from flows.text_drops import score, test_set
 
