@@ -197,7 +197,6 @@ def _lead_in(
     if extracted or result.paragraphs or word_count(line) > 3 or re.search(r"[,\d“\"'‘]", line):
         return None
     return None if rules.PROSE_END.search(line) else "section label"
-    return None
 
 
 def same_headline(line: str, headline: str) -> bool:
