@@ -429,6 +429,162 @@ def bench_sql(
     console.print(table)
 
 
+PAGES_HELP = "Folder of <id>.html.gz pages; a ground-truth.json beside it is used to score."
+
+
+@eval_app.command("clean")
+def eval_clean(
+    html_dir: Annotated[Path, typer.Argument(help=PAGES_HELP)],
+    predictions: Annotated[
+        Path, typer.Option("--predictions", help="Where to write the predictions (benchmark JSON).")
+    ] = Path("clean.predictions.json"),
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors", help="Write per-page scores, worst first, here.")
+    ] = None,
+) -> None:
+    """Clean a folder of pages as a drop would; benchmark F1 when its answers are beside it."""
+    from flows.evaluate_clean import benchmark_predictions, clean_folder, milliseconds, read_json
+    from tasks.scoring import score_bodies
+
+    if not html_dir.is_dir():
+        errors.print(
+            f"[red]error:[/] {html_dir} is not a folder; give the folder of .html.gz pages."
+        )
+        raise typer.Exit(2)
+    truth_file = html_dir.parent / "ground-truth.json"
+    truth = read_json(truth_file) if truth_file.exists() else {}
+    pages = clean_folder(html_dir, {k: v.get("url") for k, v in truth.items()})
+    if not pages:
+        errors.print(f"[red]error:[/] no .html.gz or .html pages in {html_dir}.")
+        raise typer.Exit(2)
+    output = benchmark_predictions(pages)
+    predictions.write_text(json.dumps(output, ensure_ascii=False, indent=1), encoding="utf-8")
+    typical, slow = milliseconds(pages.values())
+    rejected = sum(p.article is None for p in pages.values())
+    console.print(
+        f"{len(pages)} pages cleaned ({rejected} without article text); clean time per page: "
+        f"median {typical:.0f} ms, 95th percentile {slow:.0f} ms; predictions in {predictions}"
+    )
+    gold = {k: v["articleBody"] for k, v in truth.items() if k in pages}
+    if not gold:
+        console.print(f"no {truth_file} with these pages: nothing to score against")
+        return
+    bodies = {k: v["articleBody"] for k, v in output.items()}
+    languages_file = html_dir.parent / "lang_guess.json"
+    languages = read_json(languages_file) if languages_file.exists() else {}
+    table = Table("pages", "n", "precision", "recall", "F1", "exact", title=str(html_dir))
+    english = {k: v for k, v in gold.items() if languages.get(k) == "en"}
+    for label, subset in (("all", gold), ("English", english)):
+        if subset:
+            s = score_bodies(subset, bodies)
+            row = (s.precision, s.recall, s.f1, s.accuracy)
+            table.add_row(label, str(len(subset)), *(f"{x:.4f}" for x in row))
+    console.print(table)
+    if errors_out is not None:
+        pages_scored = score_bodies(gold, bodies).pages
+        worst = sorted(pages_scored.items(), key=lambda kv: kv[1].fp + kv[1].fn, reverse=True)
+        errors_out.write_text(
+            "".join(f"{k}\tfp {v.fp:.3f}\tfn {v.fn:.3f}\n" for k, v in worst), encoding="utf-8"
+        )
+
+
+SEGMENTS = Path("../shared/data/clean/trafilatura_eval")
+
+
+@eval_app.command("clean-segments")
+def eval_clean_segments(
+    data_dir: Annotated[
+        Path, typer.Argument(help="The trafilatura_eval folder (annotations.jsonl and html/).")
+    ] = SEGMENTS,
+    predictions: Annotated[
+        Path | None, typer.Option("--predictions", help="Write newsflow's output here (JSON).")
+    ] = None,
+) -> None:
+    """Must-keep/must-drop segments and title/author/date, newsflow next to trafilatura."""
+    from flows.evaluate_clean import (
+        FIELDS,
+        metadata_accuracy,
+        newsflow_run,
+        read_annotations,
+        trafilatura_run,
+    )
+    from tasks.scoring import score_segments
+
+    if not (data_dir / "annotations.jsonl").exists():
+        errors.print(
+            f"[red]error:[/] no annotations.jsonl in {data_dir}; give the trafilatura_eval folder."
+        )
+        raise typer.Exit(2)
+    annotations = read_annotations(data_dir)
+    english = [a for a in annotations if a.get("lang_guess") == "en"]
+    runs = {"newsflow": newsflow_run(data_dir, annotations)}
+    runs["trafilatura"] = trafilatura_run(data_dir, annotations)
+    body = Table("system", "pages", "n", "precision", "recall", "F1", "accuracy", title="body")
+    for name, run in runs.items():
+        for label, subset in (("all", annotations), ("English", english)):
+            s = score_segments(subset, run.texts)
+            m = s.micro
+            row = (m.precision, m.recall, m.f1, s.accuracy)
+            body.add_row(name, label, str(len(subset)), *(f"{x:.4f}" for x in row))
+    console.print(body)
+    meta = Table("field", "pages", "n", *runs, title="metadata accuracy")
+    for field in FIELDS:
+        for label, subset in (("all", annotations), ("English", english)):
+            scores = [metadata_accuracy(subset, run, field) for run in runs.values()]
+            meta.add_row(field, label, str(scores[0][1]), *(f"{a:.3f}" for a, _ in scores))
+    console.print(meta)
+    if predictions is not None:
+        nf = runs["newsflow"]
+        output = {k: {"text": nf.texts[k], **nf.metadata[k]} for k in nf.texts}
+        predictions.write_text(json.dumps(output, ensure_ascii=False, default=str), "utf-8")
+
+
+GOLD_BODIES = Path("../shared/data/clean/scrapinghub_aeb/ground-truth.json")
+
+
+@eval_app.command("text-drops")
+def eval_text_drops(
+    gold: Annotated[
+        Path, typer.Argument(help="Gold bodies: a ground-truth.json of the scrapinghub benchmark.")
+    ] = GOLD_BODIES,
+    seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same test set.")] = 7,
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors", help="Write every missed line here.")
+    ] = None,
+) -> None:
+    """Boilerplate inserted into gold bodies, cleaned as .txt drops: lines removed and kept."""
+    from flows.evaluate_clean import read_json
+    from flows.text_drops import score, test_set
+
+    if not gold.exists():
+        errors.print(f"[red]error:[/] {gold} not found; give the benchmark's ground-truth.json.")
+        raise typer.Exit(2)
+    languages_file = gold.parent / "lang_guess.json"
+    languages = read_json(languages_file) if languages_file.exists() else None
+    bodies = {k: v["articleBody"] for k, v in read_json(gold).items()}
+    documents = test_set(bodies, seed, languages)
+    tally = score(documents)
+    table = Table("inserted line", "lines", "removed", "share", title=f"{len(documents)} documents")
+    for kind, count in sorted(tally.inserted.items()):
+        table.add_row(
+            kind, str(count), str(tally.removed[kind]), f"{tally.removed[kind] / count:.3f}"
+        )
+    total = sum(tally.inserted.values())
+    table.add_row(
+        "all boilerplate",
+        str(total),
+        str(sum(tally.removed.values())),
+        f"{tally.removed_share:.3f}",
+    )
+    console.print(table)
+    console.print(
+        f"body lines kept: {tally.body_kept} of {tally.body_lines} ({tally.kept_share:.4f}); "
+        f"notes kept aside in articles.notes: {tally.notes_kept} of {tally.notes}"
+    )
+    if errors_out is not None:
+        errors_out.write_text("\n".join(tally.misses) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     app()
 

@@ -111,7 +111,8 @@ class Options:
             clean=clean_step.CleanOptions(
                 max_article_chars=env_int(
                     "NEWSFLOW_MAX_ARTICLE_CHARS", clean_step.CleanOptions.max_article_chars
-                )
+                ),
+                max_seconds=env_int("NEWSFLOW_MAX_CLEAN_SECONDS", 10),
             ),
         )
 

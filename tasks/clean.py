@@ -1,9 +1,10 @@
 """Clean: main text and metadata of each raw record, the text every later offset refers to.
 
-HTML goes through trafilatura (readability-lxml when trafilatura finds too little); text and JSON
-bodies have no markup to go by, so the line filter in boilerplate.py is their whole clean step and
-also runs over the extractor's output. Text is normalised (NFC, whitespace) but quote marks keep
-their direction: the quote step needs to know which way a mark faces.
+HTML goes through html_text.py (trafilatura and the page's structure) and metadata.py; text and
+JSON bodies have no markup to go by, so the line filter in boilerplate.py is their whole clean
+step and also runs over the extractor's output. Text is normalised (NFC, whitespace) but quote
+marks keep their direction: the quote step needs to know which way a mark faces. Each document
+has a size cap and a time limit, so one pathological page cannot stall a drop.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import py3langid
-from dateutil import parser as dateparser
 
-from tasks.boilerplate import UPDATED_MARK, filter_lines
+from tasks import html_text
+from tasks.boilerplate import filter_lines
+from tasks.boilerplate_rules import UPDATED_MARK
+from tasks.metadata import PageMetadata, page_metadata, parse_time, without_site
 from tasks.records import Article, RawRecord, Reject
+from tasks.time_limit import TimeLimitExceeded, time_limit
 
 # Part of the cache key of cleaned batches: raise it with any change that alters what clean()
 # returns for the same record, or runs will reuse results the old code produced.
-CLEANER_VERSION = 1
+CLEANER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -34,22 +37,35 @@ class CleanOptions:
     max_html_chars: int = 5_000_000
     min_html_chars: int = 250  # below this trafilatura "found" a fragment; try readability
     min_words: int = 5
+    max_seconds: float = 10.0  # a page takes 20 ms typically, a few hundred at worst
 
 
 def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | Reject:
     """One raw record to an Article, or a Reject saying why there is no article in it."""
-    title, authors, published, url, outlet = (
-        raw.title,
-        raw.authors,
-        raw.published,
-        raw.url,
-        raw.outlet,
-    )
+    if raw.format == "html" and len(raw.body) > options.max_html_chars:
+        return _reject(
+            raw,
+            "page too large",
+            f"{len(raw.body):,} characters of HTML, over the {options.max_html_chars:,} limit",
+        )
+    try:
+        with time_limit(options.max_seconds):
+            return _clean(raw, options)
+    except TimeLimitExceeded:
+        return _reject(
+            raw,
+            "clean timed out",
+            f"still cleaning after {options.max_seconds:g} s; the page is probably malformed "
+            "(raise NEWSFLOW_MAX_CLEAN_SECONDS to give it longer)",
+        )
+
+
+def _clean(raw: RawRecord, options: CleanOptions) -> Article | Reject:
+    title = without_site(raw.title, raw.outlet) if raw.title else None
+    authors, url, outlet = raw.authors, raw.url, raw.outlet
+    published = parse_time(raw.published)
     if raw.format == "html":
-        if len(raw.body) > options.max_html_chars:
-            return _reject(raw, "page too large", f"{len(raw.body):,} characters of HTML")
-        page = extract_html(raw.body, url, options)
-        body = page.text
+        body, page = extract_html(raw.body, url, options)
         title = title or page.title
         authors = authors or page.authors
         published = published or page.published
@@ -58,7 +74,7 @@ def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | R
     else:
         body = raw.body
     headline, notes = _split_headline(normalise(title or ""))
-    filtered = filter_lines(paragraphs(normalise(body)), headline)
+    filtered = filter_lines(paragraphs(normalise(body)), headline, extracted=raw.format == "html")
     text = "\n\n".join(filtered.paragraphs)
     if len(text.split()) < options.min_words:
         return _reject(
@@ -87,7 +103,7 @@ def clean(raw: RawRecord, options: CleanOptions = CleanOptions()) -> Article | R
         outlet=normalise(outlet) if outlet else None,
         byline=", ".join(authors) or None,
         authors=authors,
-        published_at=parse_time(published),
+        published_at=published,
         language=detect_language(text),
         notes=(*notes, *filtered.notes),
     )
@@ -120,92 +136,11 @@ def _split_headline(headline: str) -> tuple[str, tuple[str, ...]]:
     return UPDATED_MARK.sub(" ", headline).strip(), marks
 
 
-@dataclass(frozen=True)
-class Page:
-    text: str
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    published: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-
-
-def extract_html(html: str, url: str | None, options: CleanOptions) -> Page:
-    """Main text and metadata of a page: trafilatura first, readability when it finds too little."""
-    import trafilatura
-
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-    )
-    text = (document.text or "") if document else ""
-    if len(text) < options.min_html_chars:
-        text = max(text, _readability_text(html), key=len)
-    if document is None:
-        return Page(text=text)
-    authors = tuple(a.strip() for a in re.split(r";|\band\b", document.author or "") if a.strip())
-    return Page(
-        text=text,
-        title=strip_site_name(document.title, document.sitename),
-        authors=authors,
-        published=_published_time(html) or document.date,
-        url=document.url,
-        outlet=document.sitename,
-    )
-
-
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_META_NAME = re.compile(
-    r"""(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|"""
-    r"""datePublished|publish[-_]?date|pubdate|sailthru\.date|parsely-pub-date)["']""",
-    re.IGNORECASE,
-)
-_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-
-
-def _published_time(html: str) -> str | None:
-    """The publisher's own timestamp (meta tags, JSON-LD), which keeps the time of day that
-    trafilatura's date drops."""
-    head = html[:200_000]
-    for tag in _META_TAG.findall(head):
-        if _META_NAME.search(tag) and (content := _META_CONTENT.search(tag)):
-            return content.group(1)
-    found = _JSON_LD_DATE.search(head)
-    return found.group(1) if found else None
-
-
-def _readability_text(html: str) -> str:
-    from lxml import html as lxml_html
-    from readability import Document
-
-    try:
-        summary = Document(html).summary(html_partial=True)
-        tree = lxml_html.fromstring(summary)
-    except Exception:  # readability raises bare Exceptions on unparseable pages
-        return ""
-    blocks = tree.xpath("//p|//h2|//h3|//li|//blockquote")
-    return "\n".join(b.text_content().strip() for b in blocks if b.text_content().strip())
-
-
-_SITE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,40}$")
-
-
-def strip_site_name(title: str | None, site: str | None) -> str | None:
-    """ "Headline | Site Name" → "Headline"."""
-    if not title:
-        return title
-    if site and title.lower().endswith(site.lower()):
-        trimmed = title[: -len(site)].rstrip(" |–—:-·")
-        return trimmed or title
-    match = _SITE_SUFFIX.search(title)
-    if match and " | " in match.group(0):
-        return title[: match.start()]
-    return title
+def extract_html(html: str, url: str | None, options: CleanOptions) -> tuple[str, PageMetadata]:
+    """Main text (see html_text.py) and metadata (see metadata.py) of a page."""
+    extraction = html_text.extract(html, url, options.min_html_chars)
+    text = "\n".join(block.text for block in extraction.blocks)
+    return text, page_metadata(html, extraction.tree, extraction.document, extraction.h1)
 
 
 _TRACKING = re.compile(r"^(utm_|fbclid|gclid|mc_|ref$|cmpid|ocid)")
@@ -236,19 +171,6 @@ def _squash(text: str) -> str:
 
 def _digest(text: str, size: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:size]
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """A timezone-aware UTC time; a time given without zone is taken as UTC."""
-    if not value:
-        return None
-    try:
-        parsed = dateparser.parse(str(value))
-    except (ValueError, OverflowError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def detect_language(text: str) -> str | None:

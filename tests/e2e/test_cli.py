@@ -3,38 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, newsflow
 
 MIXED = SEEDS / "2026-11-22-mixed"
 
 
-def _newsflow(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
-    env["NEWSFLOW_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-
-
 def test_run_with_rejects_exits_zero_and_queries_answer(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    result = _newsflow("run", str(MIXED), home=home)
+    result = newsflow("run", str(MIXED), home=home)
     assert result.returncode == 0, result.stderr
     assert "articles loaded" in result.stdout and "invalid JSON" in result.stdout
     assert (home / "newsflow.duckdb").exists()
     assert (home / "prefect").is_dir()  # Prefect's state stays inside the home
 
-    query = _newsflow(
+    query = newsflow(
         "sql",
         "SELECT reason, count(*) AS n FROM rejects GROUP BY 1 ORDER BY 1",
         "--format",
@@ -51,15 +35,15 @@ def test_run_with_rejects_exits_zero_and_queries_answer(tmp_path: Path) -> None:
         "unsupported format": 1,
     }
 
-    csv = _newsflow("sql", "SELECT count(*) AS quotes FROM quotes", "--format", "csv", home=home)
+    csv = newsflow("sql", "SELECT count(*) AS quotes FROM quotes", "--format", "csv", home=home)
     assert csv.stdout.splitlines()[0] == "quotes" and int(csv.stdout.splitlines()[1]) > 10
 
-    shown = _newsflow("show", home=home)
+    shown = newsflow("show", home=home)
     assert shown.returncode == 0 and "Quotes with their speakers" in shown.stdout
 
 
 def test_errors_say_what_to_do(tmp_path: Path) -> None:
-    missing = _newsflow("run", str(tmp_path / "nope"), home=tmp_path)
+    missing = newsflow("run", str(tmp_path / "nope"), home=tmp_path)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
-    bad_sql = _newsflow("sql", "SELEC 1", home=tmp_path)
+    bad_sql = newsflow("sql", "SELEC 1", home=tmp_path)
     assert bad_sql.returncode == 1 and "query failed" in bad_sql.stderr

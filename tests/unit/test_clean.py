@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tasks.boilerplate import classify, filter_lines
-from tasks.clean import article_id, canonical_url, clean, normalise, parse_time, strip_site_name
+from tasks.clean import article_id, canonical_url, clean, normalise
+from tasks.metadata import parse_time, strip_site_name
 from tasks.records import Article, RawRecord, Reject
 from tests.conftest import SEED_ARTICLE, needs_shared
 
@@ -149,6 +150,14 @@ def test_identity_and_metadata_helpers() -> None:
     assert normalise("“curly” ‘quotes’") == "“curly” ‘quotes’"
 
 
+def test_json_title_loses_the_outlets_name() -> None:
+    raw = RawRecord(
+        "a.json", "1", "text", BODY, title="Bridge to Close | Harlow Herald", outlet="Harlow Herald"
+    )
+    article = clean(raw)
+    assert isinstance(article, Article) and article.headline == "Bridge to Close"
+
+
 def test_language_is_detected_not_assumed() -> None:
     french = "Les dockers du port bloquent les quais pour le troisième jour consécutif, a annoncé le syndicat."
     article = clean(_raw(french, "Grève au port"))
@@ -160,10 +169,11 @@ def test_seed_article_cleaned_exactly() -> None:
     lines = SEED_ARTICLE.read_text().splitlines()
     article = clean(RawRecord("seed.txt", None, "text", "\n".join(lines[1:]), title=lines[0]))
     assert isinstance(article, Article)
-    paragraphs = article.text.split("\n\n")
-    assert len(paragraphs) == 8
-    assert paragraphs[0].startswith("Joint Chiefs of Staff Chairman General Mark Milley said")
-    assert paragraphs[-1].startswith("On Sunday, the Iraqi parliament voted")
+    first = next(i for i, line in enumerate(lines) if line.startswith("Joint Chiefs of Staff"))
+    note = next(i for i, line in enumerate(lines) if line.startswith("Editor’s Note:"))
+    assert article.text.split("\n\n") == [normalise(x) for x in lines[first:note] if x.strip()]
+    assert article.notes == ("[Updated]", normalise(lines[note]))
+    assert article.headline.endswith("Deemed Mistaken by Joint Chiefs Chairman")
     for gone in (
         "Reuters)",
         "Articles You May Like",
@@ -172,5 +182,45 @@ def test_seed_article_cleaned_exactly() -> None:
         "Fetterman",
     ):
         assert gone not in article.text
-    assert article.headline.endswith("Deemed Mistaken by Joint Chiefs Chairman")
-    assert any(note.startswith("Editor’s Note:") for note in article.notes)
+
+
+def test_time_limit_stops_work_in_any_thread() -> None:
+    import threading
+    import time
+
+    from tasks.time_limit import TimeLimitExceeded, time_limit
+
+    outcomes: list[str] = []
+
+    def spin() -> None:
+        try:
+            with time_limit(0.05):
+                while True:
+                    pass
+        except TimeLimitExceeded:
+            outcomes.append("stopped")
+
+    worker = threading.Thread(target=spin)
+    worker.start()
+    worker.join(5)
+    with time_limit(0.05):
+        pass
+    time.sleep(0.1)  # a limit that was not reached never fires later
+    assert outcomes == ["stopped"]
+
+
+def test_slow_document_becomes_a_reject(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from tasks import clean as clean_module
+    from tasks.clean import CleanOptions
+
+    def stuck(*_: object, **__: object) -> None:
+        while True:
+            time.sleep(0.001)
+
+    monkeypatch.setattr(clean_module, "filter_lines", stuck)
+    result = clean(_raw(BODY), CleanOptions(max_seconds=0.05))
+    assert isinstance(result, Reject) and result.reason == "clean timed out"
+    page = RawRecord("big.html", None, "html", "<p>x</p>" * 10)
+    assert clean(page, CleanOptions(max_html_chars=20)).reason == "page too large"  # type: ignore[union-attr]

@@ -1,0 +1,254 @@
+"""Main text of an HTML page, line by line, with the page structure the line filter cannot see.
+
+trafilatura finds the article (in its default mode it also weighs readability's and jusText's
+answers). Before it runs, two page habits that mislead it are undone (`prepare`). After it, what
+only the HTML still tells, which lines are headings and which are the whole text of a link,
+removes the page's own headline and lists of other stories' headlines (`prune`). The line filter
+in boilerplate.py does the rest. When too little is left, readability-lxml or the page's schema.org
+articleBody takes over.
+
+Measured choice (body F1 after pruning and the line filter, scrapinghub development half /
+trafilatura_eval): trafilatura's default mode 0.990 / 0.929, favor_precision 0.984 / 0.924, and
+default-mode lines limited to precision mode's span of the page 0.990 / 0.924 at twice the time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+_WORD = re.compile(r"\w+")
+_URL = re.compile(r"^https?://(\S+)$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of extracted text and the element it came from."""
+
+    text: str
+    tag: str  # trafilatura's element name: p, head, item, row, quote, ...
+    level: int = 0  # 1 to 6 for a heading, 0 otherwise
+
+    @property
+    def is_heading(self) -> bool:
+        return self.level > 0
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The article's lines, the page's h1 (its headline as readers see it), the parsed page and
+    trafilatura's document with the page's metadata (None when trafilatura found nothing)."""
+
+    blocks: list[Block]
+    h1: str | None = None
+    tree: HtmlElement | None = None
+    document: Any | None = None
+
+
+def extract(html: str, url: str | None, min_chars: int) -> Extraction:
+    """The article's lines; a fallback's (see below) when fewer than `min_chars` are left."""
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return Extraction(blocks=_readability_blocks(html))
+    prepare(tree)
+    document = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    page_url = url or getattr(document, "url", None)
+    found = blocks_of(getattr(document, "body", None))
+    h1 = next((b.text for b in found if b.level == 1), None)
+    blocks = prune(found, link_texts(tree), page_url)
+    if _size(blocks) < min_chars:
+        # A page that is all links (a link blog) loses everything to `prune`; a page trafilatura
+        # misread yields a fragment; a page its scripts fill in has the story only in its
+        # schema.org data. Whichever of these says the most.
+        unpruned = [b for b in found if b.level != 1]
+        fallbacks = (unpruned, _readability_blocks(html), _schema_blocks(tree))
+        blocks = max((blocks, *fallbacks), key=_size)
+    return Extraction(blocks=blocks, h1=h1, tree=tree, document=document)
+
+
+def _size(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def prepare(tree: HtmlElement) -> None:
+    """Undo, in place, two page habits that mislead trafilatura.
+
+    - An embedded tweet (blockquote.twitter-tweet) is something a person said, quoted by the
+      story; trafilatura drops anything classed "twitter" or "social" as a share widget.
+    - A hover card inside a paragraph (a name's link followed by a hidden box of links to other
+      stories) would be read as part of the sentence: "Rep. Jane RoeJane RoeOther headline …".
+    """
+    for quote in tree.iter("blockquote"):
+        if "twitter-tweet" in (quote.get("class") or ""):
+            _unmark(quote)
+    for paragraph in list(tree.iter("p")):
+        boxes = [e for e in paragraph.iterdescendants("span", "div") if _link_box(e)]
+        for box in boxes:
+            if not any(inner in boxes for inner in box.iterdescendants("span", "div")):
+                box.drop_tree()
+
+
+def _unmark(element: HtmlElement) -> None:
+    """Clear the class and id of an element and of the wrappers that hold nothing else."""
+    text = element.text_content().strip()
+    current: HtmlElement | None = element
+    while current is not None and current.tag not in ("body", "html"):
+        current.attrib.pop("class", None)
+        current.attrib.pop("id", None)
+        current = current.getparent()
+        if current is None or current.text_content().strip() != text:
+            break
+
+
+def _link_box(element: HtmlElement) -> bool:
+    """Two links or more that make up nearly all of an element's text: a box of links."""
+    links = element.findall(".//a")
+    text = element.text_content().strip()
+    linked = sum(len(a.text_content().strip()) for a in links)
+    return len(links) >= 2 and len(text) >= 60 and linked >= 0.8 * len(text)
+
+
+def blocks_of(body: HtmlElement | None) -> list[Block]:
+    """trafilatura's own text rendering, one element at a time, so each line keeps its tag."""
+    from trafilatura.xml import xmltotxt
+
+    if body is None:
+        return []
+    blocks = []
+    for element in body:
+        rend = element.get("rend") or ""
+        level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+        level = level if element.tag == "head" else 0
+        tag = {"list": "item", "table": "row"}.get(element.tag, element.tag)
+        for line in xmltotxt(element, False).split("\n"):
+            if line.strip():
+                blocks.append(Block(line.strip(), tag, level))
+    return blocks
+
+
+def link_texts(tree: HtmlElement) -> frozenset[str]:
+    """The text of every link of three words or more, as `_key` writes it."""
+    texts = set()
+    for anchor in tree.iter("a"):
+        key = _key(anchor.text_content())
+        if key.count(" ") >= 2:
+            texts.add(key)
+    return frozenset(texts)
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def prune(blocks: list[Block], links: frozenset[str], page_url: str | None) -> list[Block]:
+    """Drop what the structure shows is not the article.
+
+    - An h1 is the page's headline (metadata, not body), a heading right under it at the top is
+      its standfirst, and short lines above it are kickers and breadcrumbs.
+    - Three short headings or more in a row, or two at the end, are other stories' headlines.
+    - Two list items or more in a row that each start with the whole text of a link (a
+      headline, maybe followed by its teaser) are a link list.
+    - A line that is only an address on the page's own site is the page pointing at itself.
+    """
+    drop = _runs(blocks, lambda b: b.is_heading and not _sentence(b.text), 3, 2)
+    drop |= _runs(blocks, lambda b: b.tag == "item" and _starts_with_link(b.text, links), 2, 2)
+    headline = next((i for i, b in enumerate(blocks) if b.level == 1), 0)
+    if headline <= _KICKERS:
+        drop |= {i for i in range(headline) if len(blocks[i].text.split()) <= 8}
+    host = urlsplit(page_url).netloc.lower() if page_url else None
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        standfirst = not kept and index > 0 and blocks[index - 1].level == 1 and block.is_heading
+        if block.level == 1 or standfirst or index in drop or _own_address(block.text, host):
+            continue
+        kept.append(block)
+    return kept
+
+
+# Lines above the headline that can be its kicker and breadcrumbs; an h1 further down is a
+# sub-heading that the page marked up as a headline.
+_KICKERS = 3
+
+
+def _own_address(text: str, host: str | None) -> bool:
+    found = _URL.match(text)
+    return bool(host and found and found.group(1).lower().startswith(host))
+
+
+def _starts_with_link(text: str, links: frozenset[str]) -> bool:
+    words = _key(text).split()
+    return any(" ".join(words[:size]) in links for size in range(3, min(len(words), 30) + 1))
+
+
+def _runs(blocks: list[Block], member: Callable[[Block], bool], inside: int, end: int) -> set[int]:
+    """Indexes of runs of consecutive members: `inside` long or more anywhere, `end` at the end."""
+    found: set[int] = set()
+    start = 0
+    while start < len(blocks):
+        stop = start
+        while stop < len(blocks) and member(blocks[stop]):
+            stop += 1
+        size = stop - start
+        if size and (size >= inside or (size >= end and stop == len(blocks))):
+            found.update(range(start, stop))
+        start = max(stop, start + 1)
+    return found
+
+
+def _sentence(text: str) -> bool:
+    """Ends like a sentence: headings that do are descriptions, not headlines."""
+    return text.rstrip()[-1:] in ".!?…"
+
+
+def _schema_blocks(tree: HtmlElement) -> list[Block]:
+    """The "articleBody" of the page's schema.org (JSON-LD) data, one block per paragraph."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        body = _find_key(data, "articleBody")
+        if isinstance(body, str) and body.strip():
+            return [Block(p.strip(), "p") for p in body.split("\n") if p.strip()]
+    return []
+
+
+def _find_key(data: Any, key: str) -> Any:
+    if isinstance(data, dict):
+        if key in data:
+            return data[key]
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            found = _find_key(item, key)
+            if found is not None:
+                return found
+    return None
+
+
+def _readability_blocks(html: str) -> list[Block]:
+    from lxml import html as lxml_html
+    from readability import Document
+
+    try:
+        tree = lxml_html.fromstring(Document(html).summary(html_partial=True))
+    except Exception:  # readability raises bare Exceptions on pages it cannot parse
+        return []
+    blocks = []
+    for element in tree.xpath("//p|//h2|//h3|//li|//blockquote"):
+        text = element.text_content().strip()
+        if text:
+            level = int(element.tag[1]) if element.tag in ("h2", "h3") else 0
+            blocks.append(Block(text, element.tag, level))
+    return blocks
