@@ -77,6 +77,16 @@ def run(
         raise typer.Exit(2)
     import os
 
+    from flows.drops import loaded
+    from tasks.ingest import scan
+    from warehouse.store import Store
+
+    # Nothing new is said at once: no flow run, no Prefect API to start for it.
+    entries = scan(path)
+    if entries and Store(home_path).catalog.exists() and loaded(path, entries, Store(home_path)):
+        console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
+        return
+
     from flows import progress as progress_hooks
     from flows.process_drop import process_drop
     from flows.runners import RUNNERS, flow_with_runner

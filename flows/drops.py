@@ -88,7 +88,10 @@ def state_of(drop: Drop, store: Store, quiet_seconds: float, now: float) -> Drop
     entries = ingest.scan(drop.path)
     if not entries:
         return DropState.EMPTY
-    recorded = store.recorded_files(ingest.drop_id_for(drop.path, entries))
-    if {(e.path, e.sha256) for e in entries} <= recorded:
-        return DropState.LOADED
-    return DropState.READY
+    return DropState.LOADED if loaded(drop.path, entries, store) else DropState.READY
+
+
+def loaded(path: Path, entries: list[ingest.FileEntry], store: Store) -> bool:
+    """Whether a completed run recorded every one of these files under this drop."""
+    recorded = store.recorded_files(ingest.drop_id_for(path, entries))
+    return {(e.path, e.sha256) for e in entries} <= recorded
