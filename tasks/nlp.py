@@ -52,8 +52,13 @@ def load_model(name: str | None = None) -> Language:
     return nlp
 
 
-def parse(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[Doc]:
-    """Docs in input order, streamed so only a batch of parses is in memory at once."""
+def parse(texts: Iterable[str], nlp: Language, batch_size: int = 16) -> Iterator[Doc]:
+    """Docs in input order, streamed so only a batch of parses is in memory at once.
+
+    Small batches: on long news articles spaCy's working memory grows with the batch (a worker
+    peaked at 631 MB with 64 docs, 359 MB with 16) while throughput is no worse (7,200 tokens/s
+    with 16 against 6,400 with 64, one process).
+    """
     yield from nlp.pipe(texts, batch_size=batch_size)
 
 
