@@ -82,8 +82,8 @@ def run(
     from warehouse.store import Store
 
     # Nothing new is said at once: no flow run, no Prefect API to start for it.
-    entries = scan(path)
-    if entries and Store(home_path).catalog.exists() and loaded(path, entries, Store(home_path)):
+    entries, store = scan(path), Store(home_path)
+    if entries and store.catalog.exists() and loaded(path, entries, store):
         console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
         return
 

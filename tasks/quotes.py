@@ -165,6 +165,12 @@ def quote_marks(text: str) -> list[_Marked]:
     return spans
 
 
+def _paragraph_of(text: str, position: int) -> tuple[int, int]:
+    """Start and end of the paragraph (line) holding a character."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, len(text) if end == -1 else end
+
+
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
     for match in re.finditer(r"\n", text):
@@ -367,9 +373,7 @@ def _reported_clause(
         return None
     start_i, end_i = bounds
     # A clause never reaches past its verb's paragraph (parses do run across them).
-    paragraph_start = text_of(doc).rfind("\n", 0, verb.idx) + 1
-    paragraph_end = text_of(doc).find("\n", verb.idx)
-    paragraph_end = len(text_of(doc)) if paragraph_end == -1 else paragraph_end
+    paragraph_start, paragraph_end = _paragraph_of(text_of(doc), verb.idx)
     while start_i <= end_i and doc[start_i].idx < paragraph_start:
         start_i += 1
     while end_i >= start_i and doc[end_i].idx >= paragraph_end:
