@@ -13,20 +13,23 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from flows.report import RunSummary
 from warehouse.examples import query
 from warehouse.schemas import SCHEMA_VERSION, TABLES
 from warehouse.store import Store
 
 SHARD = 500  # articles per .jsonl file of the generated drop
+T = TypeVar("T")
 
 
 @dataclass
@@ -122,15 +125,18 @@ def peak_memory() -> Iterator[list[int]]:
         thread.join()
 
 
-def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
-    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped.
-
-    It runs in a process of its own, so its model and its memory are not counted against (or
-    left behind for) the pipeline measured after it.
-    """
+def in_fresh_process(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in a new interpreter, so each phase starts from nothing: one phase's model and
+    memory are neither counted against nor left behind for the other, and the peak measured is
+    that of the phase's own process tree (not of the benchmark holding every text)."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(_bare_pipe, texts, model, n_process).result()
+        return pool.submit(fn, *args).result()
+
+
+def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
+    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped."""
+    return in_fresh_process(_bare_pipe, texts, model, n_process)
 
 
 def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
@@ -142,6 +148,24 @@ def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=n_process))
         seconds = time.perf_counter() - start
     return Phase("bare nlp.pipe", seconds, len(texts), tokens, peak[0])
+
+
+def flow_run(drop: Path, home: Path, options: dict[str, Any]) -> tuple[RunSummary, float, int]:
+    """`process-drop` on the drop as `newsflow run` runs it: its summary, the wall time with
+    the Prefect API's start-up, and the peak RSS of its tree (the flow's process, the spaCy
+    workers and Prefect's temporary API server)."""
+    return in_fresh_process(_flow_run, str(drop), str(home), options)
+
+
+def _flow_run(drop: str, home: str, options: dict[str, Any]) -> tuple[RunSummary, float, int]:
+    from flows.process_drop import process_drop
+
+    with peak_memory() as peak:
+        started = time.perf_counter()
+        summary = process_drop(drop, home=home, **options)
+        wall = time.perf_counter() - started
+    # Its timings default to 0 through a lambda, which does not pickle.
+    return replace(summary, timings=dict(summary.timings)), wall, peak[0]
 
 
 def scale_warehouse(source: Store, target: Store, articles: int) -> int:

@@ -373,30 +373,19 @@ def bench(
     """Throughput of `newsflow run` against bare `nlp.pipe` on the same texts, in one run."""
     import os
     import tempfile
-    import time
 
-    from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, peak_memory
+    from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, flow_run
 
     processes = n_process or os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
     home_path = configure(home or work / "home", quiet=True)
-    from flows.process_drop import process_drop
-
     texts = build_drop(corpus_texts(corpus), articles, work / "drop")
     console.print(f"drop of {articles} articles in {work / 'drop'}; {processes} process(es)")
     bare = bare_pipe(texts, model, processes)
     console.print(f"bare nlp.pipe: {bare.seconds:.1f}s")
-    with peak_memory() as peak:
-        started = time.perf_counter()
-        summary = process_drop(
-            str(work / "drop"),
-            home=str(home_path),
-            batch_size=batch_size,
-            n_process=processes,
-            model=model,
-        )
-        wall = time.perf_counter() - started
-    flow = Phase("newsflow run", summary.seconds, summary.counts["articles"], bare.tokens, peak[0])
+    options = {"batch_size": batch_size, "n_process": processes, "model": model}
+    summary, wall, peak = flow_run(work / "drop", home_path, options)
+    flow = Phase("newsflow run", summary.seconds, summary.counts["articles"], bare.tokens, peak)
     table = Table("phase", "seconds", "articles/s", "tokens/s", "peak RSS")
     for phase in (bare, flow):
         table.add_row(

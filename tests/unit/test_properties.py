@@ -1,4 +1,5 @@
-"""Property tests: on any text, clean and quotes never raise, and every span stays valid."""
+"""Property tests: on any text, clean and quotes never raise, every span stays valid, and
+batching keeps every item once, in order, within its bounds."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tasks.batching import batches
 from tasks.clean import clean
 from tasks.entities import extract_mentions
 from tasks.quotes import extract_quotes, quote_marks
@@ -93,3 +95,25 @@ def test_quotes_and_mentions_stay_inside_the_text_and_never_overlap(nlp, text: s
 def test_quote_marks_are_well_formed(text: str) -> None:
     for span in quote_marks(text):
         assert 0 <= span.start < span.end <= len(text)
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=50), max_size=60),
+    max_size=st.integers(min_value=1, max_value=80),
+    max_items=st.one_of(st.none(), st.integers(min_value=1, max_value=7)),
+)
+def test_batches_keep_every_item_in_order_within_bounds(
+    sizes: list[int], max_size: int, max_items: int | None
+) -> None:
+    items = list(enumerate(sizes))
+    cut = list(batches(items, lambda item: item[1], max_size, max_items))
+    assert [item for batch in cut for item in batch] == items
+    for batch in cut:
+        assert batch  # never an empty batch
+        assert max_items is None or len(batch) <= max_items
+        # Over the budget only when one item alone is over it.
+        assert sum(size for _, size in batch) <= max_size or len(batch) == 1
+    for batch, following in itertools.pairwise(cut):
+        # A batch closes only when the next item would break a bound.
+        total = sum(size for _, size in batch) + following[0][1]
+        assert total > max_size or len(batch) == max_items

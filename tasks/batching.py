@@ -1,0 +1,26 @@
+"""Cutting a stream into batches bounded by a size, so memory is bounded by the batch rather
+than by the count of items (files and articles vary in size by orders of magnitude)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def batches(
+    items: Iterable[T], size: Callable[[T], int], max_size: int, max_items: int | None = None
+) -> Iterator[list[T]]:
+    """Consecutive items, at most `max_items` and `max_size` in all per batch; an item larger
+    than `max_size` makes a batch of its own rather than being dropped."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        if batch and (total + size(item) > max_size or len(batch) == max_items):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += size(item)
+    if batch:
+        yield batch
