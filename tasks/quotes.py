@@ -18,14 +18,16 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
 from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_VERBS_BASE
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 _IRREGULAR = {
     "say": ("says", "said", "saying"),
