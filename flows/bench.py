@@ -11,25 +11,25 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pyarrow as pa
 
-from flows.report import RunSummary
 from warehouse.examples import query
 from warehouse.schemas import SCHEMA_VERSION, TABLES
 from warehouse.store import Store
 
 SHARD = 500  # articles per .jsonl file of the generated drop
-T = TypeVar("T")
 
 
 @dataclass
@@ -50,7 +50,8 @@ class Phase:
 
 
 def corpus_texts(source: Path) -> list[str]:
-    """Article texts from a folder or file of .txt (headline first) or .jsonl articles."""
+    """Article texts from a folder or file of .txt (headline first) or .jsonl articles; lines
+    that are not JSON articles with a text are skipped (the seed drops hold some on purpose)."""
     paths = sorted(source.rglob("*")) if source.is_dir() else [source]
     texts = []
     for path in paths:
@@ -59,8 +60,13 @@ def corpus_texts(source: Path) -> list[str]:
         elif path.suffix == ".jsonl":
             with open(path, encoding="utf-8") as handle:
                 for line in handle:
-                    item = json.loads(line)
-                    text = item.get("text") or item.get("body") or item.get("content")
+                    try:
+                        item = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+                    text = isinstance(item, dict) and (
+                        item.get("text") or item.get("body") or item.get("content")
+                    )
                     if isinstance(text, str) and text.strip():
                         texts.append(text)
     if not texts:
@@ -107,14 +113,16 @@ def tree_rss(pid: int) -> int:
 
 
 @contextmanager
-def peak_memory() -> Iterator[list[int]]:
-    """Sample this process tree's RSS every 100 ms; the peak is in the yielded list."""
-    peak = [tree_rss(os.getpid())]
+def peak_memory(pid: int | None = None) -> Iterator[list[int]]:
+    """Sample the RSS of a process tree (default: this process's) every 100 ms; the peak is in
+    the yielded list."""
+    root = pid or os.getpid()
+    peak = [tree_rss(root)]
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.1):
-            peak[0] = max(peak[0], tree_rss(os.getpid()))
+            peak[0] = max(peak[0], tree_rss(root))
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -125,18 +133,15 @@ def peak_memory() -> Iterator[list[int]]:
         thread.join()
 
 
-def in_fresh_process(fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in a new interpreter, so each phase starts from nothing: one phase's model and
-    memory are neither counted against nor left behind for the other, and the peak measured is
-    that of the phase's own process tree (not of the benchmark holding every text)."""
+def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
+    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped.
+
+    It runs in a process of its own, so its model and its memory are neither counted against
+    nor left behind for the pipeline measured after it.
+    """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(fn, *args).result()
-
-
-def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
-    """spaCy alone: the same pipeline over the same texts, documents consumed and dropped."""
-    return in_fresh_process(_bare_pipe, texts, model, n_process)
+        return pool.submit(_bare_pipe, texts, model, n_process).result()
 
 
 def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
@@ -150,22 +155,28 @@ def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
     return Phase("bare nlp.pipe", seconds, len(texts), tokens, peak[0])
 
 
-def flow_run(drop: Path, home: Path, options: dict[str, Any]) -> tuple[RunSummary, float, int]:
-    """`process-drop` on the drop as `newsflow run` runs it: its summary, the wall time with
-    the Prefect API's start-up, and the peak RSS of its tree (the flow's process, the spaCy
-    workers and Prefect's temporary API server)."""
-    return in_fresh_process(_flow_run, str(drop), str(home), options)
+def flow_run(drop: Path, home: Path, options: list[str]) -> tuple[dict[str, Any], float, int]:
+    """`newsflow run` on the drop, exactly as a user runs it, in a process of its own.
 
-
-def _flow_run(drop: str, home: str, options: dict[str, Any]) -> tuple[RunSummary, float, int]:
-    from flows.process_drop import process_drop
-
-    with peak_memory() as peak:
-        started = time.perf_counter()
-        summary = process_drop(drop, home=home, **options)
-        wall = time.perf_counter() - started
-    # Its timings default to 0 through a lambda, which does not pickle.
-    return replace(summary, timings=dict(summary.timings)), wall, peak[0]
+    Returns the run's `runs` row, the wall time (with interpreter and Prefect API start-up) and
+    the peak RSS of its process tree: the flow's process, the spaCy workers and Prefect's
+    temporary API server.
+    """
+    command = [sys.executable, "-m", "flows.cli", "run", str(drop), "--home", str(home), *options]
+    started = time.perf_counter()
+    with (
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process,
+        peak_memory(process.pid) as peak,
+    ):
+        _, errors = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"newsflow run failed ({process.returncode}):\n{errors.decode()[-2000:]}")
+    with Store(home).connect() as con:
+        cursor = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
+        names = [column[0] for column in cursor.description]
+        row = dict(zip(names, cursor.fetchone(), strict=True))
+    return row, wall, peak[0]
 
 
 def scale_warehouse(source: Store, target: Store, articles: int) -> int:

@@ -383,9 +383,13 @@ def bench(
     console.print(f"drop of {articles} articles in {work / 'drop'}; {processes} process(es)")
     bare = bare_pipe(texts, model, processes)
     console.print(f"bare nlp.pipe: {bare.seconds:.1f}s")
-    options = {"batch_size": batch_size, "n_process": processes, "model": model}
-    summary, wall, peak = flow_run(work / "drop", home_path, options)
-    flow = Phase("newsflow run", summary.seconds, summary.counts["articles"], bare.tokens, peak)
+    options = ["--n-process", str(processes)]
+    options += ["--batch-size", str(batch_size)] if batch_size else []
+    options += ["--model", model] if model else []
+    run, wall, peak = flow_run(work / "drop", home_path, options)
+    seconds = (run["finished_at"] - run["started_at"]).total_seconds()
+    counts, timings = dict(run["counts"]), dict(run["timings"])
+    flow = Phase("newsflow run", seconds, counts["articles"], bare.tokens, peak)
     table = Table("phase", "seconds", "articles/s", "tokens/s", "peak RSS")
     for phase in (bare, flow):
         table.add_row(
@@ -398,10 +402,10 @@ def bench(
     console.print(table)
     ratio = flow.tokens_per_second / bare.tokens_per_second if bare.tokens_per_second else 0
     console.print(
-        f"ratio newsflow / bare: {ratio:.2f}   (flow run {summary.seconds:.1f}s; with the local "
-        f"Prefect API start-up {wall:.1f}s)"
+        f"ratio newsflow / bare: {ratio:.2f}   (flow run {seconds:.1f}s; `newsflow run` with "
+        f"interpreter and local Prefect API start-up {wall:.1f}s)"
     )
-    steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items())
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
     console.print(f"time per step: {steps}")
 
 
