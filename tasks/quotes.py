@@ -579,12 +579,12 @@ _VERB_GAP = re.compile(r"\s+(?:that\s+)?")
 
 def _speech_before(text: str, mark: _Marked, speeches: list[_Speech]) -> _Speech | None:
     """`she said: "…"` / `"…," he said, "…"`: the verb of the clause that introduces the quote."""
-    para_start = text.rfind("\n", 0, mark.start) + 1
+    para_start, _ = _paragraph_of(text, mark.start)
     lead = text[para_start : mark.start]
     if not lead.strip() and para_start > 0:
         # "He said:" closing the paragraph before.
-        prev_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
-        prev = text[prev_start:para_start].rstrip()
+        prev_start, prev_end = _paragraph_of(text, para_start - 1)
+        prev = text[prev_start:prev_end].rstrip()
         if not prev.endswith(":"):
             return None
         window = (prev_start, prev_start + len(prev))
