@@ -17,10 +17,11 @@ def batches(
     batch: list[T] = []
     total = 0
     for item in items:
-        if batch and (total + size(item) > max_size or len(batch) == max_items):
+        weight = size(item)
+        if batch and (total + weight > max_size or len(batch) == max_items):
             yield batch
             batch, total = [], 0
         batch.append(item)
-        total += size(item)
+        total += weight
     if batch:
         yield batch
