@@ -83,7 +83,7 @@ def run(
 
     # Nothing new is said at once: no flow run, no Prefect API to start for it.
     entries, store = scan(path), Store(home_path)
-    if entries and store.catalog.exists() and loaded(path, entries, store):
+    if entries and store.exists() and loaded(path, entries, store):
         console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
         return
 
@@ -235,6 +235,10 @@ def sql(
     home: HomeOption = None,
     output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(help="Rows to print in table format.")] = 50,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Answer as the warehouse was at this snapshot id or timestamp."),
+    ] = None,
 ) -> None:
     """Run a query on the warehouse without taking any lock a load needs."""
     if output not in FORMATS:
@@ -242,18 +246,34 @@ def sql(
         raise typer.Exit(2)
     import duckdb
 
-    from warehouse.store import Store
-
-    store = Store(configure(home))
-    try:
-        with store.connect() as con:
+    with _reader(home, at) as con:
+        try:
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]
             rows = result.fetchall()
-    except duckdb.Error as error:
-        errors.print(f"[red]query failed:[/] {error}")
-        raise typer.Exit(1) from None
+        except duckdb.Error as error:
+            errors.print(f"[red]query failed:[/] {error}")
+            raise typer.Exit(1) from None
     _print_rows(columns, rows, output, limit)
+
+
+def _reader(home: str | None, at: str | None = None) -> Any:
+    """A read-only connection to the home's warehouse, or a one-line error and exit 1."""
+    import duckdb
+
+    from warehouse.store import Store, WarehouseMissing
+
+    snapshot: int | str | None = int(at) if at is not None and at.isdigit() else at
+    try:
+        return Store(configure(home)).connect(at=snapshot)
+    except WarehouseMissing as error:
+        errors.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    except duckdb.Error as error:
+        errors.print(
+            f"[red]error:[/] cannot open the warehouse at {at or 'its latest snapshot'}: {error}"
+        )
+        raise typer.Exit(1) from None
 
 
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, limit: int) -> None:
@@ -279,10 +299,8 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, li
 def show(home: HomeOption = None) -> None:
     """What the warehouse holds: articles, top entities, quotes with their speakers."""
     from warehouse.examples import SHOW_QUERIES
-    from warehouse.store import Store
 
-    store = Store(configure(home))
-    with store.connect() as con:
+    with _reader(home) as con:
         for title, query in SHOW_QUERIES:
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]

@@ -2,8 +2,8 @@
 
 Work goes in batches: one task run per step per batch of a few hundred articles, never per
 article (a task run costs milliseconds of API time; a small article's NLP costs less). Each batch
-is written as soon as it is done, so memory stays flat however large the drop; nothing becomes
-visible until the run's commit record is written last.
+is staged as soon as it is done, so memory stays flat however large the drop; nothing becomes
+visible until the run's one lakehouse commit, which carries every row and its `runs` row.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from flows import progress
 from flows.settings import configure, env_int
@@ -79,13 +81,23 @@ def analyze_articles(articles: list[Article], model: str | None, n_process: int)
     return analyze(articles, model, n_process)
 
 
-@task(name="load: write batch", cache_policy=NO_CACHE, **RETRY)
-def write_batch(home: str, day: str, name: str, tables: dict[str, object]) -> None:
+@task(name="load: stage batch", cache_policy=NO_CACHE, **RETRY)
+def stage_batch(home: str, run_id: str, name: str, tables: dict[str, pa.Table]) -> None:
     store = Store(Path(home))
     for table, rows in tables.items():
-        if rows.num_rows == 0:  # type: ignore[attr-defined]
-            continue
-        store.write(table, rows, day=datetime.fromisoformat(day).date(), name=name)  # type: ignore[arg-type]
+        if rows.num_rows:
+            store.stage(run_id, table, rows, name)
+
+
+@task(name="load: commit", cache_policy=NO_CACHE, **RETRY)
+def commit_run(home: str, summary: RunSummary) -> int:
+    """The run's one transaction; a retry after a commit that went through changes nothing."""
+    return Store(Path(home)).commit(
+        summary.run_id,
+        run_row(summary),
+        f"{summary.flow} run {summary.run_id} of drop {summary.drop_id}",
+        {"flow": summary.flow, "drop_id": summary.drop_id, "source": summary.source},
+    )
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,6 @@ def _finish(
     store: Store,
     summary: RunSummary,
     ctx: load.RunContext,
-    prefix: str,
     per_file: dict[str, Counter[str]],
 ) -> None:
     """Wait for a batch's NLP, write its rows, count them."""
@@ -163,7 +174,7 @@ def _finish(
         "rejects": load.reject_rows(batch.rejects, ctx),
     }
     with summary.timer("load"):
-        _write(store, summary, f"{prefix}-{batch.number:05d}", tables)
+        stage_batch(str(store.home), summary.run_id, f"{batch.number:05d}", tables)
     for v in batch.fresh:
         per_file[_file_of(v.article.source_file)]["loaded"] += 1
     for a in batch.duplicates:
@@ -225,16 +236,13 @@ def process_drop(
             try:
                 _load(store, summary, options)
             except Exception as error:
-                # A `failed` row never makes the run's rows visible (only `completed` does); it
+                # The run's rows were never committed; a `failed` row, committed on its own,
                 # tells `SELECT * FROM runs` what happened. Best effort (the disk may be the
                 # cause), and never in place of the error itself.
                 summary.fail(error)
                 with contextlib.suppress(Exception):
-                    _write(store, summary, f"run-{summary.run_id}", {"runs": run_row(summary)})
+                    store.record_failure(run_row(summary), f"failed run {summary.run_id}")
                 raise
-            # Committed: a failure from here on fails the run but leaves its rows visible.
-            with summary.timer("catalog"):
-                store.publish_catalog()
     except Exception as error:
         summary.fail(error)
         raise
@@ -243,24 +251,16 @@ def process_drop(
     return summary
 
 
-def _write(store: Store, summary: RunSummary, name: str, tables: dict[str, object]) -> None:
-    day = summary.started_at.date().isoformat()
-    write_batch(str(store.home), day, name, tables)
-
-
 def _load(store: Store, summary: RunSummary, options: Options) -> None:
-    """The run under the write lock: recover, then batch by batch, then the commit."""
-    store.init()
+    """The run under the write lock: tidy up, then batch by batch, then the commit."""
     with summary.timer("recover"):
-        store.recover()
+        store.init()
+        store.discard_staging()
         prune(cache_dir(store.home))
     with summary.timer("ingest"):
         entries = scan_drop(summary.source)
     summary.drop_id = ingest.drop_id_for(Path(summary.source), entries)
     ctx = load.RunContext(summary.run_id, summary.drop_id, summary.started_at)
-    # Names are fixed per drop and run: a retried write replaces its own earlier attempt,
-    # and can never replace a file that an earlier, committed run wrote.
-    prefix = f"{summary.drop_id}-{summary.run_id[:8]}"
     seen = store.seen_files([e.sha256 for e in entries])
     already = [e for e in entries if summary.drop_id in seen.get(e.sha256, set())]
     duplicate_files = [e for e in entries if e.sha256 in seen and e not in already]
@@ -300,7 +300,9 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
                 {k: max(v, known.versions.get(k, 0)) for k, v in versions.items()}
             )
             known.hashes |= loaded
-            fresh, duplicates = load.assign_versions(articles, known)
+            known.taken_down |= store.taken_down(ids, [a.outlet for a in articles if a.outlet])
+            fresh, duplicates, forgotten = load.assign_versions(articles, known)
+            rejects += [load.taken_down_reject(a) for a in forgotten]
             failpoint("ingest")
             future = None
             if fresh:
@@ -311,10 +313,10 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
             batch_no += 1
             rejects = []
             while len(in_flight) > options.window:
-                _finish(in_flight.popleft(), store, summary, ctx, prefix, per_file)
+                _finish(in_flight.popleft(), store, summary, ctx, per_file)
         progress.advance(len(file_batch), len(records))
     while in_flight:
-        _finish(in_flight.popleft(), store, summary, ctx, prefix, per_file)
+        _finish(in_flight.popleft(), store, summary, ctx, per_file)
 
     files = [(e, "duplicate", 0) for e in duplicate_files]
     for entry in todo:
@@ -324,8 +326,6 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
         )
         files.append((entry, status, sum(outcome.values())))
     with summary.timer("load"):
-        # The commit: `files`, then the `runs` row that makes every row of the run visible.
-        _write(store, summary, f"{prefix}-files", {"files": load.file_rows(files, ctx)})
+        stage_batch(str(store.home), summary.run_id, "files", {"files": load.file_rows(files, ctx)})
         summary.finished_at = datetime.now(UTC)
-        failpoint("commit")
-        _write(store, summary, f"run-{summary.run_id}", {"runs": run_row(summary)})
+        summary.snapshot_id = commit_run(str(store.home), summary)

@@ -32,6 +32,7 @@ class RunSummary:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
     message: str = ""
+    snapshot_id: int | None = None
 
     @property
     def seconds(self) -> float:
@@ -94,6 +95,7 @@ def run_row(summary: RunSummary) -> pa.Table:
                 "timings": list(summary.timings.items()),
                 "schema_version": SCHEMA_VERSION,
                 "message": summary.message or None,
+                "snapshot_id": summary.snapshot_id,
             }
         ],
         schema=RUNS,

@@ -23,6 +23,8 @@ class Known:
 
     versions: dict[str, int] = field(default_factory=dict)  # article_id → latest version
     hashes: set[str] = field(default_factory=set)  # content hashes loaded
+    # article ids a takedown forgot, and "outlet:<name>" for outlets taken down whole
+    taken_down: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,16 @@ class Versioned:
 
 def assign_versions(
     articles: Iterable[Article], known: Known
-) -> tuple[list[Versioned], list[Article]]:
-    """New articles and new versions to load, and duplicates to count; updates `known`."""
-    fresh, duplicates = [], []
+) -> tuple[list[Versioned], list[Article], list[Article]]:
+    """New articles and new versions to load, duplicates to count, and stories taken down.
+
+    Updates `known`.
+    """
+    fresh, duplicates, forgotten = [], [], []
     for article in articles:
+        if article.article_id in known.taken_down or f"outlet:{article.outlet}" in known.taken_down:
+            forgotten.append(article)
+            continue
         if article.content_hash in known.hashes:
             duplicates.append(article)
             continue
@@ -44,7 +52,17 @@ def assign_versions(
         known.versions[article.article_id] = version
         known.hashes.add(article.content_hash)
         fresh.append(Versioned(article, version))
-    return fresh, duplicates
+    return fresh, duplicates, forgotten
+
+
+def taken_down_reject(article: Article) -> Reject:
+    return Reject(
+        path=article.source_file,
+        record=article.record,
+        reason="taken down",
+        detail=f"article {article.article_id} was forgotten by a takedown (see `takedowns`); "
+        "it is not loaded again",
+    )
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,16 @@
 """The one definition of every warehouse table.
 
-Writers build their Arrow tables against these schemas and tests check rows against them, so a
-column exists in exactly one place. Changes are additive: a new column gets appended and
-SCHEMA_VERSION goes up; old Parquet files stay readable because the views read with
-``union_by_name`` and see the new column as NULL.
+Writers build their Arrow tables against these schemas, the lakehouse creates its tables from
+them, and tests check rows against them, so a column exists in exactly one place. Changes are
+additive: a new column is appended here and SCHEMA_VERSION goes up; opening an older lake for
+writing adds it with DuckLake's `ALTER TABLE ... ADD COLUMN` (older rows read it as NULL).
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -113,10 +113,106 @@ RUNS = pa.schema(
         pa.field("schema_version", pa.int32(), nullable=False),
         # v2: why a failed run failed (NULL for completed runs)
         pa.field("message", pa.string()),
+        # v3: the lakehouse snapshot the run committed (`newsflow sql --at` takes it)
+        pa.field("snapshot_id", pa.int64()),
     ]
 )
 
-TABLES: dict[str, pa.Schema] = {
+# A takedown: what was forgotten and why; never any of the text.
+TAKEDOWNS = pa.schema(
+    [
+        pa.field("takedown_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # url, article_id, outlet or drop
+        pa.field("value", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("at", _TS, nullable=False),
+        pa.field("counts", pa.map_(pa.string(), pa.int64())),
+    ]
+)
+
+# The stories a takedown removed: a later drop bringing one of them again rejects it.
+FORGOTTEN = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("takedown_id", pa.string(), nullable=False),
+    ]
+)
+
+# Marts: kept current by every load in the run's own transaction (warehouse/marts.py), so the
+# everyday questions read a few thousand rows instead of scanning every mention. They count the
+# current version of each story only.
+CURRENT_ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("drop_id", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("outlet", pa.string()),
+        pa.field("headline", pa.string()),
+        pa.field("published_at", _TS),
+        pa.field("language", pa.string()),
+        pa.field("word_count", pa.int32(), nullable=False),
+        pa.field("ingested_at", _TS, nullable=False),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("label", pa.string(), nullable=False),
+        pa.field("mentions", pa.int64(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ]
+)
+
+ENTITY_ALIASES = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("alias", pa.string(), nullable=False),
+        pa.field("mentions", pa.int64(), nullable=False),
+    ]
+)
+
+SPEAKERS = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("quotes", pa.int64(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ]
+)
+
+SPEAKER_VERBS = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("verb", pa.string(), nullable=False),
+        pa.field("quotes", pa.int64(), nullable=False),
+    ]
+)
+
+# People named inside a speaker's quotes: who talks about whom.
+QUOTE_SUBJECTS = pa.schema(
+    [
+        pa.field("speaker_key", pa.string(), nullable=False),
+        pa.field("subject_key", pa.string(), nullable=False),
+        pa.field("times", pa.int64(), nullable=False),
+    ]
+)
+
+# Entities named in the same sentence (entity_key < with_key).
+CO_OCCURRENCES = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("with_key", pa.string(), nullable=False),
+        pa.field("sentences", pa.int64(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ]
+)
+
+# What a run writes: staged batch by batch, committed together with its `runs` row.
+RUN_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "entity_mentions": ENTITY_MENTIONS,
     "quotes": QUOTES,
@@ -125,5 +221,14 @@ TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
 }
 
-# Tables whose rows only count once the run that wrote them has committed (see store.py).
-RUN_SCOPED = ("articles", "entity_mentions", "quotes", "files", "rejects")
+MARTS: dict[str, pa.Schema] = {
+    "current_articles": CURRENT_ARTICLES,
+    "entities": ENTITIES,
+    "entity_aliases": ENTITY_ALIASES,
+    "speakers": SPEAKERS,
+    "speaker_verbs": SPEAKER_VERBS,
+    "quote_subjects": QUOTE_SUBJECTS,
+    "co_occurrences": CO_OCCURRENCES,
+}
+
+TABLES: dict[str, pa.Schema] = RUN_TABLES | {"takedowns": TAKEDOWNS, "forgotten": FORGOTTEN} | MARTS

@@ -1,42 +1,46 @@
-"""The Parquet store: where tables live, how a load becomes visible, and who may write.
+"""The warehouse as the pipeline sees it: look-ups, staging, the run's one commit, the write lock.
 
-Layout under ``$NEWSFLOW_HOME/warehouse``::
-
-    <table>/ingest_date=YYYY-MM-DD/<drop_id>-<run>-<batch>.parquet
-
-A load is made visible by one atomic rename: the run's ``runs`` file with status ``completed``,
-written after every data file of the run. The views only show rows whose ``run_id`` has such a
-file, so a crash at any point leaves the old state; the next run under the write lock deletes the
-orphaned files. File names are deterministic (drop + run + batch), so a retried write replaces its
-own earlier attempt instead of adding rows, and never touches a committed run's files.
+A run stages each batch's rows as Parquet files under ``staging/<run id>/`` (atomic, and a
+retried batch replaces its own file), then commits everything in ONE lakehouse transaction:
+the rows of every table, the marts they change, and the run's `runs` row. Readers see all of
+it or none of it. A crash before that commit leaves only staging files (deleted by the next run)
+and, if it came during the commit, data files no snapshot references (deleted by `maintain`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import shutil
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse import marts
 from warehouse.failpoints import failpoint
-from warehouse.schemas import RUN_SCOPED, SCHEMA_VERSION, TABLES
-from warehouse.views import parquet_scan, view_statements
+from warehouse.lake import ALIAS, Location, ensure_tables, open_lake
+from warehouse.schemas import CURRENT_ARTICLES, RUN_TABLES, SCHEMA_VERSION
+from warehouse.views import VIEWS
 
-CATALOG = "newsflow.duckdb"
-_EMPTY_PARTITION = "ingest_date=1970-01-01"
-_ROW_GROUP = 64_000
+STAGED = ("articles", "entity_mentions", "quotes", "rejects", "files")
 
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the write lock of this home."""
+
+
+class WarehouseMissing(RuntimeError):
+    """The home has no warehouse (or one in a format this version does not read)."""
 
 
 @dataclass(frozen=True)
@@ -44,106 +48,213 @@ class Store:
     home: Path
 
     @property
-    def root(self) -> Path:
-        return self.home / "warehouse"
+    def location(self) -> Location:
+        return Location.of(self.home)
 
     @property
-    def catalog(self) -> Path:
-        return self.home / CATALOG
+    def staging(self) -> Path:
+        return self.home / "staging"
+
+    def exists(self) -> bool:
+        return self.location.exists()
+
+    def legacy(self) -> bool:
+        """A home written by newsflow before the lakehouse (Parquet folders, schema v2)."""
+        return not self.exists() and (self.home / "warehouse" / "runs").is_dir()
+
+    def check(self) -> None:
+        """Raise WarehouseMissing with what to do, unless the home holds a lakehouse."""
+        if self.legacy():
+            raise WarehouseMissing(
+                f"{self.home} holds a warehouse in the format of newsflow before the lakehouse "
+                f"(Parquet folders, schema v2); convert it once with `newsflow migrate --home "
+                f"{self.home}`"
+            )
+        if not self.exists():
+            raise WarehouseMissing(
+                f"no warehouse in {self.home}; check --home / NEWSFLOW_HOME, or load a drop "
+                "there first with `newsflow run DROP`"
+            )
+
+    # -- connections -------------------------------------------------------------------------
+
+    def connect(self, at: int | str | None = None) -> duckdb.DuckDBPyConnection:
+        """A read-only connection, as the warehouse is now or at a snapshot (id or timestamp).
+
+        It never takes a lock a load needs: the catalog is read in WAL mode, the files are
+        immutable.
+        """
+        self.check()
+        return open_lake(self.location, read_only=True, snapshot=at)
+
+    def _writer(self) -> duckdb.DuckDBPyConnection:
+        """This process's read-write connection to the lake (one per location, made on first use)."""
+        with _LOCK:
+            con = _WRITERS.get(self.location)
+            if con is None:
+                con = open_lake(self.location, read_only=False)
+                _WRITERS[self.location] = con
+        cursor = con.cursor()
+        cursor.execute(f"USE {ALIAS}")  # a cursor starts in the in-memory database
+        return cursor
+
+    def _read(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        with contextlib.closing(self._writer()) as con:
+            return con.execute(sql, params or {}).fetchall()
 
     def init(self) -> None:
-        """Create the table folders, each with an empty file that carries the schema.
+        """Create the lake, or add what a newer schema has (tables, columns, views)."""
+        with contextlib.closing(self._writer()) as con:
+            con.execute("BEGIN")
+            try:
+                if ensure_tables(con, VIEWS):
+                    _message(con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION})
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
-        DuckDB cannot create a view over a glob that matches nothing, and an empty warehouse must
-        still answer queries with zero rows and the right columns.
-        """
-        for table, schema in TABLES.items():
-            target = self.root / table / _EMPTY_PARTITION / f"_schema-v{SCHEMA_VERSION}.parquet"
-            if not target.exists():
-                self._write(schema.empty_table(), target)
-        if not self.catalog.exists():
-            self.publish_catalog()
-
-    def write(self, table: str, rows: pa.Table, *, day: date, name: str) -> Path:
-        """Write one table file atomically; the same (day, name) replaces an earlier attempt."""
-        rows = rows.cast(TABLES[table]) if rows.schema != TABLES[table] else rows
-        target = self.root / table / f"ingest_date={day.isoformat()}" / f"{name}.parquet"
-        self._write(rows, target)
-        return target
-
-    def _write(self, rows: pa.Table, target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        pq.write_table(rows, tmp, compression="zstd", row_group_size=_ROW_GROUP)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        failpoint("before-rename")
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-        failpoint("after-write")
-
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection with the warehouse views.
-
-        It never opens the catalog file, so a query can never hold a lock that a load needs.
-        """
-        self.init()
-        con = duckdb.connect(":memory:")
-        for statement in view_statements(self.root.resolve()):
-            con.execute(statement)
-        return con
-
-    def publish_catalog(self) -> None:
-        """Rewrite ``newsflow.duckdb`` by rename, so clients holding the old file keep working."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        tmp = self.catalog.with_name(f".{CATALOG}.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
-        with contextlib.closing(duckdb.connect(str(tmp))) as con:
-            for statement in view_statements(self.root.resolve()):
-                con.execute(statement)
-        os.replace(tmp, self.catalog)
+    # -- what is already loaded --------------------------------------------------------------
 
     def seen_files(self, shas: list[str]) -> dict[str, set[str]]:
         """For each of these file hashes already committed: the drops it came in."""
-        with contextlib.closing(self.connect()) as con:
-            rows = con.execute(
-                "SELECT sha256, list(DISTINCT drop_id) FROM files "
-                "WHERE sha256 IN (SELECT unnest($shas::VARCHAR[])) GROUP BY sha256",
-                {"shas": shas},
-            ).fetchall()
+        rows = self._read(
+            "SELECT sha256, list(DISTINCT drop_id) FROM files "
+            "WHERE sha256 IN (SELECT unnest($shas::VARCHAR[])) GROUP BY sha256",
+            {"shas": shas},
+        )
         return {sha: set(drops) for sha, drops in rows}
 
     def recorded_files(self, drop_id: str) -> set[tuple[str, str]]:
         """(path, sha256) of every file committed runs recorded for this drop."""
-        with contextlib.closing(self.connect()) as con:
-            rows = con.execute(
-                "SELECT DISTINCT path, sha256 FROM files WHERE drop_id = $drop", {"drop": drop_id}
-            ).fetchall()
+        rows = self._read(
+            "SELECT DISTINCT path, sha256 FROM files WHERE drop_id = $drop", {"drop": drop_id}
+        )
         return {(path, sha) for path, sha in rows}
 
     def last_completed_start(self, source: str) -> datetime | None:
         """When the latest completed run on this source path started, if any did."""
-        with contextlib.closing(self.connect()) as con:
-            (started,) = con.execute(
-                "SELECT max(started_at) FROM runs WHERE status = 'completed' AND source = $source",
-                {"source": source},
-            ).fetchone() or (None,)
-        return started
+        rows = self._read(
+            "SELECT max(started_at) FROM runs WHERE status = 'completed' AND source = $source",
+            {"source": source},
+        )
+        return rows[0][0] if rows else None
 
     def known_articles(self, ids: list[str], hashes: list[str]) -> tuple[dict[str, int], set[str]]:
         """Latest version of these stories, and which of these content hashes are loaded."""
-        with contextlib.closing(self.connect()) as con:
-            versions = con.execute(
-                "SELECT article_id, max(version) FROM articles "
-                "WHERE article_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY article_id",
-                {"ids": ids},
-            ).fetchall()
-            loaded = con.execute(
-                "SELECT DISTINCT content_hash FROM articles "
-                "WHERE content_hash IN (SELECT unnest($hashes::VARCHAR[]))",
-                {"hashes": hashes},
-            ).fetchall()
+        versions = self._read(
+            "SELECT article_id, max(version) FROM articles "
+            "WHERE article_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY article_id",
+            {"ids": ids},
+        )
+        loaded = self._read(
+            "SELECT DISTINCT content_hash FROM articles "
+            "WHERE content_hash IN (SELECT unnest($hashes::VARCHAR[]))",
+            {"hashes": hashes},
+        )
         return dict(versions), {h for (h,) in loaded}
+
+    def taken_down(self, ids: list[str], outlets: list[str]) -> set[str]:
+        """Which of these stories a takedown forgot, or whose outlet was taken down whole."""
+        forgotten = self._read(
+            "SELECT DISTINCT article_id FROM forgotten "
+            "WHERE article_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": ids},
+        )
+        down = self._read(
+            "SELECT DISTINCT value FROM takedowns WHERE kind = 'outlet' "
+            "AND value IN (SELECT unnest($outlets::VARCHAR[]))",
+            {"outlets": outlets},
+        )
+        return {i for (i,) in forgotten} | {f"outlet:{o}" for (o,) in down}
+
+    # -- staging and the commit --------------------------------------------------------------
+
+    def stage(self, run_id: str, table: str, rows: pa.Table, name: str) -> Path:
+        """Write one batch of a table for this run; the same name replaces an earlier attempt."""
+        schema = RUN_TABLES[table]
+        rows = rows.cast(schema) if rows.schema != schema else rows
+        target = self.staging / run_id / table / f"{name}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        pq.write_table(rows, tmp, compression="zstd")
+        failpoint("before-rename")
+        os.replace(tmp, target)
+        failpoint("after-write")
+        return target
+
+    def discard_staging(self, keep: str | None = None) -> int:
+        """Delete staged rows of runs that never committed (call under the write lock)."""
+        removed = 0
+        if self.staging.is_dir():
+            for run in self.staging.iterdir():
+                if run.name != keep:
+                    shutil.rmtree(run, ignore_errors=True)
+                    removed += 1
+        return removed
+
+    def committed_snapshot(self, run_id: str) -> int | None:
+        rows = self._read(
+            "SELECT snapshot_id FROM runs WHERE run_id = $run AND status = 'completed'",
+            {"run": run_id},
+        )
+        return rows[0][0] if rows else None
+
+    def commit(self, run_id: str, run_row: pa.Table, describe: str, info: dict[str, Any]) -> int:
+        """Make the run's staged rows, the marts they change and its `runs` row visible at once.
+
+        Safe to retry: a run that already committed is not committed again.
+        """
+        done = self.committed_snapshot(run_id)
+        if done is not None:
+            return done
+        staged = {
+            table: sorted((self.staging / run_id / table).glob("*.parquet")) for table in STAGED
+        }
+        with contextlib.closing(self._writer()) as con:
+            con.execute("BEGIN")
+            try:
+                snapshot = _next_snapshot(con)
+                for table, files in staged.items():
+                    if files:
+                        con.execute(
+                            f"INSERT INTO {ALIAS}.{table} BY NAME SELECT * FROM read_parquet($f)",
+                            {"f": [str(f) for f in files]},
+                        )
+                _update_marts(con, staged)
+                row = run_row.set_column(
+                    run_row.schema.get_field_index("snapshot_id"),
+                    "snapshot_id",
+                    pa.array([snapshot], pa.int64()),
+                )
+                con.register("run_row", row)
+                con.execute(f"INSERT INTO {ALIAS}.runs BY NAME SELECT * FROM run_row")
+                con.unregister("run_row")
+                _message(con, describe, info | {"run_id": run_id})
+                failpoint("commit")
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
+        failpoint("after-commit")
+        shutil.rmtree(self.staging / run_id, ignore_errors=True)
+        return snapshot
+
+    def record_failure(self, run_row: pa.Table, describe: str) -> None:
+        """A failed run's `runs` row, in a commit of its own: it shows what happened, no rows."""
+        with contextlib.closing(self._writer()) as con:
+            con.execute("BEGIN")
+            try:
+                con.register("run_row", run_row)
+                con.execute(f"INSERT INTO {ALIAS}.runs BY NAME SELECT * FROM run_row")
+                con.unregister("run_row")
+                _message(con, describe, {"run_id": run_row["run_id"][0].as_py()})
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
 
     @contextlib.contextmanager
     def write_lock(self, wait: float = 0.0) -> Iterator[None]:
@@ -180,28 +291,84 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def recover(self) -> int:
-        """Delete temp files and files of runs that never committed. Call under the write lock."""
-        removed = 0
-        for tmp in self.root.rglob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
-            removed += 1
-        con = self.connect()
-        for table in RUN_SCOPED:
-            scan = parquet_scan(self.root.resolve(), table, "filename = true")
-            orphans = con.execute(
-                f"SELECT DISTINCT filename FROM {scan} "
-                "WHERE run_id NOT IN (SELECT run_id FROM committed_runs)"
-            ).fetchall()
-            for (filename,) in orphans:
-                Path(filename).unlink(missing_ok=True)
-                removed += 1
-        return removed
+
+_LOCK = threading.Lock()
+_WRITERS: dict[Location, duckdb.DuckDBPyConnection] = {}
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def close_writers() -> None:
+    """Close this process's read-write connections (tests that move or delete a home)."""
+    with _LOCK:
+        for con in _WRITERS.values():
+            con.close()
+        _WRITERS.clear()
+
+
+def _next_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    """The id this transaction's commit will get: the write lock admits no other committer."""
+    (latest,) = con.execute(f"SELECT max(snapshot_id) FROM {ALIAS}.snapshots()").fetchone()  # type: ignore[misc]
+    return int(latest) + 1
+
+
+def _message(con: duckdb.DuckDBPyConnection, describe: str, info: dict[str, Any]) -> None:
+    con.execute(
+        f"CALL {ALIAS}.set_commit_message('newsflow', $m, extra_info => $i)",
+        {"m": describe, "i": json.dumps(info, default=str)},
+    )
+
+
+def _update_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]]) -> None:
+    """Marts change by the current versions this run adds, minus the versions they supersede.
+
+    A story can come twice in one drop (two versions); only its last one counts.
+    """
+    if not staged["articles"]:
+        return
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM read_parquet($f) "
+        "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1",
+        {"f": [str(f) for f in staged["articles"]]},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE superseded AS SELECT c.article_id, c.version "
+        f"FROM {ALIAS}.current_articles c SEMI JOIN fresh USING (article_id)"
+    )
+    mentions = _signed(con, staged["entity_mentions"], "entity_mentions", marts.MENTION_COLUMNS)
+    quotes = _signed(con, staged["quotes"], "quotes", marts.QUOTE_COLUMNS)
+    marts.apply(con, mentions, quotes)
+    con.execute(
+        f"DELETE FROM {ALIAS}.current_articles WHERE article_id IN "
+        "(SELECT article_id FROM superseded)"
+    )
+    columns = ", ".join(CURRENT_ARTICLES.names)
+    con.execute(f"INSERT INTO {ALIAS}.current_articles ({columns}) SELECT {columns} FROM fresh")
+
+
+def _signed(
+    con: duckdb.DuckDBPyConnection, files: list[Path], table: str, columns: str
+) -> pa.Table:
+    """+1 rows of the fresh versions from the staged files, -1 rows of the superseded ones."""
+    parts = (
+        [
+            con.execute(
+                f"SELECT {columns}, 1 AS sign FROM read_parquet($f) "
+                "SEMI JOIN fresh USING (article_id, version)",
+                {"f": [str(f) for f in files]},
+            ).to_arrow_table()
+        ]
+        if files
+        else []
+    )
+    parts.append(removed_rows(con, table, columns, "superseded"))
+    return pa.concat_tables(parts)
+
+
+def removed_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: str, versions: str
+) -> pa.Table:
+    """The rows of these (article_id, version) pairs in the lake, signed -1 for the marts."""
+    (n,) = con.execute(f"SELECT count(*) FROM {versions}").fetchone()  # type: ignore[misc]
+    return con.execute(
+        f"SELECT {columns}, -1 AS sign FROM {ALIAS}.{table} "
+        f"SEMI JOIN {versions} USING (article_id, version)" + ("" if n else " LIMIT 0")
+    ).to_arrow_table()

@@ -1,7 +1,12 @@
--- Quotes with their speakers
+-- Quotes with their speakers, from the 50 most recent articles
+WITH recent AS (
+  SELECT article_id, version, headline, published_at FROM current_articles
+  ORDER BY published_at DESC NULLS LAST, article_id
+  LIMIT 50
+)
 SELECT coalesce(q.speaker_name, '(unknown)') AS speaker, q.kind,
        left(q.text, 60) || CASE WHEN length(q.text) > 60 THEN '…' ELSE '' END AS quote,
-       left(a.headline, 28) || '…' AS article
-FROM latest_quotes q JOIN latest_articles a USING (article_id, version)
-ORDER BY a.headline, q.start_char
+       left(r.headline, 28) || '…' AS article
+FROM recent r JOIN quotes q USING (article_id, version)
+ORDER BY r.published_at DESC NULLS LAST, r.headline, q.start_char
 LIMIT 200;

@@ -1,11 +1,12 @@
--- Who talks about whom: people named inside each speaker's quotes
-SELECT q.speaker_name AS speaker, m.name AS about, count(*) AS times
-FROM latest_quotes q
-JOIN latest_mentions m
-  ON m.article_id = q.article_id AND m.version = q.version
- AND m.start_char >= q.start_char AND m.end_char <= q.end_char
-WHERE q.speaker_name IS NOT NULL AND m.label = 'person'
-  AND m.entity_key IS DISTINCT FROM q.speaker_entity_key
-GROUP BY ALL
-ORDER BY times DESC, speaker, about
-LIMIT 20;
+-- Who talks about whom: people named inside the quotes of each quoted person
+WITH top AS (
+  SELECT * FROM quote_subjects
+  WHERE speaker_key LIKE 'person:%'
+  ORDER BY times DESC, speaker_key, subject_key
+  LIMIT 20
+)
+SELECT s.name AS speaker, e.name AS about, t.times
+FROM top t
+JOIN speakers s ON s.entity_key = t.speaker_key
+JOIN entities e ON e.entity_key = t.subject_key
+ORDER BY t.times DESC, speaker, about;
