@@ -308,6 +308,109 @@ def show(home: HomeOption = None) -> None:
             _print_rows(columns, result.fetchall(), "table", 200)
 
 
+@app.command()
+def snapshots(
+    home: HomeOption = None,
+    limit: Annotated[int, typer.Option(help="Newest snapshots to list.")] = 50,
+) -> None:
+    """The warehouse's snapshots, newest first: cite one, query it with `sql --at ID`."""
+    with _reader(home) as con:
+        result = con.execute(
+            "SELECT s.snapshot_id AS snapshot, strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S%z') AS time, "
+            "r.run_id AS run, r.drop_id AS drop, r.counts['articles'] AS articles, "
+            "r.counts['entity_mentions'] AS mentions, r.counts['quotes'] AS quotes, "
+            "s.commit_message AS what "
+            "FROM snapshots() s LEFT JOIN runs r ON r.snapshot_id = s.snapshot_id "
+            "ORDER BY s.snapshot_id DESC LIMIT $n",
+            {"n": limit},
+        )
+        columns = [d[0] for d in result.description or []]
+        _print_rows(columns, result.fetchall(), "table", limit)
+
+
+@app.command()
+def forget(
+    reason: Annotated[str, typer.Option(help="Why (kept in `takedowns`; say who asked).")],
+    url: Annotated[str | None, typer.Option(help="Every version of the story at this URL.")] = None,
+    article_id: Annotated[str | None, typer.Option(help="Every version of this story.")] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Every story of this outlet, and any that comes later.")
+    ] = None,
+    drop: Annotated[str | None, typer.Option(help="Every story loaded from this drop id.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Forget articles (a takedown): every version, their mentions and quotes, in one commit.
+
+    Run `newsflow maintain --purge` afterwards so that no older snapshot or file keeps them.
+    """
+    named = {"url": url, "article_id": article_id, "outlet": outlet, "drop": drop}
+    given = {k: v for k, v in named.items() if v}
+    if len(given) != 1:
+        errors.print("[red]error:[/] give exactly one of --url, --article-id, --outlet, --drop")
+        raise typer.Exit(2)
+    ((kind, value),) = given.items()
+    from warehouse.store import Store, WarehouseBusy, WarehouseMissing
+    from warehouse.takedowns import forget as forget_articles
+
+    store = Store(configure(home))
+    try:
+        store.check()
+        with store.write_lock():
+            counts = forget_articles(store, kind, value, reason)
+    except WarehouseMissing as error:
+        errors.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
+    console.print(
+        f"forgot {counts['stories']} stories ({counts['articles']} versions, "
+        f"{counts['entity_mentions']} mentions, {counts['quotes']} quotes) by {kind} {value!r}; "
+        "run `newsflow maintain --purge` to remove them from older snapshots and files"
+    )
+
+
+@app.command()
+def maintain(
+    keep_days: Annotated[
+        float, typer.Option(help="Keep snapshots this many days for `sql --at`.")
+    ] = 30,
+    purge: Annotated[
+        bool, typer.Option(help="Keep no history: nothing forgotten survives in any file.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Merge small files, expire old snapshots, delete files no snapshot needs."""
+    from warehouse.maintenance import maintain as run_maintenance
+    from warehouse.store import Store, WarehouseBusy, WarehouseMissing
+
+    store = Store(configure(home))
+    try:
+        store.check()
+        with store.write_lock():
+            report = run_maintenance(store, keep_days, purge)
+    except WarehouseMissing as error:
+        errors.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
+    _print_maintenance(report)
+
+
+def _print_maintenance(report: Any) -> None:
+    table = Table("table", "files before", "files after", title="maintenance")
+    for name in sorted(report.files_before):
+        table.add_row(name, str(report.files_before[name]), str(report.files_after.get(name, 0)))
+    console.print(table)
+    console.print(
+        f"{sum(report.files_before.values())} → {sum(report.files_after.values())} files, "
+        f"{report.bytes_before / 1e6:,.1f} → {report.bytes_after / 1e6:,.1f} MB; "
+        f"{report.snapshots_expired} snapshots expired"
+        + ("; cache cleared" if report.cache_cleared else "")
+    )
+
+
 eval_app = typer.Typer(help="Score the pipeline's steps on annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

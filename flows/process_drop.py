@@ -300,7 +300,9 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
                 {k: max(v, known.versions.get(k, 0)) for k, v in versions.items()}
             )
             known.hashes |= loaded
-            known.taken_down |= store.taken_down(ids, [a.outlet for a in articles if a.outlet])
+            known.taken_down |= store.taken_down(
+                ids, [a.outlet for a in articles if a.outlet], [a.url for a in articles if a.url]
+            )
             fresh, duplicates, forgotten = load.assign_versions(articles, known)
             rejects += [load.taken_down_reject(a) for a in forgotten]
             failpoint("ingest")

@@ -23,7 +23,7 @@ class Known:
 
     versions: dict[str, int] = field(default_factory=dict)  # article_id → latest version
     hashes: set[str] = field(default_factory=set)  # content hashes loaded
-    # article ids a takedown forgot, and "outlet:<name>" for outlets taken down whole
+    # article ids a takedown forgot, and "outlet:<name>" / "url:<url>" takedowns
     taken_down: set[str] = field(default_factory=set)
 
 
@@ -42,7 +42,8 @@ def assign_versions(
     """
     fresh, duplicates, forgotten = [], [], []
     for article in articles:
-        if article.article_id in known.taken_down or f"outlet:{article.outlet}" in known.taken_down:
+        names = {article.article_id, f"outlet:{article.outlet}", f"url:{article.url}"}
+        if names & known.taken_down:
             forgotten.append(article)
             continue
         if article.content_hash in known.hashes:

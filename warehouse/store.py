@@ -108,7 +108,7 @@ class Store:
             con.execute("BEGIN")
             try:
                 if ensure_tables(con, VIEWS):
-                    _message(con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION})
+                    commit_message(con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION})
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -154,19 +154,20 @@ class Store:
         )
         return dict(versions), {h for (h,) in loaded}
 
-    def taken_down(self, ids: list[str], outlets: list[str]) -> set[str]:
-        """Which of these stories a takedown forgot, or whose outlet was taken down whole."""
+    def taken_down(self, ids: list[str], outlets: list[str], urls: list[str]) -> set[str]:
+        """What of these a takedown named: story ids, and "outlet:…" / "url:…" takedowns."""
         forgotten = self._read(
             "SELECT DISTINCT article_id FROM forgotten "
             "WHERE article_id IN (SELECT unnest($ids::VARCHAR[]))",
             {"ids": ids},
         )
         down = self._read(
-            "SELECT DISTINCT value FROM takedowns WHERE kind = 'outlet' "
-            "AND value IN (SELECT unnest($outlets::VARCHAR[]))",
-            {"outlets": outlets},
+            "SELECT DISTINCT kind || ':' || value FROM takedowns "
+            "WHERE (kind = 'outlet' AND value IN (SELECT unnest($outlets::VARCHAR[]))) "
+            "OR (kind = 'url' AND value IN (SELECT unnest($urls::VARCHAR[])))",
+            {"outlets": outlets, "urls": urls},
         )
-        return {i for (i,) in forgotten} | {f"outlet:{o}" for (o,) in down}
+        return {i for (i,) in forgotten} | {k for (k,) in down}
 
     # -- staging and the commit --------------------------------------------------------------
 
@@ -230,7 +231,7 @@ class Store:
                 con.register("run_row", row)
                 con.execute(f"INSERT INTO {ALIAS}.runs BY NAME SELECT * FROM run_row")
                 con.unregister("run_row")
-                _message(con, describe, info | {"run_id": run_id})
+                commit_message(con, describe, info | {"run_id": run_id})
                 failpoint("commit")
                 con.execute("COMMIT")
             except BaseException:
@@ -249,7 +250,7 @@ class Store:
                 con.register("run_row", run_row)
                 con.execute(f"INSERT INTO {ALIAS}.runs BY NAME SELECT * FROM run_row")
                 con.unregister("run_row")
-                _message(con, describe, {"run_id": run_row["run_id"][0].as_py()})
+                commit_message(con, describe, {"run_id": run_row["run_id"][0].as_py()})
                 con.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
@@ -310,7 +311,7 @@ def _next_snapshot(con: duckdb.DuckDBPyConnection) -> int:
     return int(latest) + 1
 
 
-def _message(con: duckdb.DuckDBPyConnection, describe: str, info: dict[str, Any]) -> None:
+def commit_message(con: duckdb.DuckDBPyConnection, describe: str, info: dict[str, Any]) -> None:
     con.execute(
         f"CALL {ALIAS}.set_commit_message('newsflow', $m, extra_info => $i)",
         {"m": describe, "i": json.dumps(info, default=str)},
