@@ -28,6 +28,14 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
+_BAR = (
+    TextColumn("[bold]{task.description}"),
+    BarColumn(),
+    MofNCompleteColumn(),
+    TextColumn("{task.fields[articles]} articles"),
+    TimeElapsedColumn(),
+)
+
 HomeOption = Annotated[
     str | None, typer.Option("--home", help="Warehouse home (default $NEWSFLOW_HOME or ./data).")
 ]
@@ -100,17 +108,10 @@ def run(
     flow = flow_with_runner(process_drop, task_runner, dask_address, workers)
     on_dask = task_runner == "dask"
 
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[articles]} articles"),
-        TimeElapsedColumn(),
-    )
     try:
         with (
             prefect_api(home_path, required=False),
-            Progress(*columns, console=errors, transient=True) as bar,
+            Progress(*_BAR, console=errors, transient=True) as bar,
         ):
             progress_hooks.attach(_Bar(bar))
             summary = flow(
@@ -532,25 +533,39 @@ def bench(
 
 @app.command("bench-sql")
 def bench_sql(
-    articles: Annotated[int, typer.Option(help="Articles in the scaled warehouse.")] = 100_000,
-    source: HomeOption = None,
-    target: Annotated[
-        Path | None, typer.Option(help="Where to build it (default: a temporary folder).")
+    articles: Annotated[int, typer.Option(help="Articles in the synthetic warehouse.")] = 100_000,
+    runs: Annotated[int, typer.Option(help="Nightly commits to spread them over.")] = 30,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Where to build it (default: a temporary folder); reused if built."),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Time the example queries on a warehouse scaled up from the one at --home."""
+    """Build a warehouse of R nightly loads through the real load path, then time the queries."""
     import tempfile
 
-    from flows.bench import scale_warehouse, time_queries
-    from warehouse.examples import EXAMPLES, SHOW
+    from flows.bench_sql import QUERIES, build, measure
     from warehouse.store import Store
 
-    built = target or Path(tempfile.mkdtemp(prefix="newsflow-bench-sql-"))
-    count = scale_warehouse(Store(configure(source)), Store(built), articles)
-    table = Table("query", "best of 3", title=f"{count:,} articles in {built}")
-    for name, seconds in time_queries(Store(built), (*SHOW, *EXAMPLES)):
-        table.add_row(name, f"{seconds * 1000:,.0f} ms")
+    built = home or Path(tempfile.mkdtemp(prefix="newsflow-bench-sql-"))
+    if not Store(built).exists():
+        with Progress(*_BAR, console=errors, transient=True) as bar:
+            task = bar.add_task("nightly loads", total=runs, articles=0)
+            seconds = build(
+                built, articles, runs, lambda n: bar.update(task, completed=n, articles=n * (articles // runs))
+            )
+        errors.print(f"built {built}: {runs} commits in {seconds:.0f}s ({seconds / runs:.2f}s each)")
+    figures = measure(built, articles, runs)
+    if as_json:
+        sys.stdout.write(json.dumps(figures) + "\n")
+        return
+    table = Table("query", "best of 3", "peak memory", title=f"{articles:,} articles, {runs} runs")
+    for name in QUERIES:
+        q = figures["queries"][name]
+        table.add_row(name, f"{q['seconds'] * 1000:,.0f} ms", f"{q['peak_mb']:,.0f} MB")
     console.print(table)
+    files = ", ".join(f"{t} {n}" for t, n in sorted(figures["files"].items()))
+    console.print(f"files per table: {files}; {figures['bytes'] / 1e6:,.0f} MB in {built}")
 
 
 PAGES_HELP = "Folder of <id>.html.gz pages; a ground-truth.json beside it is used to score."

@@ -36,10 +36,9 @@ def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report
     report = Report(staging_removed=store.discard_staging())
     with contextlib.closing(store._writer()) as con:
         report.files_before, report.bytes_before = _files(con)
-        # Rewrite files whose rows were deleted (all of them when purging: a deleted row's
-        # text is still in its file until then), then merge what is small.
-        threshold = 0.0 if purge else 0.5
-        con.execute(f"CALL ducklake_rewrite_data_files('{ALIAS}', delete_threshold => {threshold})")
+        # Rewrite every file with deleted rows: marts change rows on every load, and a deleted
+        # row's text stays in its file until it is rewritten. Then merge what is small.
+        con.execute(f"CALL ducklake_rewrite_data_files('{ALIAS}', delete_threshold => 0)")
         con.execute(f"CALL ducklake_merge_adjacent_files('{ALIAS}')")
         cutoff = datetime.now(UTC) - (timedelta(0) if purge else timedelta(days=keep_days))
         before = _snapshots(con)

@@ -1,0 +1,246 @@
+"""`newsflow bench-sql`: the example queries on a warehouse of years, built through the real load.
+
+A year of nightly drops cannot be produced by the NLP in a benchmark's time, so the rows are
+synthetic: articles with mentions drawn from a long-tailed population of people, organisations
+and places (a few are quoted often, most once), quotes by people, a share of updated stories.
+They go through the same staging, commit and marts as a real run, one commit per "night", then
+`maintain`. Each query is then timed in a fresh process, as a user's `newsflow sql` would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from warehouse.examples import query
+from warehouse.maintenance import maintain
+from warehouse.schemas import RUN_TABLES, SCHEMA_VERSION
+from warehouse.store import Store
+
+QUERIES = ("articles", "top_entities", "quotes", "top_speakers", "who_quotes_whom", "co_occurrence")
+SENTENCES, SENTENCE_CHARS, MENTIONS, QUOTES = 20, 40, 44, 5
+WORDS = np.array("the a council said new plan city year water rail court vote".split())
+VERBS = np.array(["said", "told", "added", "says", "noted", "warned"])
+LABELS = ("person", "org", "place")
+
+
+@dataclass
+class Population:
+    """Entity names by label, drawn from with a Zipf law so a few are everywhere."""
+
+    names: dict[str, np.ndarray]
+
+    @classmethod
+    def make(cls, rng: np.random.Generator, articles: int) -> Population:
+        size = max(1_000, articles // 2)
+        first = [f"F{i:04d}" for i in range(1_000)]
+        return cls(
+            {
+                "person": np.array([f"{first[i % 1000]} L{i // 1000:05d}" for i in range(size)]),
+                "org": np.array([f"Org {i:06d}" for i in range(size // 4)]),
+                "place": np.array([f"Place {i:05d}" for i in range(size // 10)]),
+            }
+        )
+
+    def draw(self, rng: np.random.Generator, label: str, n: int) -> np.ndarray:
+        pool = self.names[label]
+        return pool[(rng.zipf(1.2, n) - 1) % len(pool)]
+
+
+def _batch(
+    rng: np.random.Generator, people: Population, night: int, n: int, updates: list[str]
+) -> dict[str, pa.Table]:
+    """One night's rows, in the warehouse's schemas (ids are unique per night)."""
+    run_id = f"bench-{night:04d}-{uuid.uuid4().hex[:8]}"
+    drop = f"night-{night:04d}"
+    day = datetime(2026, 1, 1, 2, tzinfo=UTC) + timedelta(days=night)
+    ids = [f"{drop}-{i:05d}" for i in range(n)]
+    versions = [1] * n
+    for k, old in enumerate(updates[: n // 50]):  # about 2% are new versions of older stories
+        ids[k], versions[k] = old, 2
+    words = WORDS[rng.integers(0, len(WORDS), (n, SENTENCES * SENTENCE_CHARS // 5))]
+    texts = [" ".join(row)[: SENTENCES * SENTENCE_CHARS] for row in words]
+    articles = pa.table(
+        {
+            "article_id": ids,
+            "version": pa.array(versions, pa.int32()),
+            "content_hash": [uuid.uuid4().hex for _ in range(n)],
+            "drop_id": [drop] * n,
+            "source_file": [f"{i}.json" for i in ids],
+            "url": [f"https://news.example/{i}" for i in ids],
+            "outlet": [f"Outlet {int(o)}" for o in rng.integers(0, 40, n)],
+            "headline": [t[:60] for t in texts],
+            "published_at": [day - timedelta(minutes=int(m)) for m in rng.integers(0, 1440, n)],
+            "language": ["en"] * n,
+            "text": texts,
+            "word_count": pa.array([len(t.split()) for t in texts], pa.int32()),
+            "ingested_at": [day] * n,
+            "run_id": [run_id] * n,
+        }
+    )
+    labels = rng.choice(LABELS, n * MENTIONS, p=[0.5, 0.3, 0.2])
+    names = np.empty(n * MENTIONS, dtype=object)
+    for label in LABELS:
+        mask = labels == label
+        names[mask] = people.draw(rng, label, int(mask.sum()))
+    sentence = rng.integers(0, SENTENCES, n * MENTIONS)
+    start = sentence * SENTENCE_CHARS + rng.integers(0, SENTENCE_CHARS - 10, n * MENTIONS)
+    owner = np.repeat(np.arange(n), MENTIONS)
+    mention_article = [ids[i] for i in owner]
+    mention_version = [versions[i] for i in owner]
+    mentions = pa.table(
+        {
+            "article_id": mention_article,
+            "version": pa.array(mention_version, pa.int32()),
+            "mention_id": [f"{a}-{s}-{k}" for k, (a, s) in enumerate(zip(mention_article, start, strict=True))],
+            "entity_key": [f"{lab}:{name.lower()}" for lab, name in zip(labels, names, strict=True)],
+            "name": names.tolist(),
+            "text": names.tolist(),
+            "label": labels.tolist(),
+            "start_char": pa.array(start, pa.int32()),
+            "end_char": pa.array(start + 8, pa.int32()),
+            "sentence": pa.array(sentence, pa.int32()),
+            "run_id": [run_id] * (n * MENTIONS),
+        }
+    )
+    speakers = people.draw(rng, "person", n * QUOTES)
+    q_sentence = rng.integers(0, SENTENCES, n * QUOTES)
+    q_owner = np.repeat(np.arange(n), QUOTES)
+    quotes = pa.table(
+        {
+            "quote_id": [f"{ids[i]}-q{k}" for k, i in enumerate(q_owner)],
+            "article_id": [ids[i] for i in q_owner],
+            "version": pa.array([versions[i] for i in q_owner], pa.int32()),
+            "text": [texts[i][s * SENTENCE_CHARS : (s + 1) * SENTENCE_CHARS] for i, s in zip(q_owner, q_sentence, strict=True)],
+            "start_char": pa.array(q_sentence * SENTENCE_CHARS, pa.int32()),
+            "end_char": pa.array((q_sentence + 1) * SENTENCE_CHARS, pa.int32()),
+            "kind": rng.choice(["direct", "indirect", "mixed"], n * QUOTES).tolist(),
+            "speaker_name": speakers.tolist(),
+            "speaker_entity_key": [f"person:{s.lower()}" for s in speakers],
+            "verb": VERBS[rng.integers(0, len(VERBS), n * QUOTES)].tolist(),
+            "confidence": pa.array(np.full(n * QUOTES, 0.9), pa.float32()),
+            "rule": ["bench"] * (n * QUOTES),
+            "run_id": [run_id] * (n * QUOTES),
+        }
+    )
+    files = pa.table(
+        {
+            "drop_id": [drop] * n,
+            "path": [f"{i}.json" for i in ids],
+            "sha256": [uuid.uuid4().hex for _ in range(n)],
+            "bytes": pa.array(np.full(n, 3_000), pa.int64()),
+            "status": ["loaded"] * n,
+            "records": pa.array(np.ones(n), pa.int32()),
+            "run_id": [run_id] * n,
+        }
+    )
+    run = {
+        "run_id": run_id,
+        "flow": "bench-sql",
+        "drop_id": drop,
+        "source": drop,
+        "started_at": day,
+        "finished_at": day,
+        "status": "completed",
+        "counts": [("articles", n), ("entity_mentions", n * MENTIONS), ("quotes", n * QUOTES)],
+        "schema_version": SCHEMA_VERSION,
+    }
+    tables = {"articles": articles, "entity_mentions": mentions, "quotes": quotes, "files": files}
+    out = {name: _conform(rows, RUN_TABLES[name]) for name, rows in tables.items()}
+    out["runs"] = pa.Table.from_pylist([run], schema=RUN_TABLES["runs"])
+    return out
+
+
+def _conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table in the schema's column order, missing columns as NULL."""
+    return pa.table(
+        [
+            rows[f.name].cast(f.type) if f.name in rows.column_names else pa.nulls(len(rows), f.type)
+            for f in schema
+        ],
+        schema=schema,
+    )
+
+
+def build(home: Path, articles: int, runs: int, progress: Any = None, seed: int = 7) -> float:
+    """Load `runs` synthetic nights of `articles / runs` articles each; seconds spent committing."""
+    rng = np.random.default_rng(seed)
+    store = Store(home)
+    store.init()
+    people = Population.make(rng, articles)
+    per_run = max(1, articles // runs)
+    loaded: list[str] = []
+    committing = 0.0
+    for night in range(runs):
+        tables = _batch(rng, people, night, per_run, loaded[night % 7 :: 97])
+        run_id = tables["runs"]["run_id"][0].as_py()
+        for name in ("articles", "entity_mentions", "quotes", "files"):
+            store.stage(run_id, name, tables[name], "00000")
+        started = time.perf_counter()
+        store.commit(run_id, tables["runs"], f"bench-sql night {night}", {"flow": "bench-sql"})
+        committing += time.perf_counter() - started
+        loaded += [i for i, v in zip(tables["articles"]["article_id"].to_pylist(), tables["articles"]["version"].to_pylist(), strict=True) if v == 1][:: 10]
+        if progress is not None:
+            progress(night + 1)
+    maintain(store)
+    return committing
+
+
+_TIMER = """
+import json, resource, sys, time
+from pathlib import Path
+from warehouse.store import Store
+con = Store(Path(sys.argv[1])).connect()
+started = time.perf_counter()
+con.execute(sys.stdin.read()).fetchall()
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def time_query(home: Path, sql: str, repeat: int = 3) -> dict[str, float]:
+    """Best of `repeat` runs, each in a fresh process: the query's seconds and the peak RSS."""
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _TIMER, str(home)],
+            input=sql,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(done.stdout)
+        if not best or result["seconds"] < best["seconds"]:
+            best = result
+    return best
+
+
+def measure(home: Path, articles: int, runs: int) -> dict[str, Any]:
+    """The JSON `bench-sql --json` prints: files per table, bytes, and each query's figures."""
+    from warehouse.maintenance import _files  # the same count `maintain` reports
+
+    store = Store(home)
+    with store.connect() as con:
+        files, size = _files(con)
+    return {
+        "articles": articles,
+        "runs": runs,
+        "files": files,
+        "bytes": size,
+        "queries": {name: time_query(home, query(name)) for name in QUERIES},
+    }
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
