@@ -19,14 +19,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from warehouse.examples import query
-from warehouse.schemas import SCHEMA_VERSION, TABLES
 from warehouse.store import Store
 
 SHARD = 500  # articles per .jsonl file of the generated drop
@@ -177,69 +172,3 @@ def flow_run(drop: Path, home: Path, options: list[str]) -> tuple[dict[str, Any]
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
     return row, wall, peak[0]
-
-
-def scale_warehouse(source: Store, target: Store, articles: int) -> int:
-    """A warehouse of about `articles` articles, made of copies of the source's current rows.
-
-    Copies get their own ids, so views, joins and GROUP BYs see that many distinct stories:
-    this is how the example queries are timed at a scale the NLP would take hours to produce.
-    """
-    target.init()
-    run_id = "bench-scaled"
-    with source.connect() as con:
-        (have,) = con.execute("SELECT count(*) FROM latest_articles").fetchone()
-        if not have:
-            raise SystemExit(f"{source.home} holds no articles to copy; load a drop first")
-        copies = -(-articles // have)
-        day = "ingest_date=2026-01-01"
-        for table, ids in (
-            ("latest_articles", ()),
-            ("latest_mentions", ("mention_id",)),
-            ("latest_quotes", ("quote_id",)),
-        ):
-            name = table.removeprefix("latest_").replace("mentions", "entity_mentions")
-            folder = target.root / name / day
-            folder.mkdir(parents=True, exist_ok=True)
-            renamed = ", ".join(f"{c} || '-' || k AS {c}" for c in ("article_id", *ids))
-            columns = ", ".join(f'"{c}"' for c in TABLES[name].names if c not in ("run_id",))
-            con.execute(
-                f"COPY (SELECT * REPLACE ({renamed}) FROM (SELECT {columns}, "
-                f"'{run_id}' AS run_id FROM {table}) CROSS JOIN range({copies}) AS copies(k) "
-                f"ORDER BY article_id) TO '{folder / 'scaled.parquet'}' "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 64000)"
-            )
-    now = datetime.now(UTC)
-    target.write(
-        "runs",
-        pa.Table.from_pylist(
-            [
-                {
-                    "run_id": run_id,
-                    "flow": "bench",
-                    "started_at": now,
-                    "finished_at": now,
-                    "status": "completed",
-                    "schema_version": SCHEMA_VERSION,
-                }
-            ],
-            schema=TABLES["runs"],
-        ),
-        day=now.date(),
-        name=f"run-{run_id}",
-    )
-    return copies * have
-
-
-def time_queries(store: Store, names: tuple[str, ...], repeat: int = 3) -> list[tuple[str, float]]:
-    """Best-of-`repeat` wall time of each example query, on a fresh connection as a user has."""
-    timings = []
-    for name in names:
-        best = float("inf")
-        for _ in range(repeat):
-            with store.connect() as con:
-                start = time.perf_counter()
-                con.execute(query(name)).fetchall()
-                best = min(best, time.perf_counter() - start)
-        timings.append((name, best))
-    return timings

@@ -10,7 +10,6 @@ They go through the same staging, commit and marts as a real run, one commit per
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -30,7 +29,9 @@ from warehouse.store import Store
 
 QUERIES = ("articles", "top_entities", "quotes", "top_speakers", "who_quotes_whom", "co_occurrence")
 SENTENCES, SENTENCE_CHARS, MENTIONS, QUOTES = 20, 40, 44, 5
-WORDS = np.array("the a council said new plan city year water rail court vote".split())
+WORDS = np.array(
+    ["the", "a", "council", "said", "new", "plan", "city", "year", "water", "rail", "court", "vote"]
+)
 VERBS = np.array(["said", "told", "added", "says", "noted", "warned"])
 LABELS = ("person", "org", "place")
 
@@ -103,8 +104,12 @@ def _batch(
         {
             "article_id": mention_article,
             "version": pa.array(mention_version, pa.int32()),
-            "mention_id": [f"{a}-{s}-{k}" for k, (a, s) in enumerate(zip(mention_article, start, strict=True))],
-            "entity_key": [f"{lab}:{name.lower()}" for lab, name in zip(labels, names, strict=True)],
+            "mention_id": [
+                f"{a}-{s}-{k}" for k, (a, s) in enumerate(zip(mention_article, start, strict=True))
+            ],
+            "entity_key": [
+                f"{lab}:{name.lower()}" for lab, name in zip(labels, names, strict=True)
+            ],
             "name": names.tolist(),
             "text": names.tolist(),
             "label": labels.tolist(),
@@ -122,7 +127,10 @@ def _batch(
             "quote_id": [f"{ids[i]}-q{k}" for k, i in enumerate(q_owner)],
             "article_id": [ids[i] for i in q_owner],
             "version": pa.array([versions[i] for i in q_owner], pa.int32()),
-            "text": [texts[i][s * SENTENCE_CHARS : (s + 1) * SENTENCE_CHARS] for i, s in zip(q_owner, q_sentence, strict=True)],
+            "text": [
+                texts[i][s * SENTENCE_CHARS : (s + 1) * SENTENCE_CHARS]
+                for i, s in zip(q_owner, q_sentence, strict=True)
+            ],
             "start_char": pa.array(q_sentence * SENTENCE_CHARS, pa.int32()),
             "end_char": pa.array((q_sentence + 1) * SENTENCE_CHARS, pa.int32()),
             "kind": rng.choice(["direct", "indirect", "mixed"], n * QUOTES).tolist(),
@@ -166,7 +174,9 @@ def _conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
     """The table in the schema's column order, missing columns as NULL."""
     return pa.table(
         [
-            rows[f.name].cast(f.type) if f.name in rows.column_names else pa.nulls(len(rows), f.type)
+            rows[f.name].cast(f.type)
+            if f.name in rows.column_names
+            else pa.nulls(len(rows), f.type)
             for f in schema
         ],
         schema=schema,
@@ -190,7 +200,15 @@ def build(home: Path, articles: int, runs: int, progress: Any = None, seed: int 
         started = time.perf_counter()
         store.commit(run_id, tables["runs"], f"bench-sql night {night}", {"flow": "bench-sql"})
         committing += time.perf_counter() - started
-        loaded += [i for i, v in zip(tables["articles"]["article_id"].to_pylist(), tables["articles"]["version"].to_pylist(), strict=True) if v == 1][:: 10]
+        loaded += [
+            i
+            for i, v in zip(
+                tables["articles"]["article_id"].to_pylist(),
+                tables["articles"]["version"].to_pylist(),
+                strict=True,
+            )
+            if v == 1
+        ][::10]
         if progress is not None:
             progress(night + 1)
     maintain(store)
@@ -205,7 +223,8 @@ con = Store(Path(sys.argv[1])).connect()
 started = time.perf_counter()
 con.execute(sys.stdin.read()).fetchall()
 seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak}))
 """
 
 
@@ -240,7 +259,3 @@ def measure(home: Path, articles: int, runs: int) -> dict[str, Any]:
         "bytes": size,
         "queries": {name: time_query(home, query(name)) for name in QUERIES},
     }
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

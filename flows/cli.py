@@ -317,7 +317,8 @@ def snapshots(
     """The warehouse's snapshots, newest first: cite one, query it with `sql --at ID`."""
     with _reader(home) as con:
         result = con.execute(
-            "SELECT s.snapshot_id AS snapshot, strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S%z') AS time, "
+            "SELECT s.snapshot_id AS snapshot, "
+            "strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S%z') AS time, "
             "r.run_id AS run, r.drop_id AS drop, r.counts['articles'] AS articles, "
             "r.counts['entity_mentions'] AS mentions, r.counts['quotes'] AS quotes, "
             "s.commit_message AS what "
@@ -397,6 +398,30 @@ def maintain(
         errors.print(f"[red]busy:[/] {error}")
         raise typer.Exit(3) from None
     _print_maintenance(report)
+
+
+@app.command()
+def migrate(home: HomeOption = None) -> None:
+    """Convert a home of the Parquet store (before the lakehouse) in one snapshot."""
+    from warehouse.migrate import migrate as convert
+    from warehouse.store import Store, WarehouseBusy
+
+    store = Store(configure(home))
+    if not store.legacy():
+        state = "already holds a lakehouse" if store.exists() else "holds no warehouse"
+        errors.print(f"[red]error:[/] {store.home} {state}; nothing to migrate")
+        raise typer.Exit(1)
+    try:
+        with store.write_lock():
+            before, after = convert(store)
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
+    table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
+    for name in before:
+        table.add_row(name, f"{before[name]:,}", f"{after[name]:,}")
+    console.print(table)
+    console.print("the old Parquet folder is kept as warehouse.v2-migrated; delete it when done")
 
 
 def _print_maintenance(report: Any) -> None:
@@ -552,9 +577,14 @@ def bench_sql(
         with Progress(*_BAR, console=errors, transient=True) as bar:
             task = bar.add_task("nightly loads", total=runs, articles=0)
             seconds = build(
-                built, articles, runs, lambda n: bar.update(task, completed=n, articles=n * (articles // runs))
+                built,
+                articles,
+                runs,
+                lambda n: bar.update(task, completed=n, articles=n * (articles // runs)),
             )
-        errors.print(f"built {built}: {runs} commits in {seconds:.0f}s ({seconds / runs:.2f}s each)")
+        errors.print(
+            f"built {built}: {runs} commits in {seconds:.0f}s ({seconds / runs:.2f}s each)"
+        )
     figures = measure(built, articles, runs)
     if as_json:
         sys.stdout.write(json.dumps(figures) + "\n")

@@ -1,4 +1,4 @@
-"""Where the lakehouse lives and how DuckDB opens it: the only module that speaks DuckLake's dialect.
+"""Where the lakehouse lives and how DuckDB opens it: the one module that speaks DuckLake.
 
 A DuckLake is a SQL catalog (tables, snapshots, which Parquet file holds which rows) plus the
 Parquet files themselves. The embedded default keeps both in the home: the catalog in a SQLite

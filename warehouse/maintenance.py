@@ -42,9 +42,7 @@ def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report
         con.execute(f"CALL ducklake_merge_adjacent_files('{ALIAS}')")
         cutoff = datetime.now(UTC) - (timedelta(0) if purge else timedelta(days=keep_days))
         before = _snapshots(con)
-        con.execute(
-            f"CALL ducklake_expire_snapshots('{ALIAS}', older_than => $t)", {"t": cutoff}
-        )
+        con.execute(f"CALL ducklake_expire_snapshots('{ALIAS}', older_than => $t)", {"t": cutoff})
         report.snapshots_expired = before - _snapshots(con)
         con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', cleanup_all => true)")
         con.execute(f"CALL ducklake_delete_orphaned_files('{ALIAS}', cleanup_all => true)")

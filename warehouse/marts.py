@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from warehouse.lake import ALIAS
+from warehouse.schemas import CURRENT_ARTICLES
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,28 @@ def _merge(con: duckdb.DuckDBPyConnection, mart: Mart, delta: pa.Table) -> None:
             con.execute(f"DELETE FROM {ALIAS}.{mart.name} WHERE {mart.measures[0]} <= 0")
     finally:
         con.unregister("mart_delta")
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Every mart from the raw tables: the current version of each story, counted from zero.
+
+    For a migration, and the reference the incremental marts are tested against.
+    """
+    con.execute(f"DELETE FROM {ALIAS}.current_articles")
+    columns = ", ".join(CURRENT_ARTICLES.names)
+    con.execute(
+        f"INSERT INTO {ALIAS}.current_articles ({columns}) SELECT {columns} FROM {ALIAS}.articles "
+        "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1"
+    )
+    for mart in MARTS:
+        con.execute(f"DELETE FROM {ALIAS}.{mart.name}")
+    current = f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)"
+    apply(
+        con,
+        con.execute(
+            f"SELECT {MENTION_COLUMNS}, 1 AS sign FROM {ALIAS}.entity_mentions {current}"
+        ).to_arrow_table(),
+        con.execute(
+            f"SELECT {QUOTE_COLUMNS}, 1 AS sign FROM {ALIAS}.quotes {current}"
+        ).to_arrow_table(),
+    )

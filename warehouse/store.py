@@ -88,7 +88,7 @@ class Store:
         return open_lake(self.location, read_only=True, snapshot=at)
 
     def _writer(self) -> duckdb.DuckDBPyConnection:
-        """This process's read-write connection to the lake (one per location, made on first use)."""
+        """This process's read-write connection to the lake (one per location, opened once)."""
         with _LOCK:
             con = _WRITERS.get(self.location)
             if con is None:
@@ -99,6 +99,9 @@ class Store:
         return cursor
 
     def _read(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """A look-up for the pipeline; a home with no warehouse yet holds nothing."""
+        if not self.exists():
+            return []
         with contextlib.closing(self._writer()) as con:
             return con.execute(sql, params or {}).fetchall()
 
@@ -108,7 +111,9 @@ class Store:
             con.execute("BEGIN")
             try:
                 if ensure_tables(con, VIEWS):
-                    commit_message(con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION})
+                    commit_message(
+                        con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION}
+                    )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

@@ -15,7 +15,7 @@ def test_run_with_rejects_exits_zero_and_queries_answer(tmp_path: Path) -> None:
     result = newsflow("run", str(MIXED), home=home)
     assert result.returncode == 0, result.stderr
     assert "articles loaded" in result.stdout and "invalid JSON" in result.stdout
-    assert (home / "newsflow.duckdb").exists()
+    assert (home / "catalog.sqlite").exists() and (home / "lake").is_dir()
     assert (home / "prefect").is_dir()  # Prefect's state stays inside the home
 
     query = newsflow(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import duckdb
-
 from tests.clirun import Cli, run
 from tests.conftest import SEEDS
+from warehouse import extensions
 from warehouse.store import Store, WarehouseBusy
 
 DROP = SEEDS / "2026-11-21-regional"
@@ -46,8 +45,9 @@ def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path
     started = time.monotonic()
     query = run("sql", "SELECT count(*) AS n FROM articles", "--format", "csv", home=home)
     assert query.returncode == 0 and query.output.splitlines()[-1] == "5"
-    with duckdb.connect(str(home / "newsflow.duckdb"), read_only=True) as reader:
-        assert reader.execute("SELECT count(*) FROM articles").fetchone() == (5,)
+    with extensions.connect("ducklake", "sqlite_scanner") as reader:
+        reader.execute(f"ATTACH 'ducklake:sqlite:{home / 'catalog.sqlite'}' AS nf (READ_ONLY)")
+        assert reader.execute("SELECT count(*) FROM nf.articles").fetchone() == (5,)
     assert time.monotonic() - started < 15  # neither waited for the paused load
 
     assert first.wait().returncode == 0

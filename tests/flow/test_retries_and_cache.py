@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import json
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +47,17 @@ def _assert_each_row_once(home: Path) -> None:
 def _fail_writes(
     monkeypatch: pytest.MonkeyPatch, table: str, error: OSError, times: int
 ) -> list[str]:
-    """Make Store.write raise `error` for `table` the first `times` calls; return the calls."""
-    real = Store.write
+    """Make Store.stage raise `error` for `table` the first `times` calls; return the calls."""
+    real = Store.stage
     failed: list[str] = []
 
-    def write(self: Store, written: str, rows: pa.Table, *, day: date, name: str) -> Path:
+    def stage(self: Store, run_id: str, written: str, rows: pa.Table, name: str) -> Path:
         if written == table and len(failed) < times:
             failed.append(name)
             raise error
-        return real(self, written, rows, day=day, name=name)
+        return real(self, run_id, written, rows, name)
 
-    monkeypatch.setattr(Store, "write", write)
+    monkeypatch.setattr(Store, "stage", stage)
     return failed
 
 

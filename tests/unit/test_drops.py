@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -83,8 +83,7 @@ def _commit(store: Store, drop: Path, source: str, started: datetime) -> None:
         }
         for e in entries
     ]
-    day = date(2026, 11, 24)
-    store.write("files", pa.Table.from_pylist(files, schema=TABLES["files"]), day=day, name="f")
+    store.stage("r1", "files", pa.Table.from_pylist(files, schema=TABLES["files"]), "f")
     run = {
         "run_id": "r1",
         "flow": "process-drop",
@@ -93,9 +92,9 @@ def _commit(store: Store, drop: Path, source: str, started: datetime) -> None:
         "started_at": started,
         "finished_at": started,
         "status": "completed",
-        "schema_version": 2,
+        "schema_version": 3,
     }
-    store.write("runs", pa.Table.from_pylist([run], schema=TABLES["runs"]), day=day, name="r")
+    store.commit("r1", pa.Table.from_pylist([run], schema=TABLES["runs"]), "run r1", {})
 
 
 def test_loaded_means_every_current_file_hash_is_recorded(tmp_path: Path) -> None:

@@ -1,21 +1,23 @@
-"""The Parquet store: schemas, visibility by commit, recovery, locking, the catalog file."""
+"""The lakehouse store: one commit per run, idempotent retries, snapshots, locking, portability."""
 
 from __future__ import annotations
 
-import os
+import contextlib
+import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
 
+from warehouse import extensions, marts
 from warehouse.schemas import TABLES
-from warehouse.store import Store, WarehouseBusy
+from warehouse.store import Store, WarehouseBusy, WarehouseMissing, close_writers
 
-DAY = date(2026, 11, 24)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _rejects(run_id: str, n: int = 1) -> pa.Table:
@@ -23,7 +25,6 @@ def _rejects(run_id: str, n: int = 1) -> pa.Table:
         {
             "drop_id": "d",
             "path": f"f{i}.txt",
-            "record": None,
             "reason": "empty file",
             "detail": "",
             "run_id": run_id,
@@ -35,79 +36,157 @@ def _rejects(run_id: str, n: int = 1) -> pa.Table:
 
 def _run(run_id: str, status: str = "completed") -> pa.Table:
     now = datetime.now(UTC)
-    return pa.Table.from_pylist(
-        [
-            {
-                "run_id": run_id,
-                "flow": "process-drop",
-                "drop_id": "d",
-                "source": "/x",
-                "started_at": now,
-                "finished_at": now,
-                "status": status,
-                "counts": [("articles", 0)],
-                "timings": [("load", 0.1)],
-                "schema_version": 1,
-            }
-        ],
-        schema=TABLES["runs"],
-    )
+    row = {
+        "run_id": run_id,
+        "flow": "process-drop",
+        "drop_id": "d",
+        "source": "/x",
+        "started_at": now,
+        "finished_at": now,
+        "status": status,
+        "counts": [("articles", 0)],
+        "schema_version": 3,
+    }
+    return pa.Table.from_pylist([row], schema=TABLES["runs"])
 
 
-def test_empty_warehouse_answers_with_zero_rows(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    con = store.connect()
-    for view in (
-        "articles",
-        "entity_mentions",
-        "quotes",
-        "files",
-        "rejects",
-        "runs",
-        "entities",
-        "speakers",
-        "latest_articles",
-    ):
-        assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)
-    columns = [r[0] for r in con.execute("DESCRIBE articles").fetchall()]
-    assert columns[: len(TABLES["articles"].names)] == TABLES["articles"].names
+def _count(store: Store, table: str, at: int | None = None) -> int:
+    with store.connect(at=at) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def test_rows_are_invisible_until_their_run_commits(tmp_path: Path) -> None:
+def test_a_new_home_has_no_warehouse_until_the_first_load(tmp_path: Path) -> None:
+    store = Store(tmp_path / "home")
+    with pytest.raises(WarehouseMissing, match="no warehouse in"):
+        store.connect()
+    assert not (tmp_path / "home").exists()  # reading created nothing
+    store.init()
+    with store.connect() as con:
+        for table in (*TABLES, "latest_articles", "latest_mentions", "latest_quotes"):
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+        columns = [r[0] for r in con.execute("DESCRIBE articles").fetchall()]
+    assert columns == TABLES["articles"].names
+
+
+def test_rows_are_invisible_until_their_run_commits_and_the_run_names_its_snapshot(
+    tmp_path: Path,
+) -> None:
     store = Store(tmp_path)
     store.init()
-    store.write("rejects", _rejects("r1", 3), day=DAY, name="d-00000")
-    assert store.connect().execute("SELECT count(*) FROM rejects").fetchone() == (0,)
-    store.write("runs", _run("r1"), day=DAY, name="run-r1")
-    assert store.connect().execute("SELECT count(*) FROM rejects").fetchone() == (3,)
+    store.stage("r1", "rejects", _rejects("r1", 3), "00000")
+    assert _count(store, "rejects") == 0
+    snapshot = store.commit("r1", _run("r1"), "run r1", {"drop_id": "d"})
+    assert _count(store, "rejects") == 3
+    with store.connect() as con:
+        (recorded,) = con.execute("SELECT snapshot_id FROM runs WHERE run_id = 'r1'").fetchone()
+        (info,) = con.execute(
+            "SELECT commit_extra_info FROM snapshots() WHERE snapshot_id = $s", {"s": snapshot}
+        ).fetchone()
+    assert recorded == snapshot and '"run_id": "r1"' in info
+    assert _count(store, "rejects", at=snapshot - 1) == 0  # the snapshot before the run
+    assert not (tmp_path / "staging" / "r1").exists()
 
 
-def test_failed_run_stays_invisible_and_recover_removes_it(tmp_path: Path) -> None:
+def test_a_retried_commit_and_a_restaged_batch_never_duplicate(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.init()
-    store.write("rejects", _rejects("ok"), day=DAY, name="d-00000")
-    store.write("runs", _run("ok"), day=DAY, name="run-ok")
-    orphan = store.write("rejects", _rejects("crashed", 2), day=DAY, name="e-00000")
-    (orphan.parent / ".e-00001.parquet.123.tmp").write_bytes(b"partial")
-    assert store.connect().execute("SELECT count(*) FROM rejects").fetchone() == (1,)
-    assert store.recover() == 2
-    assert not orphan.exists()
-    assert store.connect().execute("SELECT count(*) FROM rejects").fetchone() == (1,)
+    store.stage("r1", "rejects", _rejects("r1", 2), "00000")
+    store.stage("r1", "rejects", _rejects("r1", 2), "00000")  # a retried batch
+    first = store.commit("r1", _run("r1"), "run r1", {})
+    assert store.commit("r1", _run("r1"), "run r1", {}) == first  # a retried commit
+    assert _count(store, "rejects") == 2 and _count(store, "runs") == 1
 
 
-def test_rewrite_of_same_batch_replaces_not_appends(tmp_path: Path) -> None:
+def test_a_commit_that_fails_half_way_leaves_nothing_and_can_be_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(tmp_path)
     store.init()
-    store.write("rejects", _rejects("r1", 2), day=DAY, name="d-00000")
-    store.write("rejects", _rejects("r1", 2), day=DAY, name="d-00000")
-    store.write("runs", _run("r1"), day=DAY, name="run-r1")
-    assert store.connect().execute("SELECT count(*) FROM rejects").fetchone() == (2,)
+    store.stage("r1", "rejects", _rejects("r1", 2), "00000")
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(marts, "apply", broken)
+    store.stage("r1", "articles", _article("a1", "r1"), "00000")
+    with pytest.raises(OSError, match="disk full"):
+        store.commit("r1", _run("r1"), "run r1", {})
+    assert _count(store, "rejects") == 0 and _count(store, "runs") == 0
+    monkeypatch.undo()
+    store.commit("r1", _run("r1"), "run r1", {})
+    assert _count(store, "rejects") == 2 and _count(store, "current_articles") == 1
+
+
+def _article(article_id: str, run_id: str, version: int = 1) -> pa.Table:
+    now = datetime.now(UTC)
+    row = {
+        "article_id": article_id,
+        "version": version,
+        "content_hash": f"{article_id}-{version}",
+        "drop_id": "d",
+        "source_file": "a.txt",
+        "text": "Body.",
+        "word_count": 1,
+        "ingested_at": now,
+        "run_id": run_id,
+    }
+    return pa.Table.from_pylist([row], schema=TABLES["articles"])
 
 
 def test_wrong_schema_is_refused(tmp_path: Path) -> None:
-    store = Store(tmp_path)
     with pytest.raises((pa.ArrowInvalid, ValueError, KeyError)):
-        store.write("rejects", pa.table({"nope": [1]}), day=DAY, name="x")
+        Store(tmp_path).stage("r1", "rejects", pa.table({"nope": [1]}), "x")
+
+
+def test_a_missing_column_is_added_when_the_lake_opens_for_writing(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.init()
+    with contextlib.closing(store._writer()) as con:
+        con.execute("ALTER TABLE runs DROP COLUMN snapshot_id")  # a lake of an older schema
+    store.init()
+    with store.connect() as con:
+        columns = [r[0] for r in con.execute("DESCRIBE runs").fetchall()]
+    assert columns == TABLES["runs"].names
+
+
+def test_a_copied_home_opens_in_its_new_place_for_any_duckdb_client(tmp_path: Path) -> None:
+    store = Store(tmp_path / "a")
+    store.init()
+    store.stage("r1", "rejects", _rejects("r1", 2), "00000")
+    store.commit("r1", _run("r1"), "run r1", {})
+    close_writers()
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    shutil.rmtree(tmp_path / "a")
+    moved = Store(tmp_path / "b")
+    assert _count(moved, "rejects") == 2
+    moved.init()  # a writer records the new data path in the catalog
+    close_writers()
+    # A plain DuckDB client, with nothing but the extensions and the catalog's file name.
+    with extensions.connect("ducklake", "sqlite_scanner") as con:
+        con.execute(
+            f"ATTACH 'ducklake:sqlite:{tmp_path / 'b' / 'catalog.sqlite'}' AS nf (READ_ONLY)"
+        )
+        assert con.execute("SELECT count(*) FROM nf.rejects").fetchone() == (2,)
+
+
+def test_the_duckdb_shell_reads_the_lake_with_the_readme_line(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.init()
+    store.stage("r1", "rejects", _rejects("r1", 2), "00000")
+    store.commit("r1", _run("r1"), "run r1", {})
+    shell = Path(sys.executable).with_name("duckdb")
+    if not shell.exists():
+        pytest.skip("the duckdb shell (duckdb-cli) is not installed")
+    script = (
+        f"LOAD '{extensions.extension_path('ducklake')}';\n"
+        f"LOAD '{extensions.extension_path('sqlite_scanner')}';\n"
+        f"ATTACH 'ducklake:sqlite:{tmp_path / 'catalog.sqlite'}' AS nf (READ_ONLY);\n"
+        "SELECT count(*) FROM nf.rejects;\n"
+    )
+    done = subprocess.run(
+        [str(shell), "-csv", "-noheader"], input=script, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "2"
 
 
 def test_second_writer_is_told_to_wait(tmp_path: Path) -> None:
@@ -122,7 +201,7 @@ def test_second_writer_is_told_to_wait(tmp_path: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=ROOT,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -147,7 +226,7 @@ def test_a_scheduled_writer_waits_its_turn(tmp_path: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=ROOT,
     )
     store = Store(tmp_path)
     try:
@@ -161,16 +240,16 @@ def test_a_scheduled_writer_waits_its_turn(tmp_path: Path) -> None:
         holder.wait()
 
 
-def test_catalog_file_opens_read_only_and_survives_republish(tmp_path: Path) -> None:
+def test_a_reader_never_waits_for_an_open_commit(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.init()
-    store.write("rejects", _rejects("r1"), day=DAY, name="d-00000")
-    store.write("runs", _run("r1"), day=DAY, name="run-r1")
-    reader = duckdb.connect(str(store.catalog), read_only=True)
-    store.publish_catalog()  # a load republishing while a reader has the file open
-    assert reader.execute("SELECT count(*) FROM rejects").fetchone() == (1,)
-    with duckdb.connect() as other:
-        other.execute(f"ATTACH '{store.catalog}' AS nf (READ_ONLY)")
-        assert other.execute("SELECT count(*) FROM nf.rejects").fetchone() == (1,)
-    reader.close()
-    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+    store.stage("r1", "rejects", _rejects("r1", 1), "00000")
+    store.commit("r1", _run("r1"), "run r1", {})
+    with contextlib.closing(store._writer()) as writer:
+        writer.execute("BEGIN")
+        writer.execute("INSERT INTO rejects SELECT * FROM rejects")
+        assert _count(store, "rejects") == 1  # the open transaction is invisible
+        writer.execute("COMMIT")
+    assert _count(store, "rejects") == 2
+    with pytest.raises(duckdb.Error):
+        store.connect(at=10_000)  # no such snapshot: an error, not an empty answer

@@ -1,7 +1,9 @@
 -- Who talks about whom: people named inside the quotes of each quoted person
-WITH top AS (
-  SELECT * FROM quote_subjects
-  WHERE speaker_key LIKE 'person:%'
+WITH people AS (
+  SELECT * FROM quote_subjects WHERE speaker_key LIKE 'person:%'
+), top AS (
+  SELECT * FROM people
+  WHERE times >= (SELECT min(times) FROM (SELECT times FROM people ORDER BY times DESC LIMIT 20))
   ORDER BY times DESC, speaker_key, subject_key
   LIMIT 20
 )

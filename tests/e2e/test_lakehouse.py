@@ -1,0 +1,118 @@
+"""Snapshots, time travel, takedowns with purge, and migration, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT, SEEDS, newsflow
+
+WIRE, REGIONAL = SEEDS / "2026-11-20-wire", SEEDS / "2026-11-21-regional"
+LEGACY = ROOT / "tests" / "fixtures" / "legacy-v2-home"
+
+
+def _rows(home: Path, sql: str, *extra: str) -> list[dict]:  # type: ignore[type-arg]
+    done = newsflow("sql", sql, "--format", "json", *extra, home=home)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("lake") / "home"
+    for drop in (WIRE, REGIONAL):
+        assert newsflow("run", str(drop), home=home).returncode == 0
+    return home
+
+
+@pytest.fixture
+def home(loaded: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "home"
+    shutil.copytree(loaded, copy)
+    return copy
+
+
+def test_each_run_is_a_snapshot_and_sql_at_answers_as_it_was(home: Path) -> None:
+    runs = _rows(home, "SELECT run_id, drop_id, snapshot_id FROM runs ORDER BY snapshot_id")
+    assert [r["drop_id"].rsplit("-", 1)[0] for r in runs] == [
+        "2026-11-20-wire",
+        "2026-11-21-regional",
+    ]
+    listed = newsflow("snapshots", home=home)
+    assert listed.returncode == 0 and runs[0]["run_id"][:6] in listed.stdout
+    (first,) = _rows(
+        home, "SELECT count(*) AS n FROM articles", "--at", str(runs[0]["snapshot_id"])
+    )
+    (now,) = _rows(home, "SELECT count(*) AS n FROM articles")
+    assert first["n"] == 5 and now["n"] == 11
+    bad = newsflow("sql", "SELECT 1", "--at", "999", home=home)
+    assert bad.returncode == 1 and "cannot open the warehouse at 999" in bad.stderr
+
+
+def test_a_takedown_leaves_no_copy_of_the_text_and_refuses_the_story_again(home: Path) -> None:
+    (story,) = _rows(
+        home,
+        "SELECT article_id, url, headline, text FROM articles "
+        "WHERE url IS NOT NULL ORDER BY word_count DESC LIMIT 1",
+    )
+    phrase = story["text"][:80]
+    done = newsflow("forget", "--article-id", story["article_id"], "--reason", "test", home=home)
+    assert done.returncode == 0 and "forgot 1 stories" in done.stdout
+    assert (
+        _rows(
+            home,
+            "SELECT count(*) AS n FROM quotes WHERE article_id = $$" + story["article_id"] + "$$",
+        )[0]["n"]
+        == 0
+    )
+    assert newsflow("maintain", "--purge", home=home).returncode == 0
+
+    files = [str(p) for p in (home / "lake").rglob("*.parquet")]
+    with duckdb.connect() as con:
+        texts = con.execute(
+            "SELECT count(*) FROM read_parquet($f, union_by_name = true) "
+            "WHERE columns(*)::VARCHAR LIKE '%' || $p || '%'",
+            {"f": files, "p": phrase},
+        ).fetchone()
+    assert texts == (0,)
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert phrase.encode() not in path.read_bytes(), path
+
+    # The same story (same URL, edited) in a later drop is refused, not loaded again.
+    later = home.parent / "later"
+    later.mkdir()
+    record = {"url": story["url"], "title": story["headline"], "text": story["text"] + " Edited."}
+    (later / "story.json").write_text(json.dumps(record))
+    assert newsflow("run", str(later), home=home).returncode == 0
+    reasons = _rows(
+        home, "SELECT reason, count(*) AS n FROM rejects WHERE drop_id LIKE 'later%' GROUP BY 1"
+    )
+    assert reasons == [{"reason": "taken down", "n": 1}]
+    assert _rows(
+        home, "SELECT count(*) AS n FROM articles WHERE url = $$" + story["url"] + "$$"
+    ) == [{"n": 0}]
+
+
+def test_migrate_converts_a_home_of_the_parquet_store(tmp_path: Path) -> None:
+    home = tmp_path / "old"
+    shutil.copytree(LEGACY, home)
+    refused = newsflow("show", home=home)
+    assert refused.returncode == 1 and "newsflow migrate" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) <= 2
+    done = newsflow("migrate", home=home)
+    assert done.returncode == 0, done.stderr
+    assert "articles" in done.stdout and "11" in done.stdout
+    counts = _rows(
+        home,
+        "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM entity_mentions) AS m, "
+        "(SELECT count(*) FROM quotes) AS q, (SELECT count(*) FROM runs) AS r, "
+        "(SELECT count(*) FROM entities) AS e",
+    )[0]
+    assert counts == {"a": 11, "m": 188, "q": 120, "r": 2, "e": counts["e"]} and counts["e"] > 50
+    assert (home / "warehouse.v2-migrated").is_dir()
+    assert newsflow("migrate", home=home).returncode == 1  # once only
