@@ -106,6 +106,9 @@ PRONOUNS = {"he", "she", "they", "i", "we", "him", "her"}
 _OPENING = "“„«"
 _CLOSING = "”»"
 _ALL_MARKS = _OPENING + _CLOSING + '"'
+_MARK = re.compile(r"''|``|[\"“”„«»]")
+# Quote marks as the tokenizer leaves them (it keeps a doubled apostrophe as one token).
+_MARK_TOKENS = frozenset(_ALL_MARKS) | {"''", "``"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _MIN_DIRECT_WORDS = 4  # fewer unattributed words in marks are scare quotes or titles
 _FLOATING_REACH = 3  # paragraphs a floating quote may look back for its speaker
@@ -134,28 +137,29 @@ def quote_marks(text: str) -> list[_Marked]:
 
     A mark opens when it sits before a word and closes when it sits after one, whichever way it
     faces (scrapers mix up “ and ”). A quote still open at the end of a paragraph ends there:
-    that is how news continues a quote into the next paragraph.
+    that is how news continues a quote into the next paragraph. Two apostrophes (or two
+    backticks) are one double mark, as newspaper archives and typewriter-era feeds write it.
     """
     spans: list[_Marked] = []
     for para_start, para_end in paragraph_bounds(text):
         open_at: int | None = None
-        for i in range(para_start, para_end):
-            ch = text[i]
-            if ch not in _ALL_MARKS:
-                continue
+        for found in _MARK.finditer(text, para_start, para_end):
+            i, j = found.span()
+            ch = found.group()
             before = text[i - 1] if i > para_start else " "
-            after = text[i + 1] if i + 1 < para_end else " "
+            after = text[j] if j < para_end else " "
             opens = (before.isspace() or before in "([—–-/") and not after.isspace()
             closes = not before.isspace() and (after.isspace() or not after.isalnum())
+            facing_open, facing_close = ch in _OPENING or ch == "``", ch in _CLOSING
             if open_at is None:
                 # A mark with space on both sides (" . . . ") opens: a quote cannot close here.
-                if opens or before.isspace() or (ch in _OPENING and not closes):
+                if opens or before.isspace() or (facing_open and not closes):
                     open_at = i
-            elif closes or ch in _CLOSING or (ch == '"' and not opens):
+            elif closes or facing_close or (not facing_open and not opens):
                 if i > open_at + 1:
-                    spans.append(_Marked(open_at, i + 1, False))
+                    spans.append(_Marked(open_at, j, False))
                 open_at = None
-            elif ch in _OPENING:  # a new quote opens before the last closed: close it here
+            elif facing_open:  # a new quote opens before the last closed: close it here
                 spans.append(_Marked(open_at, i, True))
                 open_at = i
         if open_at is not None:
@@ -219,7 +223,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
                 words < _MIN_DIRECT_WORDS
                 or not _opens_sentence(text, mark.start)
                 or not _ends_sentence(text, mark)
-                or _is_title(text[mark.start + 1 : mark.end - 1])
+                or _is_title(text[mark.start : mark.end].strip(_ALL_MARKS + "'`"))
             ):
                 continue  # unattributed words inside a sentence: a scare quote or a title
             quote = Quote(
@@ -269,7 +273,7 @@ def _opens_sentence(text: str, position: int) -> bool:
 
 def _ends_sentence(text: str, mark: _Marked) -> bool:
     """Whether a quote ends a sentence (inside or right after its closing mark)."""
-    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + " ")
+    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + "'` ")
     after = text[mark.end : mark.end + 2].lstrip(" ")
     return mark.open_ended or inner[-1:] in ".!?…,;:" or not after or after[0] in ".!?\n"
 
@@ -344,7 +348,7 @@ def _subject_span(token: Token) -> Span:
             token = named
     start = token.left_edge.i
     while start < token.i and (
-        doc[start].is_punct or doc[start].text in _ALL_MARKS or "\n" in doc[start : token.i].text
+        doc[start].is_punct or doc[start].text in _MARK_TOKENS or "\n" in doc[start : token.i].text
     ):
         start += 1  # nor does a subject start in the paragraph before
     return doc[start : token.i + 1]
@@ -380,9 +384,9 @@ def _reported_clause(
         start_i += 1
     while end_i >= start_i and doc[end_i].idx >= paragraph_end:
         end_i -= 1
-    while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _ALL_MARKS):
+    while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _MARK_TOKENS):
         end_i -= 1
-    while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _ALL_MARKS:
+    while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _MARK_TOKENS:
         start_i += 1
     if end_i - start_i < 2:
         return None
@@ -481,7 +485,7 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     ) or not any(t.pos_ in {"VERB", "AUX"} and t.tag_ not in {"VBG", "VBN"} for t in clause):
         return None  # an introductory phrase ("In its statement, …"), not a reported clause
     rest = doc[verb.i + 1 : verb.sent.end].text
-    if ":" in rest or any(mark in rest for mark in _ALL_MARKS):
+    if ":" in rest or _MARK.search(rest):
         return None  # the verb introduces what follows it
     return start, group - 2
 
@@ -551,7 +555,7 @@ def _speech_after(
     text: str, mark: _Marked, speeches: list[_Speech], marked: list[_Marked]
 ) -> _Speech | None:
     """`"…," she said` / `"…," said the minister, …`: a verb within a short clause after."""
-    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + " ")
+    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + "'` ")
     if inner.endswith(".") and not mark.open_ended:
         return None  # a quote that ends its own sentence is not attributed by what follows
     limit = min((m.start for m in marked if m.start >= mark.end), default=len(text))

@@ -185,3 +185,10 @@ def test_questions_and_negated_speech_are_not_quotes(nlp) -> None:  # type: igno
         "Reporters asked what the bridge had cost."
     )
     assert _quotes(nlp, text) == []
+
+
+def test_doubled_apostrophes_are_quote_marks(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "''The ferry was never enough for a town this size,'' Okafor said."
+    quote = _only(_quotes(nlp, text), "ferry was never")
+    assert quote.text.startswith("''") and quote.text.endswith("''")
+    assert (quote.kind, quote.speaker_name) == ("direct", "Ruth Okafor")
