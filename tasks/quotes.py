@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
-from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_VERBS_BASE
+from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_ACT_VERBS_BASE, SPEECH_VERBS_BASE
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
@@ -58,7 +58,9 @@ def _inflect(base: str) -> set[str]:
     return {base, third, past, f"{stem}ing"}
 
 
-VERB_BASE = {form: base for base in SPEECH_VERBS_BASE for form in _inflect(base)}
+VERB_BASE = {
+    form: base for base in SPEECH_VERBS_BASE | SPEECH_ACT_VERBS_BASE for form in _inflect(base)
+}
 SPEECH_VERBS = frozenset(VERB_BASE)
 # Sources that "suggest", "estimate" or "conclude" but do not speak.
 _DOCUMENTS = {
@@ -303,7 +305,7 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
         if (
             subject is not None
             and VERB_BASE[token.lower_] not in CORE_SPEECH_VERBS
-            and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON"})
+            and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON", "NOUN"})
         ):
             continue
         if subject is not None and subject.lower_ in {"it", "this", "that", "which", "who"}:
@@ -441,11 +443,6 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     if verb.lower_ == "according":
         tokens = _according_clause(verb)
         return (tokens[0].i, tokens[-1].i) if tokens else None
-    if VERB_BASE.get(verb.lower_) == "call":
-        # "called the program one of the biggest …": the object's description is the quote.
-        described = next((c for c in verb.children if c.dep_ == "oprd"), None)
-        has_object = any(c.dep_ == "dobj" for c in verb.children)
-        return (described.left_edge.i, described.right_edge.i) if described and has_object else None
     # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech.
     clauses = [
         c for c in verb.children if c.dep_ == "ccomp" and c.left_edge.lower_ not in _ADVERBIAL
@@ -457,7 +454,44 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
         if first.lower_ in _WH_WORDS or VERB_BASE.get(verb.lower_) == "ask":
             return None
         return first.i, clause.right_edge.i
+    if VERB_BASE.get(verb.lower_) in SPEECH_ACT_VERBS_BASE:
+        return _complement(verb)
     return _clause_before(speech, marked)
+
+
+# Dependents that carry a speech act's content, and the prepositions that do ("accused X of …",
+# "described X as …", "likened X to …", "praised X for …"); "in a speech", "on Monday" do not.
+_CONTENT_DEPS = {"dobj", "dative", "xcomp", "oprd", "attr", "pcomp"}
+_CONTENT_PREPS = {"for", "of", "as", "to", "with"}
+# Particles that belong to the verb: "called for X", "called on X to …".
+_PARTICLES = {"for", "on"}
+
+
+def _complement(verb: Token) -> tuple[int, int] | None:
+    """The noun-phrase or infinitive content of a speech act: its object and what the verb says
+    about it, from the first to the last such dependent after the verb."""
+    parts = [
+        c
+        for c in verb.rights
+        if c.dep_ in _CONTENT_DEPS or (c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS | _PARTICLES)
+    ]
+    if not parts or (parts[0].dep_ == "prep" and parts[0].lower_ not in _PARTICLES):
+        return None  # "praised for …" without whom or what is a passive, not a speech
+    first = parts[0]
+    if VERB_BASE[verb.lower_] == "call" and not (
+        first.dep_ == "prep" or (first.dep_ == "dobj" and any(c.dep_ == "oprd" for c in parts))
+    ):
+        return None  # "called the police": only "called X a Y", "called for/on" report speech
+    if first.dep_ == "prep":
+        if first.i != verb.i + 1:
+            return None
+        objects = [c for c in first.children if c.dep_ in {"pobj", "pcomp"}]
+        if not objects:
+            return None
+        start = objects[0].left_edge.i
+    else:
+        start = first.left_edge.i
+    return start, parts[-1].right_edge.i
 
 
 def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:

@@ -392,8 +392,8 @@ def recall_by(
     category: Callable[[Mapping[str, Any]], str | None],
 ) -> dict[str, tuple[int, int]]:
     """Found and total gold quotes in each category, for a recall per category (precision is
-    not defined per category: a prediction has no gold label). Quotes whose category is None are left out, so a field one
-    corpus lacks (cue_class) gives an empty table rather than one "None" row."""
+    not defined per category: a prediction has no gold label). Quotes whose category is None
+    are left out, so a field one corpus lacks (cue_class) gives no rows rather than a "None"."""
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
     results = {a.doc_id: a for a in scores.articles}

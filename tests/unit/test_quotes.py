@@ -192,3 +192,24 @@ def test_doubled_apostrophes_are_quote_marks(nlp) -> None:  # type: ignore[no-un
     quote = _only(_quotes(nlp, text), "ferry was never")
     assert quote.text.startswith("''") and quote.text.endswith("''")
     assert (quote.kind, quote.speaker_name) == ("direct", "Ruth Okafor")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("Okafor urged the council to fund a second crossing.", "the council to fund a second"),
+        ("Okafor called for an inquiry into the ferry contract.", "an inquiry into the ferry"),
+        ("Okafor accused the province of stalling the project.", "the province of stalling"),
+        ("Okafor called the old ferry a relic of another century.", "the old ferry a relic"),
+        ("The council denied the report about the tolls.", "the report about the tolls"),
+    ],
+)
+def test_speech_act_content_is_its_complement(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content)
+    assert quote.kind == "indirect" and quote.speaker_text is not None
+    assert quote.text.startswith(content.split()[0])
+
+
+def test_calling_someone_is_not_a_speech_act(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor called the police after the crash on the bridge."
+    assert _quotes(nlp, text) == []
