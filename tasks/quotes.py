@@ -101,6 +101,8 @@ _DOCUMENTS = {
 }
 _ADVERBIAL = {"as", "while", "because", "since", "though", "although", "after", "before", "until"}
 _TAG_OPENERS = {"according", "who", "which", "when", "where", "if", "unless", "in", "on", "at"}
+# What may follow a tag's verb before its closing comma: "he said on Monday", "she said Tuesday".
+_TAG_TAIL = {"prep", "pobj", "npadvmod", "advmod", "det", "compound", "amod", "nummod"}
 _HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
@@ -208,6 +210,10 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     quotes: list[Quote] = []
     consumed: set[int] = set()
     for speech in speeches:
+        pieces = _parenthetical(speech, marked, consumed, resolver)
+        if pieces:
+            quotes += pieces
+            continue
         quote = _reported_clause(speech, marked, consumed, resolver)
         if quote is not None:
             quotes.append(quote)
@@ -374,12 +380,28 @@ def _reported_clause(
     speech: _Speech, marked: list[_Marked], consumed: set[int], resolver: _Resolver
 ) -> Quote | None:
     """The clause a verb reports (indirect), or mixed when it holds a quoted fragment."""
-    verb = speech.verb
-    doc = verb.doc
     bounds = _clause_bounds(speech, marked)
     if bounds is None:
         return None
-    start_i, end_i = bounds
+    rule = "according-to" if speech.verb.lower_ == "according" else "reported-clause"
+    return _span_quote(speech, *bounds, marked, consumed, resolver, rule=rule)
+
+
+def _span_quote(
+    speech: _Speech,
+    start_i: int,
+    end_i: int,
+    marked: list[_Marked],
+    consumed: set[int],
+    resolver: _Resolver,
+    *,
+    rule: str,
+    min_tokens: int = 3,
+) -> Quote | None:
+    """The tokens start_i..end_i as what `speech` reports, trimmed to the verb's paragraph and
+    of edge punctuation; None when too short or when it opens a direct quote."""
+    verb = speech.verb
+    doc = verb.doc
     # A clause never reaches past its verb's paragraph (parses do run across them).
     paragraph_start, paragraph_end = _paragraph_of(text_of(doc), verb.idx)
     while start_i <= end_i and doc[start_i].idx < paragraph_start:
@@ -390,7 +412,7 @@ def _reported_clause(
         end_i -= 1
     while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _MARK_TOKENS:
         start_i += 1
-    if end_i - start_i < 2:
+    if end_i - start_i < min_tokens - 1 or doc[start_i].is_punct:
         return None
     start, end = doc[start_i].idx, doc[end_i].idx + len(doc[end_i])
     if any(m.start <= start < m.end for m in marked):
@@ -406,9 +428,56 @@ def _reported_clause(
         end,
         speech,
         kind="mixed" if inside else "indirect",
-        rule="according-to" if verb.lower_ == "according" else "reported-clause",
+        rule=rule,
         confidence=0.75,
     )
+
+
+def _parenthetical(
+    speech: _Speech, marked: list[_Marked], consumed: set[int], resolver: _Resolver
+) -> list[Quote]:
+    """ "<words>, he said, <words>.": a tag set off by commas inside a sentence reports the
+    sentence around it, as two pieces (the annotation's convention for a split content)."""
+    verb, subject, doc = speech.verb, speech.subject, speech.verb.doc
+    if subject is None or verb.lower_ == "according" or VERB_BASE[verb.lower_] == "ask":
+        return []
+    if any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        return []  # "…, he said, that …": the verb reports what follows, not a parenthesis
+    if subject.root.dep_ == "nsubjpass":
+        return []  # "Morgana, we're told, is …": hearsay, not a speaker
+    first = min(subject.start, verb.i)
+    last = max(subject.root.right_edge.i, verb.i)  # "…, said Ann Lee, a spokeswoman, …"
+    sentence = verb.sent
+    while last + 1 < sentence.end and doc[last + 1].dep_ in _TAG_TAIL:
+        last += 1  # "he said on Monday,"
+    if first - 1 <= sentence.start or last + 2 >= sentence.end:
+        return []
+    if doc[first - 1].text != "," or doc[last + 1].text != ",":
+        return []
+    text = text_of(doc)
+    start = sentence.start
+    for mark in marked:  # start after the last quote that closed before the tag
+        if mark.end <= doc[first - 1].idx:
+            while start < first - 1 and doc[start].idx < mark.end:
+                start += 1
+    if any(doc[start].idx <= m.start < doc[first - 1].idx for m in marked):
+        return []  # a quote before the tag: the direct pass attributes it
+    opener = doc[last + 2]
+    if opener.tag_ in {"VBG", "VBN"} or opener.lower_ in _ADVERBIAL | _TAG_OPENERS:
+        return []  # "…, he said, adding …", "…, she said, though …": the tag ends the report
+    after = _span_quote(
+        speech, last + 2, sentence.end - 1, marked, consumed, resolver, rule="parenthetical"
+    )
+    if after is None:
+        return []
+    if doc[start].pos_ == "ADP":
+        return [after]  # "During his term, he said, …": a circumstance of the report
+    before = _span_quote(
+        speech, start, first - 2, marked, consumed, resolver, rule="parenthetical", min_tokens=1
+    )
+    if before is None or "\n" in text[before.start : after.end]:
+        return [after]
+    return [before, after]
 
 
 def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolver) -> Quote | None:

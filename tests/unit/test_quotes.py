@@ -213,3 +213,16 @@ def test_speech_act_content_is_its_complement(nlp, sentence: str, content: str) 
 def test_calling_someone_is_not_a_speech_act(nlp) -> None:  # type: ignore[no-untyped-def]
     text = INTRO + "Okafor called the police after the crash on the bridge."
     assert _quotes(nlp, text) == []
+
+
+def test_parenthetical_tag_splits_the_report_in_two(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The second span, Okafor said on Monday, will open before the winter."
+    quotes = _quotes(nlp, text)
+    before, after = _only(quotes, "second span"), _only(quotes, "will open before")
+    assert before.text == "The second span" and after.text == "will open before the winter"
+    assert before.speaker_text == after.speaker_text == "Okafor"
+
+
+def test_hearsay_tag_is_not_a_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The old ferry, we are told, will be sold to a museum in the spring."
+    assert _quotes(nlp, text) == []
