@@ -128,3 +128,13 @@ CORE_SPEECH_VERBS = words(
     respond say state stress tell tweet warn write shout chant yell scream whisper
     """
 )
+# Verbs whose infinitive did not happen ("failed to report", "declined to say", "wants to
+# announce"): the speech verb under them reports nothing.
+UNREALISED = words(
+    """
+    fail fails failed failing refuse refuses refused refusing decline declines declined declining
+    want wants wanted wanting plan plans planned planning hope hopes hoped hoping expect expects
+    expected expecting intend intends intended intending try tries tried trying seek seeks sought
+    seeking prepare prepares prepared preparing
+    """
+)

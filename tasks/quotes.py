@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
-from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_ACT_VERBS_BASE, SPEECH_VERBS_BASE
+from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_ACT_VERBS_BASE, SPEECH_VERBS_BASE, UNREALISED
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
@@ -100,6 +100,7 @@ _DOCUMENTS = {
     "this",
 }
 _ADVERBIAL = {"as", "while", "because", "since", "though", "although", "after", "before", "until"}
+_NON_SPEAKERS = {"it", "this", "that", "which"}
 _TAG_OPENERS = {"according", "who", "which", "when", "where", "if", "unless", "in", "on", "at"}
 # What may follow a tag's verb before its closing comma: "he said on Monday", "she said Tuesday".
 _TAG_TAIL = {"prep", "pobj", "npadvmod", "advmod", "det", "compound", "amod", "nummod"}
@@ -132,8 +133,10 @@ class _Speech:
     """A reporting verb with its speaker, as found in the parse."""
 
     verb: Token
-    subject: Span | None  # None for "adding that …": the speaker is the main clause's
-    inherited: Span | None = None
+    subject: Span | None  # None for "according to" without a source
+    # "…, adding that …", "… and said that …": the subject is the clause's the verb hangs on,
+    # and the verb reports only what follows it.
+    follows: bool = False
 
 
 def quote_marks(text: str) -> list[_Marked]:
@@ -314,7 +317,7 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON", "NOUN"})
         ):
             continue
-        if subject is not None and subject.lower_ in {"it", "this", "that", "which", "who"}:
+        if subject is not None and subject.lower_ in _NON_SPEAKERS | {"who"}:
             subject = None if subject.lower_ != "who" else _relative_antecedent(token)
             if subject is None:
                 continue
@@ -327,14 +330,14 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             # A misparse left the verb without subject; the name right before it is the speaker.
             subject = doc[token.i - 1]
         if subject is None:
-            head = token.head
-            inherited = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
-            if token.dep_ in {"conj", "advcl", "xcomp"} and inherited is not None:
-                # "… and said that …" keeps the subject; "…, adding that …" floats.
-                if token.dep_ == "conj":
-                    found.append(_Speech(token, _subject_span(inherited)))
-                else:
-                    found.append(_Speech(token, None, _subject_span(inherited)))
+            # "… and said that …", "…, adding that …" keep the main clause's subject (the
+            # annotation's convention); "fail to report" or "suggests adding" report nothing.
+            inherited = next((c for c in token.head.children if c.dep_ in _SUBJECTS), None)
+            follow_on = token.dep_ in {"conj", "advcl"} or (
+                token.dep_ == "xcomp" and token.head.lower_ not in UNREALISED
+            )
+            if follow_on and inherited is not None and inherited.lower_ not in _NON_SPEAKERS:
+                found.append(_Speech(token, _subject_span(inherited), follows=True))
             continue
         found.append(_Speech(token, _subject_span(subject)))
     found += _according_to(doc)
@@ -408,6 +411,7 @@ def _span_quote(
         start_i += 1
     while end_i >= start_i and doc[end_i].idx >= paragraph_end:
         end_i -= 1
+    end_i = _before_follow_on(doc, start_i, end_i, marked)
     while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _MARK_TOKENS):
         end_i -= 1
     while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _MARK_TOKENS:
@@ -433,14 +437,30 @@ def _span_quote(
     )
 
 
+def _before_follow_on(doc: Doc, start_i: int, end_i: int, marked: list[_Marked]) -> int:
+    """ "…, adding that …" / "…, saying …" ends the clause before it: the participle reports a
+    speech of its own, however the parse attached it."""
+    for token in doc[start_i + 1 : end_i + 1]:
+        if (
+            token.tag_ == "VBG"
+            and token.lower_ in SPEECH_VERBS
+            and doc[token.i - 1].text in {",", ";", "—", "–"}
+            and not any(m.start <= token.idx < m.end for m in marked)
+        ):
+            return token.i - 2
+    return end_i
+
+
 def _parenthetical(
     speech: _Speech, marked: list[_Marked], consumed: set[int], resolver: _Resolver
 ) -> list[Quote]:
     """ "<words>, he said, <words>.": a tag set off by commas inside a sentence reports the
     sentence around it, as two pieces (the annotation's convention for a split content)."""
     verb, subject, doc = speech.verb, speech.subject, speech.verb.doc
-    if subject is None or verb.lower_ == "according" or VERB_BASE[verb.lower_] == "ask":
+    if subject is None or speech.follows or verb.lower_ == "according":
         return []
+    if VERB_BASE[verb.lower_] == "ask":
+        return []  # "…, she asked, …" questions
     if any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
         return []  # "…, he said, that …": the verb reports what follows, not a parenthesis
     if subject.root.dep_ == "nsubjpass":
@@ -566,7 +586,7 @@ def _complement(verb: Token) -> tuple[int, int] | None:
 def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """ "<clause>, he said." where the parse did not make the clause the verb's complement."""
     verb, subject = speech.verb, speech.subject
-    if subject is None or VERB_BASE.get(verb.lower_) == "ask":
+    if subject is None or speech.follows or VERB_BASE.get(verb.lower_) == "ask":
         return None
     doc = verb.doc
     group = min(subject.start, verb.i)
@@ -603,11 +623,10 @@ def _quote(
     rule: str,
     confidence: float,
 ) -> Quote:
-    """A quote attributed to a speech; a speech without its own subject gives a floating quote
-    whose speaker is still known from the clause it hangs on ("…, adding that …")."""
+    """A quote attributed to a speech; one without a subject is floating."""
     subject = speech.subject
     verb = speech.verb
-    name, key = resolver.name_for(subject or speech.inherited)
+    name, key = resolver.name_for(subject)
     return Quote(
         start=start,
         end=end,

@@ -226,3 +226,19 @@ def test_parenthetical_tag_splits_the_report_in_two(nlp) -> None:  # type: ignor
 def test_hearsay_tag_is_not_a_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
     text = INTRO + "The old ferry, we are told, will be sold to a museum in the spring."
     assert _quotes(nlp, text) == []
+
+
+def test_follow_on_participle_is_its_own_quote_with_the_main_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor announced that the tolls would end in March, adding that the province "
+        "had agreed to pay for the upkeep."
+    )
+    quotes = _quotes(nlp, text)
+    first, second = _only(quotes, "tolls would end"), _only(quotes, "province had agreed")
+    assert first.end < second.start and "adding" not in first.text
+    assert first.speaker_text == second.speaker_text == "Okafor"
+
+
+def test_speech_under_a_failed_attempt_reports_nothing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The contractor failed to report that the cables had been cut short."
+    assert _quotes(nlp, text) == []
