@@ -139,7 +139,7 @@ class _Speech:
     follows: bool = False
 
 
-def quote_marks(text: str) -> list[_Marked]:
+def quote_marks(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[_Marked]:
     """Spans between quote marks, paragraph by paragraph, tolerant of odd and mis-faced marks.
 
     A mark opens when it sits before a word and closes when it sits after one, whichever way it
@@ -148,7 +148,7 @@ def quote_marks(text: str) -> list[_Marked]:
     backticks) are one double mark, as newspaper archives and typewriter-era feeds write it.
     """
     spans: list[_Marked] = []
-    for para_start, para_end in paragraph_bounds(text):
+    for para_start, para_end in paragraphs or paragraph_bounds(text):
         open_at: int | None = None
         for found in _MARK.finditer(text, para_start, para_end):
             i, j = found.span()
@@ -185,13 +185,13 @@ def _paragraph_of(text: str, position: int) -> tuple[int, int]:
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """Start and end of each non-empty line."""
     bounds, start = [], 0
-    for match in re.finditer(r"\n", text):
-        if match.start() > start:
-            bounds.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
+    for line in text.split("\n"):
+        end = start + len(line)
+        if end > start:
+            bounds.append((start, end))
+        start = end + 1
     return bounds
 
 
@@ -204,7 +204,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     ignored = {i for s, e in boilerplate_spans(text) for i in range(s, e)}
     marked = [
         m
-        for m in quote_marks(text)
+        for m in quote_marks(text, paragraphs)
         if text[m.start + 1 : m.end].strip(" ,.") and m.start not in ignored
     ]
     speeches = _speeches(doc, marked, ignored)
@@ -247,12 +247,81 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
             )
         quotes.append(quote)
 
+    quotes += _signed(doc, paragraphs, marked, resolver)
     resolved: list[Quote] = []
     for quote in _without_overlaps(quotes):
         if quote.speaker_name is None and quote.speaker_start is None:
             quote = _continue_speaker(quote, resolved, para_starts)
         resolved.append(quote)
     return resolved
+
+
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al))*"
+# "… — Ann Lee (@annlee) May 2, 2019", "“…” ― Ann Lee": a post or a voice signed off with a dash.
+_DASH_SIGNATURE = re.compile(
+    r"(?:\s*(?:pic\.twitter\.com/\S+|https?://\S+))*\s*(?:[—―–]|--)[\s\xa0]*"
+    rf"(?P<name>{_NAME})\.?(?P<handle>\s*\(@\w+\))?(?:\s+[A-Z][a-z]+\.? \d{{1,2}}, \d{{4}})?\.?\s*$"
+)
+# "… an emergency. Ann Lee." / "… on their doors. Ann Lee, Rentals.ca.": a pull quote closed by
+# its speaker's name (after a full stop that is not an abbreviation's, "Sen. Ann Lee").
+_NAME_SIGNATURE = re.compile(
+    rf"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])[.!?”\"]\s+(?P<name>{_NAME})"
+    r"(?:,[^,.]+(?:\.\w+)?)?\.\s*$"
+)
+_MAX_NAME_WORDS = 5
+_SIGNATURE_REACH = 160  # characters: a link, a dash, a name, a handle and a date
+
+
+def _signed(
+    doc: Doc, paragraphs: list[tuple[int, int]], marked: list[_Marked], resolver: _Resolver
+) -> list[Quote]:
+    """Paragraphs that end with their author's name: posts signed with a dash, and pull quotes
+    closed by the name alone. The name must be a person's (or come with a @handle)."""
+    text = text_of(doc)
+    found = []
+    for para_start, para_end in paragraphs:
+        paragraph = text[para_start:para_end]
+        tail = max(0, len(paragraph) - _SIGNATURE_REACH)  # a signature is short: look at the end
+        match = _DASH_SIGNATURE.search(paragraph, tail) or _NAME_SIGNATURE.search(paragraph, tail)
+        if match is None or len(match["name"].split()) > _MAX_NAME_WORDS:
+            continue
+        name_start, name_end = para_start + match.start("name"), para_start + match.end("name")
+        speaker = doc.char_span(name_start, name_end, alignment_mode="expand")
+        handle = match.groupdict().get("handle")
+        if speaker is None or not (handle or _names_a_person(resolver, name_start, name_end)):
+            continue
+        end = para_start + match.start()
+        if text[end] in '!?”"':
+            end += 1  # the pull quote's own closing mark or question, not its full stop
+        while end > para_start and text[end - 1] in " .\xa0":
+            end -= 1
+        start = next((m.start for m in marked if m.end == end and m.start >= para_start), None)
+        if start is None:
+            start = para_start + len(paragraph) - len(paragraph.lstrip())
+        if len(text[start:end].split()) < _MIN_DIRECT_WORDS:
+            continue
+        name, key = resolver.name_for(speaker)
+        found.append(
+            Quote(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind="direct",
+                rule="signed",
+                confidence=0.7,
+                speaker_text=speaker.text,
+                speaker_start=speaker.start_char,
+                speaker_end=speaker.end_char,
+                speaker_name=name,
+                speaker_key=key,
+            )
+        )
+    return found
+
+
+def _names_a_person(resolver: _Resolver, start: int, end: int) -> bool:
+    """Whether the characters start..end are (nearly all) one person mention."""
+    return any(m.start <= start + 1 and m.end >= end - 1 for m in resolver.people)
 
 
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and|or)?\s*")
@@ -299,10 +368,14 @@ def _is_title(words: str) -> bool:
 
 def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech]:
     """Reporting verbs and who does the reporting."""
-    found = []
+    found, sourced = [], []
     quoted = {i for m in marks for i in range(m.start, m.end)}
-    for token in doc:
-        if token.lower_ not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
+    for token in doc:  # one pass over the tokens: building each costs more than the tests
+        lower = token.lower_
+        if lower == "according":
+            sourced += filter(None, [_according_to(token)])
+            continue
+        if lower not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
             continue
         if token.idx in quoted or token.idx in ignored:
             continue  # a verb inside quote marks is what someone said, not who said it
@@ -340,8 +413,7 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
                 found.append(_Speech(token, _subject_span(inherited), follows=True))
             continue
         found.append(_Speech(token, _subject_span(subject)))
-    found += _according_to(doc)
-    return found
+    return found + sourced
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
@@ -365,18 +437,13 @@ def _subject_span(token: Token) -> Span:
     return doc[start : token.i + 1]
 
 
-def _according_to(doc: Doc) -> list[_Speech]:
-    found = []
-    for token in doc:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(doc)
-            and doc[token.i + 1].lower_ == "to"
-        ):
-            target = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
-            if target is not None:
-                found.append(_Speech(token, _subject_span(target)))
-    return found
+def _according_to(according: Token) -> _Speech | None:
+    """ "according to X": X is the source of the sentence around it."""
+    doc = according.doc
+    if according.i + 1 >= len(doc) or doc[according.i + 1].lower_ != "to":
+        return None
+    target = next((c for c in doc[according.i + 1].children if c.dep_ == "pobj"), None)
+    return _Speech(according, _subject_span(target)) if target is not None else None
 
 
 def _reported_clause(

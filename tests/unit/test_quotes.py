@@ -242,3 +242,24 @@ def test_follow_on_participle_is_its_own_quote_with_the_main_speaker(nlp) -> Non
 def test_speech_under_a_failed_attempt_reports_nothing(nlp) -> None:  # type: ignore[no-untyped-def]
     text = INTRO + "The contractor failed to report that the cables had been cut short."
     assert _quotes(nlp, text) == []
+
+
+def test_post_signed_with_a_dash(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "The bridge is open and the ferry can finally retire. Thank you all for waiting "
+        "so long. — Ruth Okafor (@ruthokafor) May 2, 2019"
+    )
+    quote = _only(_quotes(nlp, text), "ferry can finally retire")
+    assert quote.text.startswith("The bridge") and quote.text.endswith("so long")
+    assert quote.speaker_text == "Ruth Okafor" and quote.kind == "direct"
+
+
+def test_pull_quote_closed_by_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Nobody should have to wait an hour for a ferry to see a doctor. Ruth Okafor."
+    quote = _only(_quotes(nlp, text), "wait an hour")
+    assert quote.speaker_name == "Ruth Okafor" and quote.text.endswith("doctor")
+
+
+def test_sentence_ending_with_a_titled_name_is_not_signed(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The ribbon was cut by the province's new transport minister, Sen. Ruth Okafor."
+    assert _quotes(nlp, text) == []
