@@ -607,7 +607,10 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
     if clause is not None:
         first = clause.left_edge
-        if first.lower_ in _WH_WORDS or VERB_BASE.get(verb.lower_) == "ask":
+        asks = VERB_BASE.get(verb.lower_) == "ask"
+        if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
+            return first.i, clause.right_edge.i  # "asked whether …": a reported question
+        if first.lower_ in _WH_WORDS or asks:
             return None
         return first.i, clause.right_edge.i
     if VERB_BASE.get(verb.lower_) in SPEECH_ACT_VERBS_BASE:

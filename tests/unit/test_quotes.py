@@ -263,3 +263,9 @@ def test_pull_quote_closed_by_a_name(nlp) -> None:  # type: ignore[no-untyped-de
 def test_sentence_ending_with_a_titled_name_is_not_signed(nlp) -> None:  # type: ignore[no-untyped-def]
     text = INTRO + "The ribbon was cut by the province's new transport minister, Sen. Ruth Okafor."
     assert _quotes(nlp, text) == []
+
+
+def test_asked_whether_is_a_reported_question(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor asked whether the province would pay for the second span."
+    quote = _only(_quotes(nlp, text), "province would pay")
+    assert quote.text.startswith("whether") and quote.speaker_text == "Okafor"
