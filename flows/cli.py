@@ -448,40 +448,62 @@ PredictionsOption = Annotated[
 
 @eval_app.command("quotes")
 def eval_quotes(
-    gold: GoldArgument,
+    gold: Annotated[
+        list[Path], typer.Argument(help="Annotated sets, one JSON article per line; several.")
+    ],
     predictions: PredictionsOption = Path("quotes.predictions.jsonl"),
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     errors_out: Annotated[
         Path | None, typer.Option("--errors", help="Write a per-article error breakdown here.")
     ] = None,
 ) -> None:
-    """Quote spans and speakers: P/R/F1 at overlap 0.3 and 0.8, speaker and verb accuracy."""
+    """Quote spans and speakers, per set: P/R/F1 at overlap 0.3 and 0.8, speaker and verb
+    accuracy, recall by form (direct / mixed / indirect) and, where the gold has it, by cue_class.
+    With several sets, predictions and errors go to one file per set (the set's name added)."""
     from flows.evaluate import predict_quotes, read_jsonl, write_jsonl
-    from tasks.scoring import score_quotes
+    from tasks.scoring import SPEAKER_THRESHOLD, quote_form, recall_by, score_quotes
 
-    docs = read_jsonl(gold)
-    predicted = predict_quotes(docs, model)
-    write_jsonl(predicted, predictions)
-    scores = score_quotes(docs, predicted)
-    table = Table("threshold", "precision", "recall", "F1", "TP", "FP", "FN", title=str(gold))
-    for threshold, result in sorted(scores.by_threshold.items()):
-        m = result.micro
-        table.add_row(
-            f"> {threshold}",
-            f"{m.precision:.3f}",
-            f"{m.recall:.3f}",
-            f"{m.f1:.3f}",
-            str(m.tp),
-            str(m.fp),
-            str(m.fn),
+    for path in gold:
+        docs = read_jsonl(path)
+        predicted = predict_quotes(docs, model)
+        out = predictions if len(gold) == 1 else _per_set(predictions, path)
+        write_jsonl(predicted, out)
+        scores = score_quotes(docs, predicted)
+        table = Table("threshold", "precision", "recall", "F1", "TP", "FP", "FN", title=str(path))
+        for threshold, result in sorted(scores.by_threshold.items()):
+            m = result.micro
+            table.add_row(
+                f"> {threshold}",
+                f"{m.precision:.3f}",
+                f"{m.recall:.3f}",
+                f"{m.f1:.3f}",
+                str(m.tp),
+                str(m.fp),
+                str(m.fn),
+            )
+        console.print(table)
+        console.print(
+            f"speaker accuracy {scores.speaker_accuracy:.3f}   verb accuracy "
+            f"{scores.verb_accuracy:.3f}   ({len(docs)} articles; predictions in {out})"
         )
-    console.print(table)
-    console.print(
-        f"speaker accuracy {scores.speaker_accuracy:.3f}   verb accuracy {scores.verb_accuracy:.3f}"
-        f"   ({len(docs)} articles; predictions in {predictions})"
-    )
-    if errors_out is not None:
-        errors_out.write_text(scores.by_threshold[0.3].breakdown())
+        at = scores.by_threshold[SPEAKER_THRESHOLD]
+        for label, category in (("form", quote_form), ("cue_class", _cue_class)):
+            found = recall_by(docs, at, category)
+            if found:
+                cells = "  ".join(f"{k} {f / t:.3f} ({f}/{t})" for k, (f, t) in found.items())
+                console.print(f"recall by {label} (> {SPEAKER_THRESHOLD}): {cells}")
+        if errors_out is not None:
+            target = errors_out if len(gold) == 1 else _per_set(errors_out, path)
+            target.write_text(at.breakdown())
+
+
+def _cue_class(quote: dict[str, Any]) -> str | None:
+    return quote.get("cue_class")
+
+
+def _per_set(base: Path, gold: Path) -> Path:
+    """`q.jsonl` for set `polnear_dev.jsonl` -> `q.polnear_dev.jsonl`."""
+    return base.with_name(f"{base.stem}.{gold.stem}{base.suffix}")
 
 
 @eval_app.command("people")

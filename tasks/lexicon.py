@@ -103,19 +103,38 @@ NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al 
 # Reporting verbs, as base forms; quotes.py inflects them.
 SPEECH_VERBS_BASE = words(
     """
-    acknowledge add admit advise agree allege announce argue ask assert boast call caution chant
+    acknowledge add admit advise allege announce argue ask assert boast call caution chant
     claim comment complain concede conclude confirm contend counter declare demand deny disclose
-    emphasise emphasize estimate explain express indicate inform insist joke lament maintain
+    emphasise emphasize explain express inform insist joke lament maintain
     mention note observe plead pledge post predict promise propose quip recall recount reiterate
     remark repeat reply report respond reveal say shout speculate state stress suggest tell
     testify tweet underline underscore urge vow warn whisper write yell scream
     """
 )
-# Verbs that report speech whoever the subject is; the others ("suggest", "estimate",
-# "confirm", …) report speech only from a named or pronoun subject, not from "the data".
+# Speech acts whose content is a noun phrase or an infinitive rather than a clause ("urged
+# lawmakers to act", "called for an inquiry", "accused the council of stalling"): the quote is
+# the verb's complement. Each also reports a that-clause when it has one.
+SPEECH_ACT_VERBS_BASE = words(
+    """
+    accuse blast call condemn criticise criticize decry demand denounce deny describe dismiss
+    hail label laud liken mock pledge praise promise propose slam urge vow
+    """
+)
+# Verbs that report speech whoever the subject is; the others ("suggest", "confirm", …) report
+# speech only from a name, a pronoun or a noun, not from "the data" or "it".
 CORE_SPEECH_VERBS = words(
     """
     acknowledge add admit argue claim declare emphasise emphasize explain insist note reply
     respond say state stress tell tweet warn write shout chant yell scream whisper
+    """
+)
+# Verbs whose infinitive did not happen ("failed to report", "declined to say", "wants to
+# announce"): the speech verb under them reports nothing.
+UNREALISED = words(
+    """
+    fail fails failed failing refuse refuses refused refusing decline declines declined declining
+    want wants wanted wanting plan plans planned planning hope hopes hoped hoping expect expects
+    expected expecting intend intends intended intending try tries tried trying seek seeks sought
+    seeking prepare prepares prepared preparing
     """
 )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
-from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_VERBS_BASE
+from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_ACT_VERBS_BASE, SPEECH_VERBS_BASE, UNREALISED
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
@@ -58,7 +58,9 @@ def _inflect(base: str) -> set[str]:
     return {base, third, past, f"{stem}ing"}
 
 
-VERB_BASE = {form: base for base in SPEECH_VERBS_BASE for form in _inflect(base)}
+VERB_BASE = {
+    form: base for base in SPEECH_VERBS_BASE | SPEECH_ACT_VERBS_BASE for form in _inflect(base)
+}
 SPEECH_VERBS = frozenset(VERB_BASE)
 # Sources that "suggest", "estimate" or "conclude" but do not speak.
 _DOCUMENTS = {
@@ -98,7 +100,10 @@ _DOCUMENTS = {
     "this",
 }
 _ADVERBIAL = {"as", "while", "because", "since", "though", "although", "after", "before", "until"}
+_NON_SPEAKERS = {"it", "this", "that", "which"}
 _TAG_OPENERS = {"according", "who", "which", "when", "where", "if", "unless", "in", "on", "at"}
+# What may follow a tag's verb before its closing comma: "he said on Monday", "she said Tuesday".
+_TAG_TAIL = {"prep", "pobj", "npadvmod", "advmod", "det", "compound", "amod", "nummod"}
 _HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
@@ -106,6 +111,9 @@ PRONOUNS = {"he", "she", "they", "i", "we", "him", "her"}
 _OPENING = "“„«"
 _CLOSING = "”»"
 _ALL_MARKS = _OPENING + _CLOSING + '"'
+_MARK = re.compile(r"''|``|[\"“”„«»]")
+# Quote marks as the tokenizer leaves them (it keeps a doubled apostrophe as one token).
+_MARK_TOKENS = frozenset(_ALL_MARKS) | {"''", "``"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _MIN_DIRECT_WORDS = 4  # fewer unattributed words in marks are scare quotes or titles
 _FLOATING_REACH = 3  # paragraphs a floating quote may look back for its speaker
@@ -125,37 +133,40 @@ class _Speech:
     """A reporting verb with its speaker, as found in the parse."""
 
     verb: Token
-    subject: Span | None  # None for "adding that …": the speaker is the main clause's
-    inherited: Span | None = None
+    subject: Span | None  # None for "according to" without a source
+    # "…, adding that …", "… and said that …": the subject is the clause's the verb hangs on,
+    # and the verb reports only what follows it.
+    follows: bool = False
 
 
-def quote_marks(text: str) -> list[_Marked]:
+def quote_marks(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[_Marked]:
     """Spans between quote marks, paragraph by paragraph, tolerant of odd and mis-faced marks.
 
     A mark opens when it sits before a word and closes when it sits after one, whichever way it
     faces (scrapers mix up “ and ”). A quote still open at the end of a paragraph ends there:
-    that is how news continues a quote into the next paragraph.
+    that is how news continues a quote into the next paragraph. Two apostrophes (or two
+    backticks) are one double mark, as newspaper archives and typewriter-era feeds write it.
     """
     spans: list[_Marked] = []
-    for para_start, para_end in paragraph_bounds(text):
+    for para_start, para_end in paragraphs or paragraph_bounds(text):
         open_at: int | None = None
-        for i in range(para_start, para_end):
-            ch = text[i]
-            if ch not in _ALL_MARKS:
-                continue
+        for found in _MARK.finditer(text, para_start, para_end):
+            i, j = found.span()
+            ch = found.group()
             before = text[i - 1] if i > para_start else " "
-            after = text[i + 1] if i + 1 < para_end else " "
+            after = text[j] if j < para_end else " "
             opens = (before.isspace() or before in "([—–-/") and not after.isspace()
             closes = not before.isspace() and (after.isspace() or not after.isalnum())
+            facing_open, facing_close = ch in _OPENING or ch == "``", ch in _CLOSING
             if open_at is None:
                 # A mark with space on both sides (" . . . ") opens: a quote cannot close here.
-                if opens or before.isspace() or (ch in _OPENING and not closes):
+                if opens or before.isspace() or (facing_open and not closes):
                     open_at = i
-            elif closes or ch in _CLOSING or (ch == '"' and not opens):
+            elif closes or facing_close or (not facing_open and not opens):
                 if i > open_at + 1:
-                    spans.append(_Marked(open_at, i + 1, False))
+                    spans.append(_Marked(open_at, j, False))
                 open_at = None
-            elif ch in _OPENING:  # a new quote opens before the last closed: close it here
+            elif facing_open:  # a new quote opens before the last closed: close it here
                 spans.append(_Marked(open_at, i, True))
                 open_at = i
         if open_at is not None:
@@ -174,13 +185,13 @@ def _paragraph_of(text: str, position: int) -> tuple[int, int]:
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """Start and end of each non-empty line."""
     bounds, start = [], 0
-    for match in re.finditer(r"\n", text):
-        if match.start() > start:
-            bounds.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
+    for line in text.split("\n"):
+        end = start + len(line)
+        if end > start:
+            bounds.append((start, end))
+        start = end + 1
     return bounds
 
 
@@ -193,7 +204,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     ignored = {i for s, e in boilerplate_spans(text) for i in range(s, e)}
     marked = [
         m
-        for m in quote_marks(text)
+        for m in quote_marks(text, paragraphs)
         if text[m.start + 1 : m.end].strip(" ,.") and m.start not in ignored
     ]
     speeches = _speeches(doc, marked, ignored)
@@ -202,6 +213,10 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     quotes: list[Quote] = []
     consumed: set[int] = set()
     for speech in speeches:
+        pieces = _parenthetical(speech, marked, consumed, resolver)
+        if pieces:
+            quotes += pieces
+            continue
         quote = _reported_clause(speech, marked, consumed, resolver)
         if quote is not None:
             quotes.append(quote)
@@ -219,7 +234,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
                 words < _MIN_DIRECT_WORDS
                 or not _opens_sentence(text, mark.start)
                 or not _ends_sentence(text, mark)
-                or _is_title(text[mark.start + 1 : mark.end - 1])
+                or _is_title(text[mark.start : mark.end].strip(_ALL_MARKS + "'`"))
             ):
                 continue  # unattributed words inside a sentence: a scare quote or a title
             quote = Quote(
@@ -232,12 +247,81 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
             )
         quotes.append(quote)
 
+    quotes += _signed(doc, paragraphs, marked, resolver)
     resolved: list[Quote] = []
     for quote in _without_overlaps(quotes):
         if quote.speaker_name is None and quote.speaker_start is None:
             quote = _continue_speaker(quote, resolved, para_starts)
         resolved.append(quote)
     return resolved
+
+
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al))*"
+# "… — Ann Lee (@annlee) May 2, 2019", "“…” ― Ann Lee": a post or a voice signed off with a dash.
+_DASH_SIGNATURE = re.compile(
+    r"(?:\s*(?:pic\.twitter\.com/\S+|https?://\S+))*\s*(?:[—―–]|--)[\s\xa0]*"
+    rf"(?P<name>{_NAME})\.?(?P<handle>\s*\(@\w+\))?(?:\s+[A-Z][a-z]+\.? \d{{1,2}}, \d{{4}})?\.?\s*$"
+)
+# "… an emergency. Ann Lee." / "… on their doors. Ann Lee, Rentals.ca.": a pull quote closed by
+# its speaker's name (after a full stop that is not an abbreviation's, "Sen. Ann Lee").
+_NAME_SIGNATURE = re.compile(
+    rf"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])[.!?”\"]\s+(?P<name>{_NAME})"
+    r"(?:,[^,.]+(?:\.\w+)?)?\.\s*$"
+)
+_MAX_NAME_WORDS = 5
+_SIGNATURE_REACH = 160  # characters: a link, a dash, a name, a handle and a date
+
+
+def _signed(
+    doc: Doc, paragraphs: list[tuple[int, int]], marked: list[_Marked], resolver: _Resolver
+) -> list[Quote]:
+    """Paragraphs that end with their author's name: posts signed with a dash, and pull quotes
+    closed by the name alone. The name must be a person's (or come with a @handle)."""
+    text = text_of(doc)
+    found = []
+    for para_start, para_end in paragraphs:
+        paragraph = text[para_start:para_end]
+        tail = max(0, len(paragraph) - _SIGNATURE_REACH)  # a signature is short: look at the end
+        match = _DASH_SIGNATURE.search(paragraph, tail) or _NAME_SIGNATURE.search(paragraph, tail)
+        if match is None or len(match["name"].split()) > _MAX_NAME_WORDS:
+            continue
+        name_start, name_end = para_start + match.start("name"), para_start + match.end("name")
+        speaker = doc.char_span(name_start, name_end, alignment_mode="expand")
+        handle = match.groupdict().get("handle")
+        if speaker is None or not (handle or _names_a_person(resolver, name_start, name_end)):
+            continue
+        end = para_start + match.start()
+        if text[end] in '!?”"':
+            end += 1  # the pull quote's own closing mark or question, not its full stop
+        while end > para_start and text[end - 1] in " .\xa0":
+            end -= 1
+        start = next((m.start for m in marked if m.end == end and m.start >= para_start), None)
+        if start is None:
+            start = para_start + len(paragraph) - len(paragraph.lstrip())
+        if len(text[start:end].split()) < _MIN_DIRECT_WORDS:
+            continue
+        name, key = resolver.name_for(speaker)
+        found.append(
+            Quote(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind="direct",
+                rule="signed",
+                confidence=0.7,
+                speaker_text=speaker.text,
+                speaker_start=speaker.start_char,
+                speaker_end=speaker.end_char,
+                speaker_name=name,
+                speaker_key=key,
+            )
+        )
+    return found
+
+
+def _names_a_person(resolver: _Resolver, start: int, end: int) -> bool:
+    """Whether the characters start..end are (nearly all) one person mention."""
+    return any(m.start <= start + 1 and m.end >= end - 1 for m in resolver.people)
 
 
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and|or)?\s*")
@@ -269,7 +353,7 @@ def _opens_sentence(text: str, position: int) -> bool:
 
 def _ends_sentence(text: str, mark: _Marked) -> bool:
     """Whether a quote ends a sentence (inside or right after its closing mark)."""
-    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + " ")
+    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + "'` ")
     after = text[mark.end : mark.end + 2].lstrip(" ")
     return mark.open_ended or inner[-1:] in ".!?…,;:" or not after or after[0] in ".!?\n"
 
@@ -284,10 +368,14 @@ def _is_title(words: str) -> bool:
 
 def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech]:
     """Reporting verbs and who does the reporting."""
-    found = []
+    found, sourced = [], []
     quoted = {i for m in marks for i in range(m.start, m.end)}
-    for token in doc:
-        if token.lower_ not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
+    for token in doc:  # one pass over the tokens: building each costs more than the tests
+        lower = token.lower_
+        if lower == "according":
+            sourced += filter(None, [_according_to(token)])
+            continue
+        if lower not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
             continue
         if token.idx in quoted or token.idx in ignored:
             continue  # a verb inside quote marks is what someone said, not who said it
@@ -299,10 +387,10 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
         if (
             subject is not None
             and VERB_BASE[token.lower_] not in CORE_SPEECH_VERBS
-            and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON"})
+            and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON", "NOUN"})
         ):
             continue
-        if subject is not None and subject.lower_ in {"it", "this", "that", "which", "who"}:
+        if subject is not None and subject.lower_ in _NON_SPEAKERS | {"who"}:
             subject = None if subject.lower_ != "who" else _relative_antecedent(token)
             if subject is None:
                 continue
@@ -315,18 +403,17 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             # A misparse left the verb without subject; the name right before it is the speaker.
             subject = doc[token.i - 1]
         if subject is None:
-            head = token.head
-            inherited = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
-            if token.dep_ in {"conj", "advcl", "xcomp"} and inherited is not None:
-                # "… and said that …" keeps the subject; "…, adding that …" floats.
-                if token.dep_ == "conj":
-                    found.append(_Speech(token, _subject_span(inherited)))
-                else:
-                    found.append(_Speech(token, None, _subject_span(inherited)))
+            # "… and said that …", "…, adding that …" keep the main clause's subject (the
+            # annotation's convention); "fail to report" or "suggests adding" report nothing.
+            inherited = next((c for c in token.head.children if c.dep_ in _SUBJECTS), None)
+            follow_on = token.dep_ in {"conj", "advcl"} or (
+                token.dep_ == "xcomp" and token.head.lower_ not in UNREALISED
+            )
+            if follow_on and inherited is not None and inherited.lower_ not in _NON_SPEAKERS:
+                found.append(_Speech(token, _subject_span(inherited), follows=True))
             continue
         found.append(_Speech(token, _subject_span(subject)))
-    found += _according_to(doc)
-    return found
+    return found + sourced
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
@@ -344,47 +431,59 @@ def _subject_span(token: Token) -> Span:
             token = named
     start = token.left_edge.i
     while start < token.i and (
-        doc[start].is_punct or doc[start].text in _ALL_MARKS or "\n" in doc[start : token.i].text
+        doc[start].is_punct or doc[start].text in _MARK_TOKENS or "\n" in doc[start : token.i].text
     ):
         start += 1  # nor does a subject start in the paragraph before
     return doc[start : token.i + 1]
 
 
-def _according_to(doc: Doc) -> list[_Speech]:
-    found = []
-    for token in doc:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(doc)
-            and doc[token.i + 1].lower_ == "to"
-        ):
-            target = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
-            if target is not None:
-                found.append(_Speech(token, _subject_span(target)))
-    return found
+def _according_to(according: Token) -> _Speech | None:
+    """ "according to X": X is the source of the sentence around it."""
+    doc = according.doc
+    if according.i + 1 >= len(doc) or doc[according.i + 1].lower_ != "to":
+        return None
+    target = next((c for c in doc[according.i + 1].children if c.dep_ == "pobj"), None)
+    return _Speech(according, _subject_span(target)) if target is not None else None
 
 
 def _reported_clause(
     speech: _Speech, marked: list[_Marked], consumed: set[int], resolver: _Resolver
 ) -> Quote | None:
     """The clause a verb reports (indirect), or mixed when it holds a quoted fragment."""
-    verb = speech.verb
-    doc = verb.doc
     bounds = _clause_bounds(speech, marked)
     if bounds is None:
         return None
-    start_i, end_i = bounds
+    rule = "according-to" if speech.verb.lower_ == "according" else "reported-clause"
+    return _span_quote(speech, *bounds, marked, consumed, resolver, rule=rule)
+
+
+def _span_quote(
+    speech: _Speech,
+    start_i: int,
+    end_i: int,
+    marked: list[_Marked],
+    consumed: set[int],
+    resolver: _Resolver,
+    *,
+    rule: str,
+    min_tokens: int = 3,
+) -> Quote | None:
+    """The tokens start_i..end_i as what `speech` reports, trimmed to the verb's paragraph and
+    of edge punctuation; None when too short or when it opens a direct quote."""
+    verb = speech.verb
+    doc = verb.doc
     # A clause never reaches past its verb's paragraph (parses do run across them).
     paragraph_start, paragraph_end = _paragraph_of(text_of(doc), verb.idx)
     while start_i <= end_i and doc[start_i].idx < paragraph_start:
         start_i += 1
     while end_i >= start_i and doc[end_i].idx >= paragraph_end:
         end_i -= 1
-    while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _ALL_MARKS):
+    end_i = _before_follow_on(doc, start_i, end_i, marked)
+    while end_i > start_i and (doc[end_i].is_punct and doc[end_i].text not in _MARK_TOKENS):
         end_i -= 1
-    while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _ALL_MARKS:
+    while start_i < end_i and doc[start_i].is_punct and doc[start_i].text not in _MARK_TOKENS:
         start_i += 1
-    if end_i - start_i < 2:
+    if end_i - start_i < min_tokens - 1 or doc[start_i].is_punct:
         return None
     start, end = doc[start_i].idx, doc[end_i].idx + len(doc[end_i])
     if any(m.start <= start < m.end for m in marked):
@@ -400,9 +499,72 @@ def _reported_clause(
         end,
         speech,
         kind="mixed" if inside else "indirect",
-        rule="according-to" if verb.lower_ == "according" else "reported-clause",
+        rule=rule,
         confidence=0.75,
     )
+
+
+def _before_follow_on(doc: Doc, start_i: int, end_i: int, marked: list[_Marked]) -> int:
+    """ "…, adding that …" / "…, saying …" ends the clause before it: the participle reports a
+    speech of its own, however the parse attached it."""
+    for token in doc[start_i + 1 : end_i + 1]:
+        if (
+            token.tag_ == "VBG"
+            and token.lower_ in SPEECH_VERBS
+            and doc[token.i - 1].text in {",", ";", "—", "–"}
+            and not any(m.start <= token.idx < m.end for m in marked)
+        ):
+            return token.i - 2
+    return end_i
+
+
+def _parenthetical(
+    speech: _Speech, marked: list[_Marked], consumed: set[int], resolver: _Resolver
+) -> list[Quote]:
+    """ "<words>, he said, <words>.": a tag set off by commas inside a sentence reports the
+    sentence around it, as two pieces (the annotation's convention for a split content)."""
+    verb, subject, doc = speech.verb, speech.subject, speech.verb.doc
+    if subject is None or speech.follows or verb.lower_ == "according":
+        return []
+    if VERB_BASE[verb.lower_] == "ask":
+        return []  # "…, she asked, …" questions
+    if any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        return []  # "…, he said, that …": the verb reports what follows, not a parenthesis
+    if subject.root.dep_ == "nsubjpass":
+        return []  # "Morgana, we're told, is …": hearsay, not a speaker
+    first = min(subject.start, verb.i)
+    last = max(subject.root.right_edge.i, verb.i)  # "…, said Ann Lee, a spokeswoman, …"
+    sentence = verb.sent
+    while last + 1 < sentence.end and doc[last + 1].dep_ in _TAG_TAIL:
+        last += 1  # "he said on Monday,"
+    if first - 1 <= sentence.start or last + 2 >= sentence.end:
+        return []
+    if doc[first - 1].text != "," or doc[last + 1].text != ",":
+        return []
+    text = text_of(doc)
+    start = sentence.start
+    for mark in marked:  # start after the last quote that closed before the tag
+        if mark.end <= doc[first - 1].idx:
+            while start < first - 1 and doc[start].idx < mark.end:
+                start += 1
+    if any(doc[start].idx <= m.start < doc[first - 1].idx for m in marked):
+        return []  # a quote before the tag: the direct pass attributes it
+    opener = doc[last + 2]
+    if opener.tag_ in {"VBG", "VBN"} or opener.lower_ in _ADVERBIAL | _TAG_OPENERS:
+        return []  # "…, he said, adding …", "…, she said, though …": the tag ends the report
+    after = _span_quote(
+        speech, last + 2, sentence.end - 1, marked, consumed, resolver, rule="parenthetical"
+    )
+    if after is None:
+        return []
+    if doc[start].pos_ == "ADP":
+        return [after]  # "During his term, he said, …": a circumstance of the report
+    before = _span_quote(
+        speech, start, first - 2, marked, consumed, resolver, rule="parenthetical", min_tokens=1
+    )
+    if before is None or "\n" in text[before.start : after.end]:
+        return [after]
+    return [before, after]
 
 
 def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolver) -> Quote | None:
@@ -437,11 +599,6 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     if verb.lower_ == "according":
         tokens = _according_clause(verb)
         return (tokens[0].i, tokens[-1].i) if tokens else None
-    if VERB_BASE.get(verb.lower_) == "call":
-        # "called the program one of the biggest …": the object's description is the quote.
-        described = next((c for c in verb.children if c.dep_ == "oprd"), None)
-        has_object = any(c.dep_ == "dobj" for c in verb.children)
-        return (described.left_edge.i, described.right_edge.i) if described and has_object else None
     # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech.
     clauses = [
         c for c in verb.children if c.dep_ == "ccomp" and c.left_edge.lower_ not in _ADVERBIAL
@@ -450,16 +607,56 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
     if clause is not None:
         first = clause.left_edge
-        if first.lower_ in _WH_WORDS or VERB_BASE.get(verb.lower_) == "ask":
+        asks = VERB_BASE.get(verb.lower_) == "ask"
+        if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
+            return first.i, clause.right_edge.i  # "asked whether …": a reported question
+        if first.lower_ in _WH_WORDS or asks:
             return None
         return first.i, clause.right_edge.i
+    if VERB_BASE.get(verb.lower_) in SPEECH_ACT_VERBS_BASE:
+        return _complement(verb)
     return _clause_before(speech, marked)
+
+
+# Dependents that carry a speech act's content, and the prepositions that do ("accused X of …",
+# "described X as …", "likened X to …", "praised X for …"); "in a speech", "on Monday" do not.
+_CONTENT_DEPS = {"dobj", "dative", "xcomp", "oprd", "attr", "pcomp"}
+_CONTENT_PREPS = {"for", "of", "as", "to", "with"}
+# Particles that belong to the verb: "called for X", "called on X to …".
+_PARTICLES = {"for", "on"}
+
+
+def _complement(verb: Token) -> tuple[int, int] | None:
+    """The noun-phrase or infinitive content of a speech act: its object and what the verb says
+    about it, from the first to the last such dependent after the verb."""
+    parts = [
+        c
+        for c in verb.rights
+        if c.dep_ in _CONTENT_DEPS or (c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS | _PARTICLES)
+    ]
+    if not parts or (parts[0].dep_ == "prep" and parts[0].lower_ not in _PARTICLES):
+        return None  # "praised for …" without whom or what is a passive, not a speech
+    first = parts[0]
+    if VERB_BASE[verb.lower_] == "call" and not (
+        first.dep_ == "prep" or (first.dep_ == "dobj" and any(c.dep_ == "oprd" for c in parts))
+    ):
+        return None  # "called the police": only "called X a Y", "called for/on" report speech
+    if first.dep_ == "prep":
+        if first.i != verb.i + 1:
+            return None
+        objects = [c for c in first.children if c.dep_ in {"pobj", "pcomp"}]
+        if not objects:
+            return None
+        start = objects[0].left_edge.i
+    else:
+        start = first.left_edge.i
+    return start, parts[-1].right_edge.i
 
 
 def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """ "<clause>, he said." where the parse did not make the clause the verb's complement."""
     verb, subject = speech.verb, speech.subject
-    if subject is None or VERB_BASE.get(verb.lower_) == "ask":
+    if subject is None or speech.follows or VERB_BASE.get(verb.lower_) == "ask":
         return None
     doc = verb.doc
     group = min(subject.start, verb.i)
@@ -481,7 +678,7 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     ) or not any(t.pos_ in {"VERB", "AUX"} and t.tag_ not in {"VBG", "VBN"} for t in clause):
         return None  # an introductory phrase ("In its statement, …"), not a reported clause
     rest = doc[verb.i + 1 : verb.sent.end].text
-    if ":" in rest or any(mark in rest for mark in _ALL_MARKS):
+    if ":" in rest or _MARK.search(rest):
         return None  # the verb introduces what follows it
     return start, group - 2
 
@@ -496,11 +693,10 @@ def _quote(
     rule: str,
     confidence: float,
 ) -> Quote:
-    """A quote attributed to a speech; a speech without its own subject gives a floating quote
-    whose speaker is still known from the clause it hangs on ("…, adding that …")."""
+    """A quote attributed to a speech; one without a subject is floating."""
     subject = speech.subject
     verb = speech.verb
-    name, key = resolver.name_for(subject or speech.inherited)
+    name, key = resolver.name_for(subject)
     return Quote(
         start=start,
         end=end,
@@ -551,7 +747,7 @@ def _speech_after(
     text: str, mark: _Marked, speeches: list[_Speech], marked: list[_Marked]
 ) -> _Speech | None:
     """`"…," she said` / `"…," said the minister, …`: a verb within a short clause after."""
-    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + " ")
+    inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + "'` ")
     if inner.endswith(".") and not mark.open_ended:
         return None  # a quote that ends its own sentence is not attributed by what follows
     limit = min((m.start for m in marked if m.start >= mark.end), default=len(text))

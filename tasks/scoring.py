@@ -11,7 +11,7 @@ The module is plain standard-library Python: it runs in CI and in notebooks with
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any, Literal
@@ -149,6 +149,7 @@ class ArticleQuoteResult:
     missed: tuple[Span, ...]
     spurious: tuple[Span, ...]
     prediction_missing: bool = False
+    matched_gold: frozenset[int] = frozenset()  # positions in the article's gold list
 
     @property
     def tp(self) -> int:
@@ -284,7 +285,8 @@ def _match_article(
     unused = set(range(len(predicted)))
     matches: list[QuoteMatch] = []
     missed: list[Span] = []
-    for _, gold in sorted(enumerate(gold_quotes), key=_gold_order):
+    matched_gold: set[int] = set()
+    for position, gold in sorted(enumerate(gold_quotes), key=_gold_order):
         gold_span = _quote_span(gold)
         best: tuple[float, float, int, int] | None = None
         for j in unused:
@@ -302,6 +304,7 @@ def _match_article(
             continue
         j = best[3]
         unused.discard(j)
+        matched_gold.add(position)
         pred = predicted[j]
         matches.append(
             QuoteMatch(
@@ -323,6 +326,7 @@ def _match_article(
         missed=tuple(missed),
         spurious=tuple(spurious),
         prediction_missing=predicted_quotes is None,
+        matched_gold=frozenset(matched_gold),
     )
 
 
@@ -368,6 +372,40 @@ def score_quotes(
             articles=tuple(articles),
         )
     return QuoteScores(by_threshold=by_threshold, missing_doc_ids=missing, extra_doc_ids=extra)
+
+
+_MARKS = '"“”„«»'
+
+
+def quote_form(quote: Mapping[str, Any]) -> str:
+    """direct (in quote marks from end to end), mixed (a quoted fragment inside reported words)
+    or indirect (no marks): read from the gold text, since neither corpus labels it."""
+    text = (quote.get("quote") or "").strip(" .,;")
+    if text[:1] in _MARKS and text[-1:] in _MARKS:
+        return "direct"
+    return "mixed" if any(mark in text for mark in _MARKS) else "indirect"
+
+
+def recall_by(
+    gold: Sequence[Mapping[str, Any]],
+    scores: QuoteThresholdScores,
+    category: Callable[[Mapping[str, Any]], str | None],
+) -> dict[str, tuple[int, int]]:
+    """Found and total gold quotes in each category, for a recall per category (precision is
+    not defined per category: a prediction has no gold label). Quotes whose category is None
+    are left out, so a field one corpus lacks (cue_class) gives no rows rather than a "None"."""
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    results = {a.doc_id: a for a in scores.articles}
+    for doc in gold:
+        article = results.get(str(doc["doc_id"]))
+        for position, quote in enumerate(doc.get("quotes") or []):
+            label = category(quote)
+            if label is None:
+                continue
+            total[label] += 1
+            found[label] += article is not None and position in article.matched_gold
+    return {label: (found[label], total[label]) for label in sorted(total)}
 
 
 # --------------------------------------------------------------------------------------------

@@ -185,3 +185,87 @@ def test_questions_and_negated_speech_are_not_quotes(nlp) -> None:  # type: igno
         "Reporters asked what the bridge had cost."
     )
     assert _quotes(nlp, text) == []
+
+
+def test_doubled_apostrophes_are_quote_marks(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "''The ferry was never enough for a town this size,'' Okafor said."
+    quote = _only(_quotes(nlp, text), "ferry was never")
+    assert quote.text.startswith("''") and quote.text.endswith("''")
+    assert (quote.kind, quote.speaker_name) == ("direct", "Ruth Okafor")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("Okafor urged the council to fund a second crossing.", "the council to fund a second"),
+        ("Okafor called for an inquiry into the ferry contract.", "an inquiry into the ferry"),
+        ("Okafor accused the province of stalling the project.", "the province of stalling"),
+        ("Okafor called the old ferry a relic of another century.", "the old ferry a relic"),
+        ("The council denied the report about the tolls.", "the report about the tolls"),
+    ],
+)
+def test_speech_act_content_is_its_complement(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content)
+    assert quote.kind == "indirect" and quote.speaker_text is not None
+    assert quote.text.startswith(content.split()[0])
+
+
+def test_calling_someone_is_not_a_speech_act(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor called the police after the crash on the bridge."
+    assert _quotes(nlp, text) == []
+
+
+def test_parenthetical_tag_splits_the_report_in_two(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The second span, Okafor said on Monday, will open before the winter."
+    quotes = _quotes(nlp, text)
+    before, after = _only(quotes, "second span"), _only(quotes, "will open before")
+    assert before.text == "The second span" and after.text == "will open before the winter"
+    assert before.speaker_text == after.speaker_text == "Okafor"
+
+
+def test_hearsay_tag_is_not_a_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The old ferry, we are told, will be sold to a museum in the spring."
+    assert _quotes(nlp, text) == []
+
+
+def test_follow_on_participle_is_its_own_quote_with_the_main_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor announced that the tolls would end in March, adding that the province "
+        "had agreed to pay for the upkeep."
+    )
+    quotes = _quotes(nlp, text)
+    first, second = _only(quotes, "tolls would end"), _only(quotes, "province had agreed")
+    assert first.end < second.start and "adding" not in first.text
+    assert first.speaker_text == second.speaker_text == "Okafor"
+
+
+def test_speech_under_a_failed_attempt_reports_nothing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The contractor failed to report that the cables had been cut short."
+    assert _quotes(nlp, text) == []
+
+
+def test_post_signed_with_a_dash(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "The bridge is open and the ferry can finally retire. Thank you all for waiting "
+        "so long. — Ruth Okafor (@ruthokafor) May 2, 2019"
+    )
+    quote = _only(_quotes(nlp, text), "ferry can finally retire")
+    assert quote.text.startswith("The bridge") and quote.text.endswith("so long")
+    assert quote.speaker_text == "Ruth Okafor" and quote.kind == "direct"
+
+
+def test_pull_quote_closed_by_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Nobody should have to wait an hour for a ferry to see a doctor. Ruth Okafor."
+    quote = _only(_quotes(nlp, text), "wait an hour")
+    assert quote.speaker_name == "Ruth Okafor" and quote.text.endswith("doctor")
+
+
+def test_sentence_ending_with_a_titled_name_is_not_signed(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The ribbon was cut by the province's new transport minister, Sen. Ruth Okafor."
+    assert _quotes(nlp, text) == []
+
+
+def test_asked_whether_is_a_reported_question(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor asked whether the province would pay for the second span."
+    quote = _only(_quotes(nlp, text), "province would pay")
+    assert quote.text.startswith("whether") and quote.speaker_text == "Okafor"

@@ -16,6 +16,8 @@ from tasks.scoring import (
     metadata_match,
     overlap_ratio,
     prf,
+    quote_form,
+    recall_by,
     score_bodies,
     score_page_body,
     score_people,
@@ -390,3 +392,44 @@ def test_metadata_empty_gold_and_unknown_field() -> None:
     assert not metadata_match("author", "", "Jo Bloggs")
     with pytest.raises(ValueError, match="unknown"):
         metadata_match("subtitle", "x", "x")  # type: ignore[arg-type]
+
+
+def test_recall_by_form_and_cue_class() -> None:
+    gold = [
+        {
+            "doc_id": "a",
+            "quotes": [
+                {
+                    "quote": '"We will build it."',
+                    "quote_start": 0,
+                    "quote_end": 19,
+                    "cue_class": "say",
+                },
+                {
+                    "quote": "that the bridge is late",
+                    "quote_start": 30,
+                    "quote_end": 53,
+                    "cue_class": "say",
+                },
+                {
+                    "quote": 'the "worst" ferry',
+                    "quote_start": 60,
+                    "quote_end": 77,
+                    "cue_class": "speech_act",
+                },
+            ],
+        }
+    ]
+    predicted = [{"doc_id": "a", "quotes": [{"quote_start": 0, "quote_end": 19}]}]
+    at_03 = score_quotes(gold, predicted).by_threshold[0.3]
+    assert [quote_form(q) for q in gold[0]["quotes"]] == ["direct", "indirect", "mixed"]
+    assert recall_by(gold, at_03, quote_form) == {
+        "direct": (1, 1),
+        "indirect": (0, 1),
+        "mixed": (0, 1),
+    }
+    assert recall_by(gold, at_03, lambda q: q.get("cue_class")) == {
+        "say": (1, 2),
+        "speech_act": (0, 1),
+    }
+    assert recall_by(gold, at_03, lambda q: None) == {}
