@@ -119,3 +119,25 @@ CORE_SPEECH_VERBS = words(
     respond say state stress tell tweet warn write shout chant yell scream whisper
     """
 )
+
+# Gender a title or a role noun states about the person it names (tasks/gender.py). Words used
+# for either gender ("chairman" for women too, "chair", "spokesperson") are in neither list.
+FEMALE_WORDS = words(
+    """
+    mrs ms miss madam mme dame lady queen princess duchess countess baroness sister nun
+    woman women girl mother mom mum wife daughter sister aunt niece grandmother grandma widow
+    girlfriend fiancee bride actress waitress hostess heiress spokeswoman chairwoman
+    businesswoman congresswoman councilwoman policewoman sportswoman stateswoman
+    """
+)
+MALE_WORDS = words(
+    """
+    mr sir lord king prince duke baron father monsignor
+    man men boy father dad son husband brother uncle nephew grandfather grandpa widower
+    boyfriend fiance groom waiter spokesman businessman congressman
+    councilman policeman sportsman statesman
+    """
+)
+# Third-person pronouns by the gender they state.
+FEMALE_PRONOUNS = words("she her hers herself")
+MALE_PRONOUNS = words("he him his himself")
