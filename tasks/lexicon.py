@@ -141,3 +141,14 @@ MALE_WORDS = words(
 # Third-person pronouns by the gender they state.
 FEMALE_PRONOUNS = words("she her hers herself")
 MALE_PRONOUNS = words("he him his himself")
+# Words right before a lone first name that say it is a person ("his father, Bill"; "their
+# daughters Judy and Jaidaa"; "an official named Jhony"), also after its possessive ("Jim's
+# father"). Plurals are matched by the rule.
+FIRST_NAME_CUES = words(
+    """
+    father mother dad mom mum son daughter wife husband brother sister grandson granddaughter
+    grandfather grandmother grandma grandpa friend neighbour neighbor boyfriend girlfriend
+    partner cousin uncle aunt nephew niece child boy girl baby fiance fiancee stepson
+    stepdaughter named
+    """
+)
