@@ -96,3 +96,27 @@ def test_a_quoted_speaker_ner_missed_is_a_person(nlp) -> None:  # type: ignore[n
     names = {m.name for m in analysis.mentions if m.label == "person"}
     assert names == {"Ian Poulter"}
     assert analysis.quotes[0].speaker_key == "person:ian poulter"
+
+
+def test_one_name_people_kept_when_the_text_says_they_are_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Farmer Tom Reilly runs the dairy now. He took it over from his father, Bill, in 2010. "
+        "A city official named Marta told reporters the road would reopen. "
+        "Later, Reilly's daughter Anna said the cows were fine."
+    )
+    people = _people(nlp, text)
+    assert {"Bill", "Marta", "Anna"} <= set(people)
+
+
+def test_lone_capitalised_words_without_such_cues_are_still_dropped(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Councillors in Milton voted on Monday. Hamilton will vote next week, "
+        "and Rogers said its network would carry the debate."
+    )
+    assert not {"Milton", "Hamilton", "Rogers"} & set(_people(nlp, text))
+
+
+def test_possessives_with_any_apostrophe(nlp) -> None:  # type: ignore[no-untyped-def]
+    for mark in "'’‘ʼ´":
+        people = _people(nlp, f"Premier Dana Whitford{mark}s budget passed on Tuesday.")
+        assert set(people) == {"Dana Whitford"}, mark
