@@ -62,6 +62,7 @@ _OCCUPATION = re.compile(r"(?:man|woman|person|er|or|ist|ant|ent|ian)$", re.IGNO
 APOSTROPHES = "'’‘ʼ´`"
 _POSSESSIVE = re.compile(rf"(?:[{APOSTROPHES}]s|[{APOSTROPHES}])$")
 _POSSESSIVE_TOKENS = {mark + tail for mark in APOSTROPHES for tail in ("s", "")}
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
 _NAME_WORD = rf"[A-Z][\w{APOSTROPHES}.-]*"
 # A one-word name glued to the possessive the tokenizer did not split ("Jane" + "Doe‘s").
 _GLUED_POSSESSIVE = re.compile(rf"\s[A-Z][\w-]+(?=[{APOSTROPHES}]s\b)")
@@ -334,6 +335,8 @@ def _plausible(name: str, type_: str) -> bool:
         bare = word.strip(f".,-{APOSTROPHES}")
         if not bare or bare.lower() in _NOT_IN_NAMES:
             return False
+        if _INITIALS.fullmatch(word):
+            continue  # "C.J. Hartley", "J.R.R. Tolkien"
         if word.endswith(".") and len(bare) > 2 and bare.lower() not in TITLES:
             return False  # "Alex. Alex": a sentence break inside the span
         if bare.lower() in NAME_PARTICLES:
@@ -438,7 +441,8 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
     canonical = {name: name for name in unique}
     for short in unique:
         size = len(short.split())
-        longer = [n for n in unique if len(n.split()) > size and n.split()[-size:] == short.split()]
+        tail = short.lower().split()  # "Van Koeverden" opening a sentence is "Adam van Koeverden"
+        longer = [n for n in unique if len(n.split()) > size and n.lower().split()[-size:] == tail]
         for name in longer:
             if all(_is_role_word(w) for w in name.split()[:-size]):
                 canonical[name] = canonical[short]  # "Lobsterman Walt Pruitt" is "Walt Pruitt"
