@@ -120,3 +120,22 @@ def test_possessives_with_any_apostrophe(nlp) -> None:  # type: ignore[no-untype
     for mark in "'’‘ʼ´":
         people = _people(nlp, f"Premier Dana Whitford{mark}s budget passed on Tuesday.")
         assert set(people) == {"Dana Whitford"}, mark
+
+
+def test_names_with_initials_and_particles(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Coach C.J. Hartley praised kayaker Adam van Koeverden on Monday. "
+        "Van Koeverden said he would race again in May."
+    )
+    people = _people(nlp, text)
+    assert set(people) == {"C.J. Hartley", "Adam van Koeverden"}
+    assert people["Adam van Koeverden"] == {"Adam van Koeverden", "Van Koeverden"}
+
+
+def test_names_with_diacritics_keep_them_and_share_a_folded_key(nlp) -> None:  # type: ignore[no-untyped-def]
+    (dion,) = [
+        m
+        for m in extract_mentions(nlp("Former minister Stéphane Dion spoke in Ottawa on Monday."))
+        if m.label == "person"
+    ]
+    assert (dion.name, dion.key) == ("Stéphane Dion", "person:stephane dion")
