@@ -471,8 +471,9 @@ def _expand_person(
 ) -> str | None:
     """The full name whose surname (or, failing that, first name) is this single word.
 
-    With several candidates, the one mentioned last before this position wins, as a reader
-    would read it.
+    With several candidates, the one the article named first before this position wins: a
+    story's surname is its principal's, and relatives named later go by their first name
+    ("Dorie Greenspan … her husband Michael Greenspan … Greenspan says").
     """
     single = _POSSESSIVE.sub("", single)
     matches = [n for n in full_names if n.split()[-1].lower() == single.lower()]
@@ -481,7 +482,7 @@ def _expand_person(
     if not matches:
         return None
     before = [n for c in candidates if c.start < position for n in matches if c.name.endswith(n)]
-    return before[-1] if before else matches[0]
+    return before[0] if before else matches[0]
 
 
 def _initials(name: str) -> str:

@@ -139,3 +139,13 @@ def test_names_with_diacritics_keep_them_and_share_a_folded_key(nlp) -> None:  #
         if m.label == "person"
     ]
     assert (dion.name, dion.key) == ("Stéphane Dion", "person:stephane dion")
+
+
+def test_a_shared_surname_is_the_person_named_first(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Cookbook author Dorie Greenspan visited the kitchen with her husband Michael Greenspan. "
+        "Later, Greenspan said she cooks simple food at home."
+    )
+    doc = nlp(text)
+    (later,) = [m for m in extract_mentions(doc) if m.text == "Greenspan"]
+    assert later.name == "Dorie Greenspan"
