@@ -512,9 +512,10 @@ def eval_people(
     predictions: PredictionsOption = Path("people.predictions.jsonl"),
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
 ) -> None:
-    """People named in each article (run on `text_raw`): P/R/F1 against the gold lists."""
+    """People named in each article (run on `text_raw`) and their gender: P/R/F1 against the
+    gold lists, per gender class, and the share of women among sources."""
     from flows.evaluate import predict_people, read_jsonl, write_jsonl
-    from tasks.scoring import score_people
+    from tasks.scoring import female_share, score_gender, score_people
 
     docs = read_jsonl(gold)
     predicted = predict_people(docs, model)
@@ -523,6 +524,16 @@ def eval_people(
     console.print(
         f"people: precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}  "
         f"(TP {m.tp}, FP {m.fp}, FN {m.fn}; {len(docs)} articles; predictions in {predictions})"
+    )
+    table = Table("class", "precision", "recall", "F1", "TP", "FP", "FN", title="gender")
+    for field, scores in score_gender(docs, predicted).items():
+        g = scores.micro
+        scored = (g.precision, g.recall, g.f1)
+        table.add_row(field, *(f"{v:.3f}" for v in scored), str(g.tp), str(g.fp), str(g.fn))
+    console.print(table)
+    console.print(
+        f"women among sources: predicted {female_share(predicted):.1%}, "
+        f"gold {female_share(docs):.1%}"
     )
 
 

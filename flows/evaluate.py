@@ -7,12 +7,12 @@ is the figure of the warehouse.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tasks.analyze import analyze_texts
-from tasks.records import Analysis
+from tasks.records import Analysis, Mention
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -51,12 +51,23 @@ def predict_quotes(docs: list[dict[str, Any]], model: str | None = None) -> list
 
 
 def predict_people(docs: list[dict[str, Any]], model: str | None = None) -> list[dict[str, Any]]:
-    """The canonical names of the people each article names (what `entities` would count)."""
+    """The canonical names of the people each article names (what `entities` would count), and
+    the tracker's gender lists: people and sources (people quoted) by gender."""
     predictions = []
     for doc, analysis in zip(docs, _analyses(docs, "text_raw", model), strict=True):
-        names = sorted({m.name for m in analysis.mentions if m.label == "person"})
-        predictions.append({"doc_id": doc["doc_id"], "people": names})
+        people = {m.key: m for m in analysis.mentions if m.label == "person"}
+        quoted = {q.speaker_key for q in analysis.quotes}
+        row: dict[str, Any] = {"doc_id": doc["doc_id"], "people": _names(people.values())}
+        for gender in ("female", "male"):
+            of_gender = [m for m in people.values() if m.gender == gender]
+            row[f"people{gender.title()}"] = _names(of_gender)
+            row[f"sources{gender.title()}"] = _names(m for m in of_gender if m.key in quoted)
+        predictions.append(row)
     return predictions
+
+
+def _names(mentions: Iterable[Mention]) -> list[str]:
+    return sorted({m.name for m in mentions})
 
 
 def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:

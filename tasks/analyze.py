@@ -12,7 +12,8 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from tasks.entities import extract_mentions, speaker_mentions
-from tasks.nlp import load_model, parse
+from tasks.gender import with_gender
+from tasks.nlp import load_model, parse, text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
 
@@ -30,16 +31,18 @@ EXTRACTOR_VERSION = 3
 
 
 def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
-    """Entities and quotes of each text, from one spaCy pass in this process."""
+    """Entities (people with their gender) and quotes of each text, from one spaCy pass in this
+    process."""
     nlp = load_model(model)
     results = []
     with _IN_PROCESS:  # one pipeline object, one caller at a time
         for doc in parse(texts, nlp):
             mentions = extract_mentions(doc)
             quotes = extract_quotes(doc, mentions)
-            results.append(
-                Analysis(mentions=speaker_mentions(doc, mentions, quotes), quotes=quotes)
-            )
+            mentions = speaker_mentions(doc, mentions, quotes)
+            sentence_starts = [s.start_char for s in doc.sents]
+            mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes)
+            results.append(Analysis(mentions=mentions, quotes=quotes))
     return results
 
 

@@ -22,6 +22,7 @@ from tasks.lexicon import (
     ALIAS_TYPES,
     ALIASES,
     CREDIT_ROLES,
+    FIRST_NAME_CUES,
     KNOWN_ORGS,
     NAME_PARTICLES,
     ORG_WORDS,
@@ -56,8 +57,15 @@ _NOT_IN_NAMES = {
 }  # fmt: skip
 # Occupation words NER folds into a name ("Lobsterman Walt Pruitt", "Organizer Dwayne Croteau").
 _OCCUPATION = re.compile(r"(?:man|woman|person|er|or|ist|ant|ent|ian)$", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_NAME_WORD = r"[A-Z][\w'’.-]*"
+# Apostrophes news text writes possessives with: straight, curly, reversed, modifier letter,
+# acute accent and backtick ("Doe's", "Doe’s", "Doe‘s", "Doeʼs", "Doe´s").
+APOSTROPHES = "'’‘ʼ´`"
+_POSSESSIVE = re.compile(rf"(?:[{APOSTROPHES}]s|[{APOSTROPHES}])$")
+_POSSESSIVE_TOKENS = {mark + tail for mark in APOSTROPHES for tail in ("s", "")}
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
+_NAME_WORD = rf"[A-Z][\w{APOSTROPHES}.-]*"
+# A one-word name glued to the possessive the tokenizer did not split ("Jane" + "Doe‘s").
+_GLUED_POSSESSIVE = re.compile(rf"\s[A-Z][\w-]+(?=[{APOSTROPHES}]s\b)")
 # "Chris Young/The Canadian Press", "(Kali Madej/CBC)": a credit, not a mention in the story.
 _CREDIT_AFTER = re.compile(
     r"^\s*(?:/|,\s*(?:The\s+)?(?:Associated Press|Canadian Press|Reuters|AFP|Bloomberg)\b"
@@ -114,11 +122,11 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
     span = _trim(ent)
     if span is None:
         return None
-    end_char = _hyphen_end(span)
+    end_char = _name_end(span, ent.label_ == "PERSON")
     text = text_of(span.doc)[span.start_char : end_char]
     name = _POSSESSIVE.sub("", text).strip()
     role = title = None
-    owner = span.end < ent.end and span.doc[span.end].text in {"'s", "’s", "'", "’"}
+    owner = span.end < ent.end and span.doc[span.end].text in _POSSESSIVE_TOKENS
     if type_ == "org" and _looks_like_person(span, name, owner):
         type_ = "person"
     if type_ == "person":
@@ -191,6 +199,7 @@ def _not_a_person(span: Span) -> bool:
         and after.pos_ == "NOUN"
         and after.is_lower
         and span.root.dep_ == "compound"
+        and not _POSSESSIVE.search(span[-1].text)  # "Doe‘s plan": an owner, not a modifier
     )
 
 
@@ -255,20 +264,25 @@ def _trim(ent: Span) -> Span | None:
         if (
             doc[i].is_space
             or "\n" in doc[i].text_with_ws[:-1]
-            or (i > start and i < end - 1 and doc[i].text in {"'s", "’s", "'", "’"})
+            or (i > start and i < end - 1 and doc[i].text in _POSSESSIVE_TOKENS)
         ):
-            end = i + (0 if doc[i].is_space or doc[i].text in {"'s", "’s", "'", "’"} else 1)
+            end = i + (0 if doc[i].is_space or doc[i].text in _POSSESSIVE_TOKENS else 1)
             break
     while end > start and doc[end - 1].is_punct:
         end -= 1
     return doc[start:end] if end > start else None
 
 
-def _hyphen_end(span: Span) -> int:
-    """Extend over a hyphenated tail the tokenizer split off ("Moon Jae" + "-in")."""
+def _name_end(span: Span, person: bool) -> int:
+    """Extend over a hyphenated tail the tokenizer split off ("Moon Jae" + "-in"), and over the
+    surname of a first name when the model stopped at a possessive written with an apostrophe
+    the tokenizer keeps in the word ("Jane" + "Doe‘s")."""
     text, end = text_of(span.doc), span.end_char
     tail = re.match(r"-[a-z]{1,4}\b", text[end : end + 6])
-    return end + tail.end() if tail else end
+    if tail:
+        return end + tail.end()
+    glued = person and len(span) == 1 and _GLUED_POSSESSIVE.match(text, end)
+    return glued.end() if glued else end
 
 
 def _strip_titles(name: str) -> tuple[str, str | None]:
@@ -318,9 +332,11 @@ def _plausible(name: str, type_: str) -> bool:
     if len(words) > 5:
         return False
     for word in words:
-        bare = word.strip(".,'’-")
+        bare = word.strip(f".,-{APOSTROPHES}")
         if not bare or bare.lower() in _NOT_IN_NAMES:
             return False
+        if _INITIALS.fullmatch(word):
+            continue  # "C.J. Hartley", "J.R.R. Tolkien"
         if word.endswith(".") and len(bare) > 2 and bare.lower() not in TITLES:
             return False  # "Alex. Alex": a sentence break inside the span
         if bare.lower() in NAME_PARTICLES:
@@ -343,6 +359,8 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
     known = list(full_people.values())
     orgs = [c.name for c in candidates if c.type == "org" and len(c.name.split()) > 1]
     mentions = []
+    one_name: set[str] = set()  # people the article names by one name only
+    one_name_ends: list[int] = []
     for c in candidates:
         name, type_ = c.name, c.type
         if len(name.split()) == 1 and (type_ == "person" or name[0].isupper()):
@@ -351,7 +369,10 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             if expanded is None and type_ == "person":
                 expanded = full_name_in_text(name, text)
                 if expanded is None:
-                    continue
+                    if name not in one_name and not _one_name_person(c, text, one_name_ends):
+                        continue
+                    one_name.add(name)
+                    one_name_ends.append(c.end)
             if expanded is not None:
                 name, type_ = expanded, "person"
         elif type_ == "person":
@@ -374,11 +395,33 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
     return mentions
 
 
+_CUE = r"\b(?:" + "|".join(sorted(FIRST_NAME_CUES)) + r")s?"
+_CUE_BEFORE = re.compile(_CUE + r",?\s+$", re.IGNORECASE)
+_CUE_AFTER = re.compile(rf"^[{APOSTROPHES}]s?\s+(?:\w+\s+)?" + _CUE + r"\b", re.IGNORECASE)
+# Between two names of one list: commas, "and", and lower-case asides ("Judy, centre, Jaidaa").
+_LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s*\(?[a-z]+\)?,?\s*){1,4}$")
+
+
+def _one_name_person(candidate: _Candidate, text: str, one_name_ends: list[int]) -> bool:
+    """A person the article names by one name only: the text around says so (a kinship word
+    or "named" before it, an age or a role after it, "Jim's father"), or it follows another
+    such name in the same list. Without that, a lone word is more often a place or a brand."""
+    before = text[max(0, candidate.start - 30) : candidate.start]
+    after = text[candidate.end : candidate.end + 40]
+    if _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
+        return True
+    if _AGE_OR_ROLE_AFTER.match(after):
+        return True
+    return bool(one_name_ends) and bool(_LIST_GAP.match(text[one_name_ends[-1] : candidate.start]))
+
+
 def full_name_in_text(single: str, text: str) -> str | None:
     """ "Niederreiter" → "Nino Niederreiter" when the article spells it out somewhere NER missed."""
     if single.lower() in KNOWN_ORGS:
         return None
-    pattern = rf"\b((?:{_NAME_WORD} ){{1,2}}){re.escape(single)}\b(?![’']s? {_NAME_WORD})"
+    pattern = (
+        rf"\b((?:{_NAME_WORD} ){{1,2}}){re.escape(single)}\b(?![{APOSTROPHES}]s? {_NAME_WORD})"
+    )
     for match in re.finditer(pattern, text):
         given = (name_in(match.group(1)) or "").split()
         given = [w for w in given if w.lower().rstrip(".") not in ROLE_WORDS and not w.isupper()]
@@ -398,7 +441,8 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
     canonical = {name: name for name in unique}
     for short in unique:
         size = len(short.split())
-        longer = [n for n in unique if len(n.split()) > size and n.split()[-size:] == short.split()]
+        tail = short.lower().split()  # "Van Koeverden" opening a sentence is "Adam van Koeverden"
+        longer = [n for n in unique if len(n.split()) > size and n.lower().split()[-size:] == tail]
         for name in longer:
             if all(_is_role_word(w) for w in name.split()[:-size]):
                 canonical[name] = canonical[short]  # "Lobsterman Walt Pruitt" is "Walt Pruitt"
@@ -427,8 +471,9 @@ def _expand_person(
 ) -> str | None:
     """The full name whose surname (or, failing that, first name) is this single word.
 
-    With several candidates, the one mentioned last before this position wins, as a reader
-    would read it.
+    With several candidates, the one the article named first before this position wins: a
+    story's surname is its principal's, and relatives named later go by their first name
+    ("Dorie Greenspan … her husband Michael Greenspan … Greenspan says").
     """
     single = _POSSESSIVE.sub("", single)
     matches = [n for n in full_names if n.split()[-1].lower() == single.lower()]
@@ -437,7 +482,7 @@ def _expand_person(
     if not matches:
         return None
     before = [n for c in candidates if c.start < position for n in matches if c.name.endswith(n)]
-    return before[-1] if before else matches[0]
+    return before[0] if before else matches[0]
 
 
 def _initials(name: str) -> str:

@@ -138,3 +138,36 @@ UNREALISED = words(
     seeking prepare prepares prepared preparing
     """
 )
+
+# Gender a title or a role noun states about the person it names (tasks/gender.py). Words used
+# for either gender ("chairman" for women too, "chair", "spokesperson") are in neither list.
+FEMALE_WORDS = words(
+    """
+    mrs ms miss madam mme dame lady queen princess duchess countess baroness sister nun
+    woman women girl mother mom mum wife daughter sister aunt niece grandmother grandma widow
+    girlfriend fiancee bride actress waitress hostess heiress spokeswoman chairwoman
+    businesswoman congresswoman councilwoman policewoman sportswoman stateswoman
+    """
+)
+MALE_WORDS = words(
+    """
+    mr sir lord king prince duke baron father monsignor
+    man men boy father dad son husband brother uncle nephew grandfather grandpa widower
+    boyfriend fiance groom waiter spokesman businessman congressman
+    councilman policeman sportsman statesman
+    """
+)
+# Third-person pronouns by the gender they state.
+FEMALE_PRONOUNS = words("she her hers herself")
+MALE_PRONOUNS = words("he him his himself")
+# Words right before a lone first name that say it is a person ("his father, Bill"; "their
+# daughters Judy and Jaidaa"; "an official named Jhony"), also after its possessive ("Jim's
+# father"). Plurals are matched by the rule.
+FIRST_NAME_CUES = words(
+    """
+    father mother dad mom mum son daughter wife husband brother sister grandson granddaughter
+    grandfather grandmother grandma grandpa friend neighbour neighbor boyfriend girlfriend
+    partner cousin uncle aunt nephew niece child boy girl baby fiance fiancee stepson
+    stepdaughter named
+    """
+)

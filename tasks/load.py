@@ -123,6 +123,9 @@ def mention_rows(
                     "end_char": m.end,
                     "sentence": m.sentence,
                     "run_id": ctx.run_id,
+                    "gender": m.gender,
+                    "gender_source": m.gender_source,
+                    "gender_probability": m.gender_probability,
                 }
             )
     return pa.Table.from_pylist(rows, schema=ENTITY_MENTIONS)

@@ -86,6 +86,10 @@ class Mention:
     sentence: int
     role: str | None = None
     title: str | None = None
+    # People only (tasks/gender.py); None for other labels. `unknown` has no source.
+    gender: Literal["female", "male", "unknown"] | None = None
+    gender_source: Literal["text", "name"] | None = None
+    gender_probability: float | None = None
 
 
 @dataclass(frozen=True)

@@ -448,9 +448,12 @@ def _name_set(names: Iterable[str] | None) -> dict[str, str]:
 
 
 def score_people(
-    gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
+    gold: Sequence[Mapping[str, Any]],
+    predicted: Sequence[Mapping[str, Any]],
+    field: str = "people",
 ) -> SetScores:
-    """Compare the `people` lists per doc_id as sets of normalised names (duplicates count once).
+    """Compare the `field` name lists (`people`, or a gender class such as `sourcesFemale`)
+    per doc_id as sets of normalised names (duplicates count once).
 
     A gold document without a predicted one counts all its names as FN; predicted documents
     outside the gold set are ignored, as in score_quotes.
@@ -461,8 +464,8 @@ def score_people(
     docs: list[DocSetErrors] = []
     for doc_id, gold_doc in gold_docs.items():
         predicted_doc = predicted_docs.get(doc_id)
-        gold_names = _name_set(gold_doc.get("people"))
-        predicted_names = _name_set(None if predicted_doc is None else predicted_doc.get("people"))
+        gold_names = _name_set(gold_doc.get(field))
+        predicted_names = _name_set(None if predicted_doc is None else predicted_doc.get(field))
         tp += len(gold_names.keys() & predicted_names.keys())
         false_pos = [n for k, n in predicted_names.items() if k not in gold_names]
         false_neg = [n for k, n in gold_names.items() if k not in predicted_names]
@@ -471,6 +474,28 @@ def score_people(
         docs.append(DocSetErrors(doc_id, tuple(false_pos), tuple(false_neg), predicted_doc is None))
     missing = tuple(d.doc_id for d in docs if d.prediction_missing)
     return SetScores(micro=prf(tp, fp, fn), docs=tuple(docs), missing_doc_ids=missing)
+
+
+GENDER_CLASSES = ("peopleFemale", "peopleMale", "sourcesFemale", "sourcesMale")
+"""The Gender Gap Tracker's per-article name lists that gender is scored on."""
+
+
+def score_gender(
+    gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
+) -> dict[str, SetScores]:
+    """Each gender class scored as its own name set (the tracker's per-class P/R/F1): a woman
+    found but called a man is a FN of peopleFemale and a FP of peopleMale."""
+    return {field: score_people(gold, predicted, field) for field in GENDER_CLASSES}
+
+
+def female_share(docs: Iterable[Mapping[str, Any]], kind: str = "sources") -> float:
+    """Women among the people of known gender (`kind` = sources or people), over all articles:
+    the share the tracker reports. People of unknown gender are left out of both counts."""
+    female = male = 0
+    for doc in docs:
+        female += len(_name_set(doc.get(f"{kind}Female")))
+        male += len(_name_set(doc.get(f"{kind}Male")))
+    return _ratio(female, female + male)
 
 
 # --------------------------------------------------------------------------------------------

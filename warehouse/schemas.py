@@ -52,6 +52,10 @@ ENTITY_MENTIONS = pa.schema(
         pa.field("end_char", pa.int32(), nullable=False),
         pa.field("sentence", pa.int32(), nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
+        # people only: female/male/unknown, from `text` or `name` (tasks/gender.py)
+        pa.field("gender", pa.string()),
+        pa.field("gender_source", pa.string()),
+        pa.field("gender_probability", pa.float32()),
     ]
 )
 

@@ -96,3 +96,56 @@ def test_a_quoted_speaker_ner_missed_is_a_person(nlp) -> None:  # type: ignore[n
     names = {m.name for m in analysis.mentions if m.label == "person"}
     assert names == {"Ian Poulter"}
     assert analysis.quotes[0].speaker_key == "person:ian poulter"
+
+
+def test_one_name_people_kept_when_the_text_says_they_are_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Farmer Tom Reilly runs the dairy now. He took it over from his father, Bill, in 2010. "
+        "A city official named Marta told reporters the road would reopen. "
+        "Later, Reilly's daughter Anna said the cows were fine."
+    )
+    people = _people(nlp, text)
+    assert {"Bill", "Marta", "Anna"} <= set(people)
+
+
+def test_lone_capitalised_words_without_such_cues_are_still_dropped(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Councillors in Milton voted on Monday. Hamilton will vote next week, "
+        "and Rogers said its network would carry the debate."
+    )
+    assert not {"Milton", "Hamilton", "Rogers"} & set(_people(nlp, text))
+
+
+def test_possessives_with_any_apostrophe(nlp) -> None:  # type: ignore[no-untyped-def]
+    for mark in "'’‘ʼ´":
+        people = _people(nlp, f"Premier Dana Whitford{mark}s budget passed on Tuesday.")
+        assert set(people) == {"Dana Whitford"}, mark
+
+
+def test_names_with_initials_and_particles(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Coach C.J. Hartley praised kayaker Adam van Koeverden on Monday. "
+        "Van Koeverden said he would race again in May."
+    )
+    people = _people(nlp, text)
+    assert set(people) == {"C.J. Hartley", "Adam van Koeverden"}
+    assert people["Adam van Koeverden"] == {"Adam van Koeverden", "Van Koeverden"}
+
+
+def test_names_with_diacritics_keep_them_and_share_a_folded_key(nlp) -> None:  # type: ignore[no-untyped-def]
+    (dion,) = [
+        m
+        for m in extract_mentions(nlp("Former minister Stéphane Dion spoke in Ottawa on Monday."))
+        if m.label == "person"
+    ]
+    assert (dion.name, dion.key) == ("Stéphane Dion", "person:stephane dion")
+
+
+def test_a_shared_surname_is_the_person_named_first(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Cookbook author Dorie Greenspan visited the kitchen with her husband Michael Greenspan. "
+        "Later, Greenspan said she cooks simple food at home."
+    )
+    doc = nlp(text)
+    (later,) = [m for m in extract_mentions(doc) if m.text == "Greenspan"]
+    assert later.name == "Dorie Greenspan"

@@ -433,3 +433,33 @@ def test_recall_by_form_and_cue_class() -> None:
         "speech_act": (0, 1),
     }
     assert recall_by(gold, at_03, lambda q: None) == {}
+
+
+def test_gender_classes_and_female_share() -> None:
+    from tasks.scoring import female_share, score_gender
+
+    gold = [
+        {
+            "doc_id": "a",
+            "peopleFemale": ["Ann Lee", "Joy Park"],
+            "peopleMale": ["Tom Ray"],
+            "sourcesFemale": ["Ann Lee"],
+            "sourcesMale": ["Tom Ray"],
+        }
+    ]
+    predicted = [
+        {
+            "doc_id": "a",
+            "peopleFemale": ["Ann Lee"],
+            "peopleMale": ["Tom Ray", "Joy Park"],
+            "sourcesFemale": ["Ann Lee"],
+            "sourcesMale": ["Tom Ray"],
+        }
+    ]
+    scores = score_gender(gold, predicted)
+    female, male = scores["peopleFemale"].micro, scores["peopleMale"].micro
+    assert (female.tp, female.fp, female.fn) == (1, 0, 1)  # Joy Park called a man
+    assert (male.tp, male.fp, male.fn) == (1, 1, 0)
+    assert scores["sourcesFemale"].micro.f1 == 1.0
+    assert female_share(gold) == female_share(predicted) == 0.5
+    assert female_share(gold, "people") == 2 / 3
