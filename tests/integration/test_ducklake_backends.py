@@ -8,6 +8,7 @@ changes it fails here first; the failure cases record the exact messages a user 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -175,6 +176,48 @@ def test_an_open_read_blocks_a_commit_on_a_sqlite_catalog_unless_it_is_in_wal_mo
         # locked for every reader and writer until the writer detaches (close() is not enough).
         writer.execute("DETACH lake")
         assert lake.open().execute("SELECT count(*) FROM lake.articles").fetchall() == [(0,)]
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import json, sys, time
+    from warehouse import extensions
+    names, statements = json.loads(sys.argv[1])
+    con = extensions.connect(extensions=tuple(names))
+    for statement in statements:
+        con.execute(statement)
+    con.execute("BEGIN")
+    con.execute("INSERT INTO lake.articles SELECT i, 'AFP', 'texte' FROM range(500) r(i)")
+    print("written", flush=True)
+    time.sleep(120)
+    """
+)
+
+
+def test_a_writer_killed_mid_transaction_leaves_only_an_orphan_file(lake: Lake) -> None:
+    con = lake.open()
+    con.execute(ARTICLES)
+    before = snapshot_ids(con)
+    plan = json.dumps([lake.extensions, [*lake.setup, lake.attach_sql]])
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, plan], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "written"
+    finally:
+        writer.kill()  # SIGKILL before COMMIT: no rollback runs, the file it wrote stays
+        writer.wait()
+    [orphan] = lake.list_files()
+
+    assert snapshot_ids(con) == before
+    assert con.execute("SELECT count(*) FROM lake.articles").fetchall() == [(0,)]
+    # without cleanup_all only files older than the default window go: a fresh one stays
+    kept = con.execute("CALL ducklake_delete_orphaned_files('lake', dry_run => true)")
+    assert kept.fetchall() == []
+    removed = con.execute("CALL ducklake_delete_orphaned_files('lake', cleanup_all => true)")
+    assert removed.fetchall() == [(orphan,)]
+    assert lake.list_files() == []
 
 
 # --- snapshots ----------------------------------------------------------------------------------
@@ -434,9 +477,9 @@ def test_an_advisory_lock_held_in_an_open_transaction_excludes_other_processes_u
 def test_an_advisory_lock_taken_outside_a_transaction_is_not_kept(
     postgres_dsn: str, postgres_server: PostgresServer
 ) -> None:
-    # The postgres extension wraps each statement in its own transaction on a pooled connection
-    # and resets that connection afterwards, so a session-level lock does not survive the call:
-    # a lock must be taken inside an explicit BEGIN that stays open (as above).
+    # The postgres extension runs each autocommit statement in its own transaction on a pooled
+    # connection and sends DISCARD ALL when it returns the connection to the pool, which drops
+    # session-level advisory locks: a lock must be taken inside a BEGIN that stays open.
     con = extensions.connect(extensions=("postgres_scanner",))
     con.execute(f"ATTACH '{postgres_dsn}' AS pg (TYPE postgres)")
     got = con.execute("SELECT * FROM postgres_query('pg', 'SELECT pg_try_advisory_lock(4242)')")
