@@ -148,6 +148,13 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _exited(process: subprocess.Popen[bytes], log: Path) -> bool:
+    """False while the server process runs; an error with its log once it has died."""
+    if process.poll() is None:
+        return False
+    raise RuntimeError(f"moto_server exited with {process.returncode}: {log.read_text()[-2000:]}")
+
+
 def _bootstrap_credentials(server: S3Server) -> None:
     """Create the one IAM user and key that moto will accept once its unsigned requests run out."""
     import boto3
@@ -185,7 +192,7 @@ def start_s3(log_dir: Path) -> S3Server:
         )
     server = S3Server(process=process, port=port, log=log)
     try:
-        wait_until(lambda: process.poll() is None and _answers(server.url), f"moto on {port}")
+        wait_until(lambda: _answers(server.url) or _exited(process, log), f"moto on {port}")
         _bootstrap_credentials(server)
     except BaseException:
         server.stop()
@@ -249,6 +256,10 @@ class PostgresServer:
             "-c", sql,
         )  # fmt: skip
 
+    def dump(self, dsn: str) -> str:
+        """Every row of one database as pg_dump writes it (to check what was or was not stored)."""
+        return self._run("pg_dump", "--data-only", "-d", dsn)
+
     def create_database(self, name: str) -> str:
         self.psql(f'CREATE DATABASE "{name}"')
         return name
@@ -266,10 +277,14 @@ class PostgresServer:
             # a test cluster: losing it in an OS crash costs nothing, syncing costs seconds
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        self._run(
-            "pg_ctl", "start", "-w", "-t", str(int(STARTUP_SECONDS)), "-D", str(self.data_dir),
-            "-l", str(self.log), "-o", options,
-        )  # fmt: skip
+        try:
+            self._run(
+                "pg_ctl", "start", "-w", "-t", str(int(STARTUP_SECONDS)), "-D", str(self.data_dir),
+                "-l", str(self.log), "-o", options,
+            )  # fmt: skip
+        except RuntimeError as failed:
+            log = self.log.read_text()[-2000:] if self.log.exists() else ""
+            raise RuntimeError(f"{failed}\n{log}") from failed
 
     def stop(self) -> None:
         if self.is_running():

@@ -368,6 +368,25 @@ def test_a_wrong_secret_key_fails_reads_and_writes_and_commits_nothing(
     assert good.execute("SELECT count(*), max(id) FROM lake.articles").fetchall() == [(100, 99)]
 
 
+def test_the_s3_secret_is_never_written_to_the_catalog_or_the_bucket(
+    remote: Lake,
+    s3_server: S3Server,
+    s3_bucket: str,
+    postgres_server: PostgresServer,
+    postgres_dsn: str,
+) -> None:
+    con = remote.open()
+    con.execute(ARTICLES)
+    insert_articles(con, 0, 100)
+    insert_articles(con, 100, 3)  # inlined: lands in the catalog
+    dump = postgres_server.dump(postgres_dsn)
+    assert "ducklake_snapshot" in dump and "Le Monde" in dump
+    assert s3_server.secret not in dump and s3_server.key_id not in dump
+    for key in s3_server.keys(s3_bucket):
+        body = s3_server.client().get_object(Bucket=s3_bucket, Key=key)["Body"].read()
+        assert s3_server.secret.encode() not in body
+
+
 def test_a_missing_bucket_fails_the_first_write_not_the_attach(
     s3_server: S3Server, postgres_dsn: str
 ) -> None:
