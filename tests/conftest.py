@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# Real S3 (moto) and PostgreSQL servers as session fixtures: s3_server, s3_bucket, postgres_server,
+# postgres_dsn (see tests/servers.py).
+pytest_plugins = ["tests.servers"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = Path(os.environ.get("NEWSFLOW_SHARED", ROOT.parent / "shared"))

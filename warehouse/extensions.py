@@ -1,54 +1,56 @@
-"""DuckDB extensions from their PyPI wheels: nothing is ever downloaded at run time.
+"""DuckDB extensions loaded from their pinned PyPI wheels, never fetched at run time.
 
-DuckDB would fetch an extension from its repository the first time a query needs one, which a
-closed network refuses and a pinned install should never need. Each extension newsflow uses is
-a pinned wheel (`duckdb-extension-<name>`) that carries the binary built for this DuckDB
-version; connections load it from there by path, with auto-install and auto-load switched off.
+DuckDB would otherwise download an extension the first time a query needs it (autoinstall) and
+cache it under ~/.duckdb, which fails offline and lets the binary drift from the pinned version.
+Each `duckdb-extension-NAME` wheel ships the file at
+`duckdb_extension_NAME/extensions/v{duckdb version}/NAME.duckdb_extension`; `LOAD '<that path>'`
+loads it straight from site-packages, writing nothing under the user's home.
+
+The sqlite and postgres extensions come from the `-sqlite-scanner` / `-postgres-scanner` wheels:
+the `-sqlite` / `-postgres` wheels hold the same binary under the file name `sqlite` /
+`postgres`, which `LOAD` rejects because the entry point inside is named `sqlite_scanner_…`.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
-# Extension name → the package that ships it (the `-scanner` wheels carry the names DuckDB's
-# loader expects for the SQLite and PostgreSQL catalogs).
-_WHEELS = {
-    "ducklake": "duckdb_extension_ducklake",
-    "sqlite_scanner": "duckdb_extension_sqlite_scanner",
-    "postgres_scanner": "duckdb_extension_postgres_scanner",
-    "httpfs": "duckdb_extension_httpfs",
-}
+# Every extension the warehouse may need; the wheel's package is duckdb_extension_<name>.
+EXTENSIONS = ("ducklake", "sqlite_scanner", "httpfs", "postgres_scanner")
+
+# Connection settings that forbid any download or implicit load: a missing LOAD fails loudly.
+OFFLINE = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 
 
-@cache
 def extension_path(name: str) -> Path:
-    """The extension binary inside its installed wheel."""
-    spec = importlib.util.find_spec(_WHEELS[name])
+    """Where the installed wheel keeps extension `name` for the running DuckDB version."""
+    if name not in EXTENSIONS:
+        raise ValueError(f"unknown DuckDB extension {name!r}; known: {', '.join(EXTENSIONS)}")
+    package = f"duckdb_extension_{name}"
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            f"the DuckDB extension {name!r} is not installed; reinstall newsflow "
-            f"(pip install -c constraints.txt -e .) to get {_WHEELS[name].replace('_', '-')}"
-        )
-    folder = Path(spec.submodule_search_locations[0]) / "extensions" / f"v{duckdb.__version__}"
-    found = folder / f"{name}.duckdb_extension"
-    if not found.exists():
-        raise RuntimeError(
-            f"{_WHEELS[name]} has no build for DuckDB {duckdb.__version__} (looked for {found}); "
-            "install the versions pinned in constraints.txt"
-        )
-    return found
+        raise RuntimeError(f"the {package} wheel is not installed (make install)")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    path = root / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not path.is_file():
+        raise RuntimeError(f"{package} has no build for DuckDB {duckdb.__version__}: {path}")
+    return path
 
 
-def connect(*extensions: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with these extensions loaded from their wheels, and no others."""
-    con = duckdb.connect(
-        ":memory:",
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
-    for name in extensions:
-        con.execute(f"LOAD '{extension_path(name)}'")
+def load(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """LOAD each named extension into `con` from its wheel (a no-op for one already loaded)."""
+    for name in names:
+        path = str(extension_path(name)).replace("'", "''")
+        con.execute(f"LOAD '{path}'")
+
+
+def connect(
+    database: str = ":memory:", *, read_only: bool = False, extensions: tuple[str, ...] = EXTENSIONS
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that downloads nothing, with the given extensions already loaded."""
+    con = duckdb.connect(database, read_only=read_only, config=dict(OFFLINE))
+    load(con, *extensions)
     return con

@@ -72,7 +72,7 @@ def open_lake(
     location: Location, *, read_only: bool, snapshot: int | str | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the lake attached as `lake` and made the default database."""
-    con = extensions.connect("ducklake", "sqlite_scanner")
+    con = extensions.connect(extensions=("ducklake", "sqlite_scanner"))
     if not read_only:
         _prepare_sqlite(location)
     con.execute(location.attach_sql(read_only=read_only, snapshot=snapshot))

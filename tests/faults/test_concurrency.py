@@ -45,7 +45,7 @@ def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path
     started = time.monotonic()
     query = run("sql", "SELECT count(*) AS n FROM articles", "--format", "csv", home=home)
     assert query.returncode == 0 and query.output.splitlines()[-1] == "5"
-    with extensions.connect("ducklake", "sqlite_scanner") as reader:
+    with extensions.connect(extensions=("ducklake", "sqlite_scanner")) as reader:
         reader.execute(f"ATTACH 'ducklake:sqlite:{home / 'catalog.sqlite'}' AS nf (READ_ONLY)")
         assert reader.execute("SELECT count(*) FROM nf.articles").fetchone() == (5,)
     assert time.monotonic() - started < 15  # neither waited for the paused load

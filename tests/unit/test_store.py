@@ -162,7 +162,7 @@ def test_a_copied_home_opens_in_its_new_place_for_any_duckdb_client(tmp_path: Pa
     moved.init()  # a writer records the new data path in the catalog
     close_writers()
     # A plain DuckDB client, with nothing but the extensions and the catalog's file name.
-    with extensions.connect("ducklake", "sqlite_scanner") as con:
+    with extensions.connect(extensions=("ducklake", "sqlite_scanner")) as con:
         con.execute(
             f"ATTACH 'ducklake:sqlite:{tmp_path / 'b' / 'catalog.sqlite'}' AS nf (READ_ONLY)"
         )
