@@ -62,7 +62,8 @@ class Schedules:
         try:
             if "cron" in entry:
                 timezone = self.timezone or entry.get("timezone")
-                return Cron(self.nightly or entry["cron"], timezone=timezone, slug=slug)
+                cron = (self.nightly if slug == "nightly" else None) or entry["cron"]
+                return Cron(cron, timezone=timezone, slug=slug)
             return Interval(self.poll_seconds or entry["interval"], slug=slug)
         except (pydantic.ValidationError, ValueError) as error:
             raise ValueError(f"bad schedule {entry.get('slug', entry)!r}: {error}") from None

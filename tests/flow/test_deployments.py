@@ -16,7 +16,11 @@ def test_served_deployments_follow_prefect_yaml() -> None:
     from flows.serve import Schedules, deployments
 
     served = _by_name(deployments(Schedules()))
-    assert set(served) == {"ingest-incoming/scheduled", "process-drop/on-demand"}
+    assert set(served) == {
+        "ingest-incoming/scheduled",
+        "process-drop/on-demand",
+        "maintain/weekly",
+    }
 
     scheduled = served["ingest-incoming/scheduled"]
     schedules = {s.slug: s.schedule for s in scheduled.schedules}
@@ -30,6 +34,10 @@ def test_served_deployments_follow_prefect_yaml() -> None:
     on_demand = served["process-drop/on-demand"]
     assert on_demand.schedules == [] and on_demand.concurrency_limit == 1
     assert on_demand.entrypoint == "flows.process_drop.process_drop"
+
+    weekly = served["maintain/weekly"]
+    assert [s.schedule.cron for s in weekly.schedules] == ["30 3 * * 0"]
+    assert weekly.concurrency_limit == 1
 
 
 def test_schedules_from_options_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,6 +57,8 @@ def test_schedules_from_options_then_environment(monkeypatch: pytest.MonkeyPatch
         "America/New_York",
     )
     assert schedules["poll"].interval == timedelta(seconds=7)
+    weekly = _by_name(deployments(chosen))["maintain/weekly"]
+    assert weekly.schedules[0].schedule.cron == "30 3 * * 0"  # --nightly leaves it alone
 
 
 @pytest.mark.parametrize(
