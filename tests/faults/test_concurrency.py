@@ -26,6 +26,17 @@ def _wait_for_lock(home: Path, timeout: float = 120) -> None:
     raise AssertionError("the load never took the write lock")
 
 
+def _wait_for_commit(home: Path, timeout: float = 240) -> None:
+    """Until the load has staged its `files` rows: the last thing before its transaction."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if list((home / "staging").glob("*/files/*.parquet")):
+            time.sleep(2)  # into the transaction, paused at its failpoint
+            return
+        time.sleep(0.2)
+    raise AssertionError("the load never reached its commit")
+
+
 def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert run("run", str(SEEDS / "2026-11-20-wire"), home=home).returncode == 0
@@ -33,10 +44,12 @@ def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path
         "run",
         str(DROP),
         home=home,
-        NEWSFLOW_FAILPOINT="nlp:1:pause",
-        NEWSFLOW_FAILPOINT_SECONDS="15",
+        # held inside its commit transaction: rows written, marts updated, not committed
+        NEWSFLOW_FAILPOINT="commit:1:pause",
+        NEWSFLOW_FAILPOINT_SECONDS="60",
     )
     _wait_for_lock(home)
+    _wait_for_commit(home)
 
     second = run("run", str(DROP), home=home)
     assert second.returncode == 3
@@ -48,7 +61,7 @@ def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path
     with extensions.connect(extensions=("ducklake", "sqlite_scanner")) as reader:
         reader.execute(f"ATTACH 'ducklake:sqlite:{home / 'catalog.sqlite'}' AS nf (READ_ONLY)")
         assert reader.execute("SELECT count(*) FROM nf.articles").fetchone() == (5,)
-    assert time.monotonic() - started < 15  # neither waited for the paused load
+    assert time.monotonic() - started < 20  # neither waited for the paused commit
 
     assert first.wait().returncode == 0
     again = run("run", str(DROP), home=home)
