@@ -217,7 +217,7 @@ def _from_json(path: str, text: str) -> Iterator[RawRecord | Reject]:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         yield Reject(
-            path, "invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}"
+            path, "invalid JSON", f"{error.msg}: line {error.lineno} column {error.colno}"
         )
         return
     items = value if isinstance(value, list) else [value]
@@ -233,7 +233,7 @@ def _from_jsonl(path: str, text: str) -> Iterator[RawRecord | Reject]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            yield Reject(path, "invalid JSON line", f"{error.msg} at column {error.colno}", record)
+            yield Reject(path, "invalid JSON line", f"{error.msg}: column {error.colno}", record)
             continue
         yield _from_object(path, record, item)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -34,6 +34,9 @@ ARTICLES = pa.schema(
         pa.field("notes", pa.list_(pa.string())),
         pa.field("ingested_at", _TS, nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
+        # v3: the publisher's UTC offset as the source gave it (published_at is the instant, in
+        # UTC); 0 when the source gave no zone
+        pa.field("published_offset_minutes", pa.int16()),
     ]
 )
 

@@ -51,6 +51,10 @@ class Store:
     def catalog(self) -> Path:
         return self.home / CATALOG
 
+    def exists(self) -> bool:
+        """Whether a warehouse was created here: read commands must not create one."""
+        return self.catalog.exists()
+
     def init(self) -> None:
         """Create the table folders, each with an empty file that carries the schema.
 
