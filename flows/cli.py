@@ -23,7 +23,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from flows.local_server import DEFAULT_PORT
-from flows.settings import configure, home_dir
+from flows.settings import configure, env_int, home_dir
 
 if TYPE_CHECKING:
     from flows.report import RunSummary
@@ -136,6 +136,9 @@ def run(
     if not path.exists():
         raise _fail(f"{path} does not exist; give a folder, file or archive.", 2)
     _check_model(model)
+    for name in ("NEWSFLOW_BATCH_SIZE", "NEWSFLOW_N_PROCESS", "NEWSFLOW_BATCHES_IN_FLIGHT"):
+        if env_int(name, 1) < 1:
+            raise _fail(f"{name} must be at least 1; unset it or fix it", 2)
     if not verbose:  # the one-line error below says what failed; Prefect's logs say it again
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     home_path = configure(home, quiet=not verbose)
@@ -199,8 +202,11 @@ def run(
             )
     except BaseException as error:
         # Ctrl-C, SIGTERM (Prefect raises its TerminationSignal for that one while a flow runs)
-        if interrupt.received() is not None or not isinstance(error, Exception):
-            interrupt.exit_now(getattr(error, "signal", None))
+        signum = getattr(error, "signal", None)
+        if interrupt.received() or isinstance(error, KeyboardInterrupt) or signum is not None:
+            interrupt.exit_now(signum)
+        if not isinstance(error, Exception):
+            raise
         if verbose:
             raise
         committed = _committed_run(store, source, started)

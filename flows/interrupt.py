@@ -111,6 +111,8 @@ def exit_now(signum: int | None = None) -> NoReturn:
         _State.leaving = True
     for number in _SIGNALS:  # from here on, nothing may interrupt the report
         signal.pthread_sigmask(signal.SIG_BLOCK, {number})
+    if sys.stderr.isatty():  # a progress bar may have hidden the cursor: show it again
+        sys.stderr.write("\x1b[?25h\n")
     _stop_children()
     _drain_events()
     _stop_temporary_api()
