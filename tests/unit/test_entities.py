@@ -96,3 +96,17 @@ def test_a_quoted_speaker_ner_missed_is_a_person(nlp) -> None:  # type: ignore[n
     names = {m.name for m in analysis.mentions if m.label == "person"}
     assert names == {"Ian Poulter"}
     assert analysis.quotes[0].speaker_key == "person:ian poulter"
+
+
+def test_a_pronoun_speaker_is_not_a_mention_of_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from tasks.analyze import analyze_texts
+
+    text = (
+        "Helen Ashby, the transport minister, visited the depot on Friday. "
+        '"The trains will run on time from March," she said. '
+        'The minister added: "We have hired forty new drivers."'
+    )
+    (analysis,) = analyze_texts([text])
+    assert any(q.speaker_name == "Helen Ashby" for q in analysis.quotes)  # attributed, still
+    texts = {m.text for m in analysis.mentions if m.name == "Helen Ashby"}
+    assert texts and texts <= {"Helen Ashby", "Ashby"}
