@@ -216,9 +216,7 @@ def _from_json(path: str, text: str) -> Iterator[RawRecord | Reject]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        yield Reject(
-            path, "invalid JSON", f"{error.msg}: line {error.lineno} column {error.colno}"
-        )
+        yield Reject(path, "invalid JSON", f"{error.msg}: line {error.lineno} column {error.colno}")
         return
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
