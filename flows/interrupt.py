@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, NoReturn
@@ -132,8 +133,9 @@ def _stop_children() -> None:
     for child in children:
         with contextlib.suppress(Exception):
             child.terminate()
+    deadline = time.monotonic() + 2.0  # for all of them together: the exit must stay prompt
     for child in children:
-        child.join(2)
+        child.join(max(deadline - time.monotonic(), 0.0))
         if child.is_alive():
             with contextlib.suppress(Exception):
                 child.kill()
