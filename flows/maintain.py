@@ -1,4 +1,4 @@
-"""The `maintain` flow: the weekly compaction and expiry of the lakehouse (warehouse/maintenance.py).
+"""The `maintain` flow: weekly compaction and expiry of the lakehouse (warehouse/maintenance.py).
 
 It takes the same write lock as a load and waits for it, so it never runs beside one; a load
 that starts meanwhile waits for it in turn.

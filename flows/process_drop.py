@@ -25,7 +25,7 @@ from flows.settings import configure, env_int
 
 configure()
 
-from prefect import flow, task  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.client.schemas.objects import State  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
@@ -243,12 +243,24 @@ def process_drop(
                 with contextlib.suppress(Exception):
                     store.record_failure(run_row(summary), f"failed run {summary.run_id}")
                 raise
-    except Exception as error:
+    except BaseException as error:
         summary.fail(error)
+        # Not on Ctrl-C or SIGTERM: the same signal may have stopped Prefect's temporary API,
+        # and an artifact sent to it would only delay the exit.
+        if isinstance(error, Exception):
+            _publish(summary)
         raise
-    finally:
-        publish(summary)
+    _publish(summary)
     return summary
+
+
+def _publish(summary: RunSummary) -> None:
+    """The run's artifact; failing to send it must neither fail a committed load nor replace the
+    error that failed a run."""
+    try:
+        publish(summary)
+    except Exception as error:
+        get_run_logger().warning("the run's artifact could not be published: %s", error)
 
 
 def _load(store: Store, summary: RunSummary, options: Options) -> None:
@@ -261,7 +273,9 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
         entries = scan_drop(summary.source)
     summary.drop_id = ingest.drop_id_for(Path(summary.source), entries)
     ctx = load.RunContext(summary.run_id, summary.drop_id, summary.started_at)
-    seen = store.seen_files([e.sha256 for e in entries])
+    # An empty file has the one hash of no bytes: it is a reject of its own drop, never a
+    # duplicate of another drop's empty file.
+    seen = store.seen_files([e.sha256 for e in entries if e.bytes])
     already = [e for e in entries if summary.drop_id in seen.get(e.sha256, set())]
     duplicate_files = [e for e in entries if e.sha256 in seen and e not in already]
     todo = [e for e in entries if e.sha256 not in seen]

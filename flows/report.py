@@ -16,6 +16,18 @@ from prefect.artifacts import create_table_artifact
 
 from warehouse.schemas import RUNS, SCHEMA_VERSION
 
+# Counted by every run, so a run that loaded nothing says 0 rather than leaving the key out.
+COUNTED = (
+    "files",
+    "files_already_loaded",
+    "duplicate_files",
+    "articles",
+    "duplicates",
+    "rejects",
+    "entity_mentions",
+    "quotes",
+)
+
 
 @dataclass
 class RunSummary:
@@ -26,7 +38,7 @@ class RunSummary:
     drop_id: str
     source: str
     status: str = "completed"
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(COUNTED, 0)))
     rejects: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -43,8 +55,32 @@ class RunSummary:
         """Mark the run failed with the first error that stopped it."""
         if self.status != "failed":
             self.status = "failed"
-            self.message = f"{type(error).__name__}: {error}"
+            self.message = (
+                f"{type(error).__name__}: {error}"
+                if isinstance(error, Exception)
+                else f"interrupted ({type(error).__name__})"  # Ctrl-C, SIGTERM
+            )
         self.finished_at = self.finished_at or datetime.now(UTC)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> RunSummary:
+        """A `runs` row read back as the summary that wrote it (for output after the fact)."""
+        counts = dict(row.get("counts") or {})
+        rejects = {k.removeprefix("rejects:"): v for k, v in counts.items() if ":" in k}
+        tables = {k: v for k, v in counts.items() if ":" not in k}
+        return cls(
+            run_id=row["run_id"],
+            flow=row["flow"],
+            drop_id=row.get("drop_id") or "",
+            source=row.get("source") or "",
+            status=row["status"],
+            counts=Counter(dict.fromkeys(COUNTED, 0) | tables),
+            rejects=Counter(rejects),
+            timings=defaultdict(float, row.get("timings") or {}),
+            started_at=row["started_at"],
+            finished_at=row["finished_at"],
+            message=row.get("message") or "",
+        )
 
     def timer(self, step: str) -> _Timer:
         """`with summary.timer("nlp"):` adds the block's wall time to the step."""

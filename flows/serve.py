@@ -47,7 +47,9 @@ class Schedules:
         cls, poll_seconds: int | None, nightly: str | None, timezone: str | None
     ) -> Schedules:
         """Options first, then NEWSFLOW_POLL_SECONDS / NEWSFLOW_NIGHTLY / NEWSFLOW_TIMEZONE."""
-        poll = poll_seconds or env_int("NEWSFLOW_POLL_SECONDS", 0) or None
+        poll = poll_seconds
+        if poll is None and os.environ.get("NEWSFLOW_POLL_SECONDS"):
+            poll = env_int("NEWSFLOW_POLL_SECONDS", 0)
         if poll is not None and poll < 1:
             raise ValueError(f"the poll interval must be at least 1 second, not {poll}")
         return cls(

@@ -237,8 +237,16 @@ def speaker_mentions(doc: Doc, mentions: list[Mention], quotes: list[Quote]) -> 
             continue
         if any(m.start < end and m.end > start for m in found):
             continue
-        offset = text_of(doc).find(name, start, end)
-        offset, stop = (offset, offset + len(name)) if offset >= 0 else (start, end)
+        # The name as written in the speaker span: the full name, else the surname. A pronoun
+        # or a description ("she", "the minister") resolved to the person is not a mention of
+        # their name, and would show as an alias of the person.
+        written = next(
+            (w for w in (name, name.split()[-1]) if text_of(doc).find(w, start, end) >= 0), None
+        )
+        if written is None:
+            continue
+        offset = text_of(doc).find(written, start, end)
+        stop = offset + len(written)
         found.append(
             Mention(
                 start=offset,

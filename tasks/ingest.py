@@ -216,9 +216,7 @@ def _from_json(path: str, text: str) -> Iterator[RawRecord | Reject]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        yield Reject(
-            path, "invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}"
-        )
+        yield Reject(path, "invalid JSON", f"{error.msg}: line {error.lineno} column {error.colno}")
         return
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
@@ -233,7 +231,7 @@ def _from_jsonl(path: str, text: str) -> Iterator[RawRecord | Reject]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            yield Reject(path, "invalid JSON line", f"{error.msg} at column {error.colno}", record)
+            yield Reject(path, "invalid JSON line", f"{error.msg}: column {error.colno}", record)
             continue
         yield _from_object(path, record, item)
 

@@ -95,11 +95,18 @@ def article_rows(items: Sequence[Versioned], ctx: RunContext) -> pa.Table:
                 "notes": list(v.article.notes),
                 "ingested_at": ctx.ingested_at,
                 "run_id": ctx.run_id,
+                "published_offset_minutes": _offset_minutes(v.article.published_at),
             }
             for v in items
         ],
         schema=ARTICLES,
     )
+
+
+def _offset_minutes(moment: datetime | None) -> int | None:
+    """The UTC offset a time was given with; Parquet keeps only the instant."""
+    offset = moment.utcoffset() if moment else None
+    return None if offset is None else int(offset.total_seconds() // 60)
 
 
 def mention_rows(

@@ -29,7 +29,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
-def newsflow(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it, in a subprocess with its own home and no inherited settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
     env["NEWSFLOW_HOME"] = str(home)
@@ -40,6 +40,7 @@ def newsflow(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         timeout=300,
         cwd=ROOT,
+        input=stdin,
     )
 
 

@@ -34,6 +34,9 @@ ARTICLES = pa.schema(
         pa.field("notes", pa.list_(pa.string())),
         pa.field("ingested_at", _TS, nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
+        # v3: the publisher's UTC offset as the source gave it (published_at is the instant, in
+        # UTC); 0 when the source gave no zone
+        pa.field("published_offset_minutes", pa.int16()),
     ]
 )
 
@@ -155,6 +158,7 @@ CURRENT_ARTICLES = pa.schema(
         pa.field("outlet", pa.string()),
         pa.field("headline", pa.string()),
         pa.field("published_at", _TS),
+        pa.field("published_offset_minutes", pa.int16()),
         pa.field("language", pa.string()),
         pa.field("word_count", pa.int32(), nullable=False),
         pa.field("ingested_at", _TS, nullable=False),

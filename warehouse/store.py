@@ -56,6 +56,7 @@ class Store:
         return self.home / "staging"
 
     def exists(self) -> bool:
+        """Whether a warehouse was created here: read commands must not create one."""
         return self.location.exists()
 
     def legacy(self) -> bool:

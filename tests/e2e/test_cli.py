@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import SEEDS, newsflow
+from warehouse.store import Store
 
 MIXED = SEEDS / "2026-11-22-mixed"
 
@@ -45,5 +46,6 @@ def test_run_with_rejects_exits_zero_and_queries_answer(tmp_path: Path) -> None:
 def test_errors_say_what_to_do(tmp_path: Path) -> None:
     missing = newsflow("run", str(tmp_path / "nope"), home=tmp_path)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+    Store(tmp_path).init()
     bad_sql = newsflow("sql", "SELEC 1", home=tmp_path)
     assert bad_sql.returncode == 1 and "query failed" in bad_sql.stderr

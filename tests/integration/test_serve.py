@@ -187,11 +187,32 @@ def test_trigger_and_run_use_the_served_server(served: Served) -> None:
     assert triggered.returncode == 0, triggered.stdout + triggered.stderr
     assert "Completed" in triggered.stdout and "/runs/flow-run/" in triggered.stdout
     assert _articles(served.home) == before + 6
+    assert "articles loaded" in triggered.stdout and "quotes" in triggered.stdout  # the counts
 
     ran = newsflow("run", str(MIXED))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     runs = _api(served.api, "/flow_runs/filter", {"flows": {"name": {"any_": ["process-drop"]}}})
     assert str(MIXED) in {r["parameters"].get("drop") for r in runs}  # the run is in the UI
+
+
+def test_a_second_serve_on_the_home_stops_at_once_and_leaves_the_first_alone(
+    served: Served,
+) -> None:
+    recorded = (served.home / "serve.json").read_text()
+    second = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "serve", "--port", "4391"],
+        capture_output=True,
+        text=True,
+        env=served.env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert second.returncode == 1
+    assert f"another newsflow serve (pid {served.process.pid})" in second.stderr
+    assert served.api in second.stderr and "Traceback" not in second.stderr
+    assert (served.home / "serve.json").read_text() == recorded
+    scheduled = _api(served.api, "/deployments/name/ingest-incoming/scheduled")
+    assert not scheduled["paused"] and scheduled["schedules"][0]["schedule"]
 
 
 def test_ctrl_c_stops_serving_and_the_server(served: Served) -> None:

@@ -149,3 +149,17 @@ def test_a_shared_surname_is_the_person_named_first(nlp) -> None:  # type: ignor
     doc = nlp(text)
     (later,) = [m for m in extract_mentions(doc) if m.text == "Greenspan"]
     assert later.name == "Dorie Greenspan"
+
+
+def test_a_pronoun_speaker_is_not_a_mention_of_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from tasks.analyze import analyze_texts
+
+    text = (
+        "Helen Ashby, the transport minister, visited the depot on Friday. "
+        '"The trains will run on time from March," she said. '
+        'The minister added: "We have hired forty new drivers."'
+    )
+    (analysis,) = analyze_texts([text])
+    assert any(q.speaker_name == "Helen Ashby" for q in analysis.quotes)  # attributed, still
+    texts = {m.text for m in analysis.mentions if m.name == "Helen Ashby"}
+    assert texts and texts <= {"Helen Ashby", "Ashby"}

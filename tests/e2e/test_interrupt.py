@@ -1,0 +1,67 @@
+"""Ctrl-C on a real `newsflow run`: it stops within seconds, exits 130, and a rerun loads the drop
+exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from tests.clirun import Cli, run
+from warehouse.store import Store
+
+ARTICLES = 200
+OUTLETS = ("Ashby Courier", "Port Carrow Gazette", "Kettle Creek Record")
+SPEAKERS = ("Maria Lopez", "John Carter", "Aisha Khan", "Peter Novak")
+PROJECTS = ("bridge", "school", "harbour wall", "clinic")
+
+
+def _drop(folder: Path) -> Path:
+    """A drop of short council stories, one .txt file each, every one different."""
+    folder.mkdir()
+    for i in range(ARTICLES):
+        speaker, project = SPEAKERS[i % 4], PROJECTS[i // 4 % 4]
+        paragraphs = [
+            f'"We will finish the {project} by {2027 + k}," {speaker} said at meeting {i}. '
+            f"The council of {OUTLETS[i % 3].split()[0]} voted {k + 3} to {k % 2} on plan {i}."
+            for k in range(4)
+        ]
+        body = "\n\n".join(paragraphs)
+        (folder / f"story-{i:04d}.txt").write_text(f"Council backs plan {i}\n\n{body}\n")
+    return folder
+
+
+def _batch_written(home: Path) -> bool:
+    """The run has written at least one (uncommitted) batch of articles."""
+    written = (home / "warehouse" / "articles").glob("ingest_date=2*/*.parquet")
+    return any(written)
+
+
+def test_ctrl_c_stops_the_run_and_a_rerun_loads_every_article_once(tmp_path: Path) -> None:
+    drop, home = _drop(tmp_path / "drop"), tmp_path / "home"
+    # Batches of 24 are parsed by the spaCy worker processes (two here): they get the Ctrl-C too.
+    cli = Cli("run", str(drop), "--batch-size", "24", "--n-process", "2", home=home)
+    deadline = time.monotonic() + 240
+    while not _batch_written(home):
+        assert cli.process.poll() is None, "the run ended before it wrote a batch"
+        assert time.monotonic() < deadline, "no batch written within 240 s"
+        time.sleep(0.1)
+    os.killpg(cli.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    interrupted_at = time.monotonic()
+    outcome = cli.wait(timeout=30)
+    assert outcome.returncode == 130, outcome.output[-2000:]
+    assert time.monotonic() - interrupted_at < 10
+    assert "interrupted (SIGINT)" in outcome.output
+    assert "Traceback" not in outcome.output, outcome.output
+    assert "Unable to connect" not in outcome.output, outcome.output
+    with Store(home).connect() as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+    rerun = run("run", str(drop), home=home)
+    assert rerun.returncode == 0, rerun.output[-2000:]
+    with Store(home).connect() as con:
+        rows, stories = con.execute(
+            "SELECT count(*), count(DISTINCT article_id) FROM articles"
+        ).fetchone()
+    assert rows == stories == ARTICLES
