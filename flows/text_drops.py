@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.clean import clean, normalise
+from tasks.clean import clean_batch, normalise
 from tasks.ingest import Limits, parse_document
 from tasks.records import Article
 
@@ -210,11 +210,12 @@ class Tally:
 
 
 def score(documents: Iterable[Document]) -> Tally:
-    """Run each document through ingest and clean as a .txt file and count lines."""
+    """Run the documents through ingest and clean as one drop of .txt files and count lines."""
     tally = Tally()
-    for document in documents:
-        (raw,) = parse_document(f"{document.name}.txt", document.text.encode(), Limits())
-        article = clean(raw)  # type: ignore[arg-type]
+    documents = list(documents)
+    records = [next(parse_document(f"{d.name}.txt", d.text.encode(), Limits())) for d in documents]
+    cleaned = clean_batch(records)  # type: ignore[arg-type]
+    for document, article in zip(documents, cleaned, strict=True):
         kept = _lines(article.text) if isinstance(article, Article) else set()
         notes = set(article.notes) if isinstance(article, Article) else set()
         for line in document.body:

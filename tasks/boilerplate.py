@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from tasks import boilerplate_rules as rules
 from tasks.boilerplate_rules import LINK_TEASER, NOTE
+from tasks.line_model import boilerplate_probability
+from tasks.repetition import template_keys
 
 
 @dataclass
@@ -117,13 +119,19 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
 
 
 def filter_lines(
-    paragraphs: list[str], headline: str | None = None, *, extracted: bool = False
+    paragraphs: list[str],
+    headline: str | None = None,
+    *,
+    extracted: bool = False,
+    known: frozenset[str] = frozenset(),
 ) -> Filtered:
     """Drop boilerplate paragraphs; keep notes aside; stop link lists at the next real paragraph,
     and the article at a comment section.
 
     `extracted` says an HTML extractor already removed the page's navigation: short lines above
     the first paragraph are then the article's own (datelines, sub-heads), not section labels.
+    `known` holds the keys (repetition.line_key) of lines the outlet's other articles repeat: its
+    template, whatever the wording, unless the line quotes someone.
     """
     result = Filtered(paragraphs=[])
     links_left = 0  # headlines a "Related" header may still claim
@@ -131,15 +139,21 @@ def filter_lines(
     after_headline = False
     opening = None
     wanted_headline = _squash(headline or "")
+    vocabulary = _vocabulary(paragraphs)
     for number, line in enumerate(paragraphs):
         stripped = line.strip()
         if not stripped:
             continue
-        if rules.LINK_BLOCK.match(stripped):
+        repeated = (
+            bool(known)
+            and any(key in known for key in template_keys(stripped))
+            and not rules.QUOTED.search(stripped)
+        )
+        if rules.LINK_BLOCK.match(stripped) or (repeated and _introduces_links(paragraphs, number)):
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
             continue
-        if links_left and _headline_shaped(stripped):
+        if links_left and _listed_headline(stripped, vocabulary):
             links_left -= 1
             result.dropped.append((stripped, "link list"))
             continue
@@ -151,9 +165,11 @@ def filter_lines(
         if NOTE.match(stripped):
             result.notes.append(stripped)
             continue
-        reason = classify(stripped)
+        reason = "repeated across the outlet" if repeated else classify(stripped)
         if reason is None and not seen_prose:
             reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
+        if reason is None and not (seen_prose or extracted) and _looks_like_navigation(stripped):
+            reason = "navigation-shaped"
         after_headline = reason == "repeated headline"
         if reason is not None:
             result.dropped.append((stripped, reason))
@@ -168,15 +184,62 @@ def filter_lines(
 _MAX_LINKS = 8
 
 
-def _headline_shaped(line: str) -> bool:
+# The line model's score above which a line at the edge of the text is taken for the page's own.
+_NAVIGATION_SCORE = 0.9
+
+
+def _looks_like_navigation(line: str) -> bool:
+    """A short line that is not a sentence and that the line model scores as boilerplate: at the
+    top of a text, above its first paragraph, that is the page, not the story (below the last
+    one, articles end in lists and credits the model cannot tell from the page's)."""
+    return not is_prose(line) and boilerplate_probability(line) >= _NAVIGATION_SCORE
+
+
+def _introduces_links(paragraphs: list[str], number: int) -> bool:
+    """A short label, not a sentence, with headline-shaped lines under it: a block of links."""
+    line = paragraphs[number].strip()
+    below = [p.strip() for p in paragraphs[number + 1 : number + 3]]
+    return (
+        word_count(line) <= 8
+        and not rules.PROSE_END.search(line)
+        and len(below) == 2
+        and all(_headline_shaped(p, sentences=True) for p in below)
+    )
+
+
+def _vocabulary(paragraphs: list[str]) -> set[str]:
+    """The content words of the article's prose: what its own short lines talk about."""
+    return {w for p in paragraphs if is_prose(p) for w in _content_words(p)}
+
+
+def _content_words(line: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", line.lower()) if len(w) >= 4 and not w.isdigit()]
+
+
+def _listed_headline(line: str, vocabulary: set[str]) -> bool:
+    """A line under a "Related" header that is another story's headline: headline-shaped (a
+    sentence of twenty words at most will do), and not mostly the article's own words (a list in
+    the article after an inserted block, such as tour dates, talks about the article)."""
+    if not _headline_shaped(line, sentences=True) or _DATED_ITEM.match(line):
+        return False
+    words = _content_words(line)
+    return not words or sum(w in vocabulary for w in words) <= 0.5 * len(words)
+
+
+# "July 22 – Cuyahoga Falls, OH @ …", "12/3: …": a dated item of the article's own list.
+_DATED_ITEM = re.compile(r"^(?:\w{3,9}\.? \d{1,2}\b|\d{1,2}[./]\d{1,2}\b)")
+
+
+def _headline_shaped(line: str, *, sentences: bool = False) -> bool:
     """How the headlines under a "Related" header look: three to thirty words, capitalised, mostly
     letters (not a table row), not a sentence, a numbered item or a label introducing a list."""
     letters = sum(c.isalpha() for c in line)
+    ending = re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
     return (
-        3 <= word_count(line) <= 30
+        3 <= word_count(line) <= (20 if ending else 30)
         and (line[0].isupper() or line[0].isdigit())
         and letters >= 0.6 * len(line.replace(" ", ""))
-        and not re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
+        and not (ending and not (sentences and line.rstrip().endswith(".")))
         and not re.match(r"\d+[.)]\s|[A-Z]\s?:", line)
     )
 
