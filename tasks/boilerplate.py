@@ -140,32 +140,43 @@ def filter_lines(
     opening = None
     wanted_headline = _squash(headline or "")
     vocabulary = _vocabulary(paragraphs)
-    for number, line in enumerate(paragraphs):
-        stripped = line.strip()
+    lines = [line.strip() for line in paragraphs]
+    repeats = [_repeated(line, known) for line in lines]
+    reasons = [
+        "repeated across the outlet" if repeated else classify(line) if line else None
+        for line, repeated in zip(lines, repeats, strict=True)
+    ]
+    last_prose = max(
+        (n for n, line in enumerate(lines) if reasons[n] is None and is_prose(line)), default=-1
+    )
+    for number, stripped in enumerate(lines):
         if not stripped:
             continue
-        repeated = (
-            bool(known)
-            and any(key in known for key in template_keys(stripped))
-            and not rules.QUOTED.search(stripped)
-        )
+        repeated = repeats[number]
         if rules.LINK_BLOCK.match(stripped) or (repeated and _introduces_links(paragraphs, number)):
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
             continue
-        if links_left and _listed_headline(stripped, vocabulary):
+        if links_left and _listed_headline(stripped, vocabulary, inside=number < last_prose):
             links_left -= 1
             result.dropped.append((stripped, "link list"))
             continue
         links_left = 0
-        if seen_prose and (rules.COMMENTS.match(stripped) or stripped == opening):
-            reason = "comments" if stripped != opening else "article repeated"
-            result.dropped += [(rest.strip(), reason) for rest in paragraphs[number:]]
+        if seen_prose and stripped == opening:
+            if _repeats_article(result.paragraphs, paragraphs[number + 1 :], opening):
+                result.dropped += [
+                    (rest.strip(), "article repeated") for rest in paragraphs[number:]
+                ]
+                break
+            result.dropped.append((stripped, "opening repeated"))  # it was a teaser above it
+            continue
+        if seen_prose and rules.COMMENTS.match(stripped):
+            result.dropped += [(rest.strip(), "comments") for rest in paragraphs[number:]]
             break
         if NOTE.match(stripped):
             result.notes.append(stripped)
             continue
-        reason = "repeated across the outlet" if repeated else classify(stripped)
+        reason = reasons[number]
         if reason is None and not seen_prose:
             reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
         if reason is None and not (seen_prose or extracted) and _looks_like_navigation(stripped):
@@ -178,6 +189,24 @@ def filter_lines(
             seen_prose, opening = True, stripped
         result.paragraphs.append(stripped)
     return result
+
+
+def _repeated(line: str, known: frozenset[str]) -> bool:
+    """One of the outlet's template lines (see repetition.py), and no one is quoted in it."""
+    return (
+        bool(known)
+        and any(key in known for key in template_keys(line))
+        and not rules.QUOTED.search(line)
+    )
+
+
+def _repeats_article(kept: list[str], rest: list[str], opening: str) -> bool:
+    """The opening paragraph again, and what follows is the article again (a page that carries
+    its text twice): not when the first time was a teaser above the full text, which goes on
+    differently, nor when the line only came twice in a row."""
+    after_opening = kept[kept.index(opening) + 1 :]
+    following = [line.strip() for line in rest if line.strip()][:1]
+    return bool(following and after_opening) and following[0] in after_opening
 
 
 # Related blocks list a handful of headlines; past this many lines it is the article again.
@@ -216,11 +245,15 @@ def _content_words(line: str) -> list[str]:
     return [w for w in re.findall(r"\w+", line.lower()) if len(w) >= 4 and not w.isdigit()]
 
 
-def _listed_headline(line: str, vocabulary: set[str]) -> bool:
-    """A line under a "Related" header that is another story's headline: headline-shaped (a
-    sentence of twenty words at most will do), and not mostly the article's own words (a list in
-    the article after an inserted block, such as tour dates, talks about the article)."""
-    if not _headline_shaped(line, sentences=True) or _DATED_ITEM.match(line):
+def _listed_headline(line: str, vocabulary: set[str], *, inside: bool) -> bool:
+    """A line under a "Related" header that is another story's headline: headline-shaped, and not
+    mostly the article's own words (a list in the article after an inserted block, such as tour
+    dates, talks about the article). Below the article's last paragraph a sentence of twenty
+    words at most will do; `inside` the article, where its own short lines and lists go on
+    after the block, a headline is no sentence and has five words or more."""
+    if not _headline_shaped(line, sentences=not inside) or _DATED_ITEM.match(line):
+        return False
+    if inside and word_count(line) < 5:
         return False
     words = _content_words(line)
     return not words or sum(w in vocabulary for w in words) <= 0.5 * len(words)

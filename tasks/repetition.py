@@ -23,19 +23,27 @@ _PROSE_WORDS = 12
 
 
 def line_key(line: str) -> str:
-    """A line as the template writes it: numbers are 0 and capitalised words after the first N
-    (the names a template fills in: "Follow N on N", "N reported from N"), case and spacing
-    do not matter. Empty when nothing of the template is left to recognise it by."""
+    """A line as the template writes it: numbers are 0 and each run of capitalised words N (the
+    names a template fills in: "Follow N on N", "N reported from N"), case and spacing do not
+    matter. Empty when names are most of what is left: "N for N" is any headline."""
+    key = _shape(line)
+    words = [t for t in key.split() if t.isalpha()]
+    if any(_is_word(t) for t in words) and 2 * words.count("N") <= len(words):
+        return key
+    tokens = key.split()
+    if tokens.count("0") >= 2 and tokens.count("N") <= 1 and len(tokens) <= 10:
+        return key  # a date and time as the site prints them: "0 : 0 N 0 , 0"
+    return ""  # mostly names: "N for N" is any headline, not one template
+
+
+def _shape(line: str, *, first_word: bool = True) -> str:
     tokens = _TOKEN.findall(line)
     shape = [
         "0" if any(c.isdigit() for c in t) else "N" if t[:1].isupper() else t.lower()
         for t in tokens
     ]
-    if not any(_is_word(t) for t in shape[1:]) and tokens:  # the first word is all there is
-        shape[0] = tokens[0].lower()
-    words = [t for t in shape if t.isalpha()]
-    if not any(_is_word(t) for t in words) or 2 * words.count("N") > len(words):
-        return ""  # mostly names: "N for N" is any headline, not one template
+    if first_word and tokens and tokens[0].isalpha() and not any(map(_is_word, shape[1:])):
+        shape[0] = tokens[0].lower()  # the first word is all there is
     return _NAMES.sub("N", " ".join(shape))
 
 
@@ -44,7 +52,7 @@ def _is_word(token: str) -> bool:
 
 
 _LABEL = re.compile(r"^([^:|»→]{1,40}?)\s*[:|»→]\s+\S")
-_TAIL = re.compile(r"(?:[.!?]\s+|\s[|\[(©]\s*)([^.!?]{1,60})$")
+_TAIL = re.compile(r"(?:[.!?]\s+([(\[©]?)|\s([|\[©]))\s*([^.!?|\[(©]{1,60})$")
 
 
 def template_keys(line: str) -> list[str]:
@@ -56,8 +64,12 @@ def template_keys(line: str) -> list[str]:
     if label and len(label.group(1).split()) <= 4:
         keys.append("^" + line_key(label.group(1)))
     tail = _TAIL.search(line)
-    if tail and len(tail.group(1).split()) <= 6 and tail.group(1).rstrip()[-1:] not in ".!?":
-        keys.append("$" + line_key(tail.group(1)))
+    if tail and tail.start() > 0 and len(tail.group(3).split()) <= 6:
+        marker, credit = (tail.group(1) or tail.group(2) or ""), tail.group(3)
+        # After a mark ("| N", "[N]", "© N") the credit may be a name alone.
+        keys.append(
+            "$" + (marker + _shape(credit, first_word=False) if marker else line_key(credit))
+        )
     return [key for key in keys if key.strip("^$")]
 
 
