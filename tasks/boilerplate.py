@@ -139,7 +139,8 @@ def filter_lines(
     after_headline = False
     opening = None
     wanted_headline = _squash(headline or "")
-    vocabulary = _vocabulary(paragraphs)
+    # An extractor's output has no inserted blocks in the article's own lists: no need to ask.
+    vocabulary = None if extracted else _vocabulary(paragraphs)
     lines = [line.strip() for line in paragraphs]
     repeats = [_repeated(line, known) for line in lines]
     reasons = [
@@ -245,17 +246,19 @@ def _content_words(line: str) -> list[str]:
     return [w for w in re.findall(r"\w+", line.lower()) if len(w) >= 4 and not w.isdigit()]
 
 
-def _listed_headline(line: str, vocabulary: set[str], *, inside: bool) -> bool:
+def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) -> bool:
     """A line under a "Related" header that is another story's headline: headline-shaped, and not
     mostly the article's own words (a list in the article after an inserted block, such as tour
     dates, talks about the article). Below the article's last paragraph a sentence of twenty
     words at most will do; `inside` the article, where its own short lines and lists go on
-    after the block, a headline is no sentence and has five words or more."""
+    after the block, a headline is no sentence and has four words or more."""
     if not _headline_shaped(line, sentences=not inside) or _DATED_ITEM.match(line):
         return False
-    if inside and word_count(line) < 5:
+    if inside and word_count(line) < 4:
         return False
     words = _content_words(line)
+    if vocabulary is None:
+        return True
     return not words or sum(w in vocabulary for w in words) <= 0.5 * len(words)
 
 
