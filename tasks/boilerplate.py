@@ -43,13 +43,24 @@ def _all_caps(line: str) -> bool:
     """ "CLICK HERE TO GET THE FOX NEWS APP", "STAR OPENS UP ABOUT HEALTH SCARE AFTER SURGERY": a
     shouted link. Wire subheads are capitals too, but short or questions ("WHO IS AHEAD?"), and
     table rows have cells."""
+    if line.upper() != line or len(line.split()) < 7:
+        return False
     letters = [c for c in line if c.isalpha()]
     return (
-        len(line.split()) >= 7
-        and all(c.isupper() for c in letters)
+        all(c.isupper() for c in letters)
         and len(letters) >= 0.75 * len(line.replace(" ", ""))
         and not any(mark in line for mark in "?|")
     )
+
+
+# A credit closing a line is short: looking at the line's end is enough, and much cheaper.
+_CREDIT_SPAN = 160
+_COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
+
+
+def _may_promote(line: str) -> bool:
+    lower = line.lower()
+    return any(word in lower for word in rules.PROMO_WORDS) and bool(rules.PROMO.search(line))
 
 
 def classify(line: str) -> str | None:
@@ -58,11 +69,15 @@ def classify(line: str) -> str | None:
     if (
         rules.CAPTION_START.match(stripped)
         or rules.CREDIT_TAIL.search(stripped)
-        or rules.CREDIT_END.search(stripped)
+        or rules.CREDIT_END.search(stripped[-_CREDIT_SPAN:])
         or rules.CREDIT_ANYWHERE.search(stripped)
         or rules.CREDIT_LINE.match(stripped)
         or rules.CREDIT_AFTER.search(stripped)
-        or (rules.PHOTO_COPYRIGHT.search(stripped) and word_count(stripped) <= 40)
+        or (
+            _COPYRIGHT_MARK.search(stripped)
+            and word_count(stripped) <= 40
+            and rules.PHOTO_COPYRIGHT.search(stripped)
+        )
     ):
         return "caption"
     if rules.PROMPTS.match(stripped) or rules.COMMENTS.match(stripped):
@@ -74,8 +89,8 @@ def classify(line: str) -> str | None:
     ):
         return "share or navigation"
     if (
-        (rules.PROMO.search(stripped) or rules.FOLLOW.search(stripped))
-        and word_count(stripped) <= 60
+        word_count(stripped) <= 60
+        and (_may_promote(stripped) or rules.FOLLOW.search(stripped))
         and not rules.QUOTED.search(stripped)
     ):
         return "promotion"

@@ -20,6 +20,7 @@ _NAMES = re.compile(r"N(?: N)+")
 MIN_DOCUMENTS = 3
 MIN_DOCUMENTS_PROSE = 5
 _PROSE_WORDS = 12
+_LONGEST_TEMPLATE = 400  # characters
 
 
 def line_key(line: str) -> str:
@@ -39,12 +40,19 @@ def line_key(line: str) -> str:
 def _shape(line: str, *, first_word: bool = True) -> str:
     tokens = _TOKEN.findall(line)
     shape = [
-        "0" if any(c.isdigit() for c in t) else "N" if t[:1].isupper() else t.lower()
+        "N" if t.isalpha() and t[0].isupper() else t.lower() if t.isalpha() else _shape_of(t)
         for t in tokens
     ]
     if first_word and tokens and tokens[0].isalpha() and not any(map(_is_word, shape[1:])):
         shape[0] = tokens[0].lower()  # the first word is all there is
     return _NAMES.sub("N", " ".join(shape))
+
+
+def _shape_of(token: str) -> str:
+    """A token that is not all letters: a number, punctuation, or both in one."""
+    if any(c.isdigit() for c in token):
+        return "0"
+    return "N" if token[:1].isupper() else token.lower()
 
 
 def _is_word(token: str) -> bool:
@@ -59,6 +67,8 @@ def template_keys(line: str) -> list[str]:
     """The keys a line can recur by: the whole line, the label before its first colon or bar
     ("N story: …" teasers) and the credit after its last sentence ("…. Photographer: N"); a
     tail that ends like a sentence is the story's own words, not a credit."""
+    if len(line) > _LONGEST_TEMPLATE:
+        return []  # a paragraph this long is some story's, and keying it costs the most
     keys = [line_key(line)]
     label = _LABEL.match(line)
     if label and len(label.group(1).split()) <= 4:
