@@ -173,7 +173,11 @@ def filter_lines(
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
             continue
-        if links_left and _listed_headline(stripped, vocabulary, inside=number < last_prose):
+        if (
+            links_left
+            and not NOTE.match(stripped)
+            and _listed_headline(stripped, vocabulary, inside=number <= last_prose)
+        ):
             links_left -= 1
             result.dropped.append((stripped, "link list"))
             continue
@@ -262,17 +266,17 @@ def _content_words(line: str) -> list[str]:
 
 
 def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) -> bool:
-    """A line under a "Related" header that is another story's headline: headline-shaped, and not
-    mostly the article's own words (a list in the article after an inserted block, such as tour
-    dates, talks about the article). Below the article's last paragraph a sentence of twenty
-    words at most will do; `inside` the article, where its own short lines and lists go on
-    after the block, a headline is no sentence and has four words or more."""
+    """A line under a "Related" header that is another story's headline: headline-shaped and,
+    `inside` the article, not mostly its own words (a list in the article after an inserted
+    block, such as tour dates, talks about the article). Below the article's last paragraph a
+    sentence of twenty words at most will do; `inside` the article, where its own short lines
+    and lists go on after the block, a headline is no sentence and has four words or more."""
     if not _headline_shaped(line, sentences=not inside) or _DATED_ITEM.match(line):
         return False
     if inside and word_count(line) < 4:
         return False
     words = _content_words(line)
-    if vocabulary is None:
+    if vocabulary is None or not inside:  # related stories share the article's topic
         return True
     return not words or sum(w in vocabulary for w in words) <= 0.5 * len(words)
 
