@@ -282,7 +282,9 @@ def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) ->
 
 
 # "July 22 – Cuyahoga Falls, OH @ …", "12/3: …": a dated item of the article's own list.
-_DATED_ITEM = re.compile(r"^(?:\w{3,9}\.? \d{1,2}\b|\d{1,2}[./]\d{1,2}\b)")
+_DATED_ITEM = re.compile(
+    rf"^(?:{rules.MONTH}\s\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}\b)", re.IGNORECASE
+)
 
 
 def _headline_shaped(line: str, *, sentences: bool = False) -> bool:
