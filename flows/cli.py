@@ -999,13 +999,19 @@ def eval_text_drops(
         Path, typer.Argument(help="Gold bodies: a ground-truth.json of the scrapinghub benchmark.")
     ] = GOLD_BODIES,
     seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same test set.")] = 7,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="Template set (TOML, see flows/templates/); the first set if none."
+        ),
+    ] = None,
     errors_out: Annotated[
         Path | None, typer.Option("--errors", help="Write every missed line here.")
     ] = None,
 ) -> None:
     """Boilerplate inserted into gold bodies, cleaned as .txt drops: lines removed and kept."""
     from flows.evaluate_clean import read_json
-    from flows.text_drops import score, test_set
+    from flows.text_drops import FIRST_SET, read_templates, score, test_set
 
     if not gold.exists():
         errors.print(f"[red]error:[/] {gold} not found; give the benchmark's ground-truth.json.")
@@ -1013,7 +1019,8 @@ def eval_text_drops(
     languages_file = gold.parent / "lang_guess.json"
     languages = read_json(languages_file) if languages_file.exists() else None
     bodies = {k: v["articleBody"] for k, v in read_json(gold).items()}
-    documents = test_set(bodies, seed, languages)
+    template_set = read_templates(templates or FIRST_SET)
+    documents = test_set(bodies, seed, languages, template_set)
     tally = score(documents)
     table = Table("inserted line", "lines", "removed", "share", title=f"{len(documents)} documents")
     for kind, count in sorted(tally.inserted.items()):

@@ -68,7 +68,7 @@ def read_files(entries: list[FileEntry], limits: ingest.Limits) -> list[RawRecor
 def clean_records(
     records: list[RawRecord], options: clean_step.CleanOptions
 ) -> list[Article | Reject]:
-    return [clean_step.clean(record, options) for record in records]
+    return clean_step.clean_batch(records, options)
 
 
 @task(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from tasks import boilerplate_rules as rules
 from tasks.boilerplate_rules import LINK_TEASER, NOTE
+from tasks.line_model import boilerplate_probability
+from tasks.repetition import template_keys
 
 
 @dataclass
@@ -41,13 +43,24 @@ def _all_caps(line: str) -> bool:
     """ "CLICK HERE TO GET THE FOX NEWS APP", "STAR OPENS UP ABOUT HEALTH SCARE AFTER SURGERY": a
     shouted link. Wire subheads are capitals too, but short or questions ("WHO IS AHEAD?"), and
     table rows have cells."""
+    if line.upper() != line or len(line.split()) < 7:
+        return False
     letters = [c for c in line if c.isalpha()]
     return (
-        len(line.split()) >= 7
-        and all(c.isupper() for c in letters)
+        all(c.isupper() for c in letters)
         and len(letters) >= 0.75 * len(line.replace(" ", ""))
         and not any(mark in line for mark in "?|")
     )
+
+
+# A credit closing a line is short: looking at the line's end is enough, and much cheaper.
+_CREDIT_SPAN = 160
+_COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
+
+
+def _may_promote(line: str) -> bool:
+    lower = line.lower()
+    return any(word in lower for word in rules.PROMO_WORDS) and bool(rules.PROMO.search(line))
 
 
 def classify(line: str) -> str | None:
@@ -56,11 +69,15 @@ def classify(line: str) -> str | None:
     if (
         rules.CAPTION_START.match(stripped)
         or rules.CREDIT_TAIL.search(stripped)
-        or rules.CREDIT_END.search(stripped)
+        or rules.CREDIT_END.search(stripped[-_CREDIT_SPAN:])
         or rules.CREDIT_ANYWHERE.search(stripped)
         or rules.CREDIT_LINE.match(stripped)
         or rules.CREDIT_AFTER.search(stripped)
-        or (rules.PHOTO_COPYRIGHT.search(stripped) and word_count(stripped) <= 40)
+        or (
+            _COPYRIGHT_MARK.search(stripped)
+            and word_count(stripped) <= 40
+            and rules.PHOTO_COPYRIGHT.search(stripped)
+        )
     ):
         return "caption"
     if rules.PROMPTS.match(stripped) or rules.COMMENTS.match(stripped):
@@ -72,8 +89,8 @@ def classify(line: str) -> str | None:
     ):
         return "share or navigation"
     if (
-        (rules.PROMO.search(stripped) or rules.FOLLOW.search(stripped))
-        and word_count(stripped) <= 60
+        word_count(stripped) <= 60
+        and (_may_promote(stripped) or rules.FOLLOW.search(stripped))
         and not rules.QUOTED.search(stripped)
     ):
         return "promotion"
@@ -117,13 +134,19 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
 
 
 def filter_lines(
-    paragraphs: list[str], headline: str | None = None, *, extracted: bool = False
+    paragraphs: list[str],
+    headline: str | None = None,
+    *,
+    extracted: bool = False,
+    known: frozenset[str] = frozenset(),
 ) -> Filtered:
     """Drop boilerplate paragraphs; keep notes aside; stop link lists at the next real paragraph,
     and the article at a comment section.
 
     `extracted` says an HTML extractor already removed the page's navigation: short lines above
     the first paragraph are then the article's own (datelines, sub-heads), not section labels.
+    `known` holds the keys (repetition.line_key) of lines the outlet's other articles repeat: its
+    template, whatever the wording, unless the line quotes someone.
     """
     result = Filtered(paragraphs=[])
     links_left = 0  # headlines a "Related" header may still claim
@@ -131,29 +154,53 @@ def filter_lines(
     after_headline = False
     opening = None
     wanted_headline = _squash(headline or "")
-    for number, line in enumerate(paragraphs):
-        stripped = line.strip()
+    # An extractor's output has no inserted blocks in the article's own lists: no need to ask.
+    vocabulary = None if extracted else _vocabulary(paragraphs)
+    lines = [line.strip() for line in paragraphs]
+    repeats = [_repeated(line, known) for line in lines]
+    reasons = [
+        "repeated across the outlet" if repeated else classify(line) if line else None
+        for line, repeated in zip(lines, repeats, strict=True)
+    ]
+    last_prose = max(
+        (n for n, line in enumerate(lines) if reasons[n] is None and is_prose(line)), default=-1
+    )
+    for number, stripped in enumerate(lines):
         if not stripped:
             continue
-        if rules.LINK_BLOCK.match(stripped):
+        repeated = repeats[number]
+        if rules.LINK_BLOCK.match(stripped) or (repeated and _introduces_links(paragraphs, number)):
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
             continue
-        if links_left and _headline_shaped(stripped):
+        if (
+            links_left
+            and not NOTE.match(stripped)
+            and _listed_headline(stripped, vocabulary, inside=number <= last_prose)
+        ):
             links_left -= 1
             result.dropped.append((stripped, "link list"))
             continue
         links_left = 0
-        if seen_prose and (rules.COMMENTS.match(stripped) or stripped == opening):
-            reason = "comments" if stripped != opening else "article repeated"
-            result.dropped += [(rest.strip(), reason) for rest in paragraphs[number:]]
+        if seen_prose and stripped == opening:
+            if _repeats_article(result.paragraphs, paragraphs[number + 1 :], opening):
+                result.dropped += [
+                    (rest.strip(), "article repeated") for rest in paragraphs[number:]
+                ]
+                break
+            result.dropped.append((stripped, "opening repeated"))  # it was a teaser above it
+            continue
+        if seen_prose and rules.COMMENTS.match(stripped):
+            result.dropped += [(rest.strip(), "comments") for rest in paragraphs[number:]]
             break
         if NOTE.match(stripped):
             result.notes.append(stripped)
             continue
-        reason = classify(stripped)
+        reason = reasons[number]
         if reason is None and not seen_prose:
             reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
+        if reason is None and not (seen_prose or extracted) and _looks_like_navigation(stripped):
+            reason = "navigation-shaped"
         after_headline = reason == "repeated headline"
         if reason is not None:
             result.dropped.append((stripped, reason))
@@ -164,19 +211,92 @@ def filter_lines(
     return result
 
 
+def _repeated(line: str, known: frozenset[str]) -> bool:
+    """One of the outlet's template lines (see repetition.py), and no one is quoted in it."""
+    return (
+        bool(known)
+        and any(key in known for key in template_keys(line))
+        and not rules.QUOTED.search(line)
+    )
+
+
+def _repeats_article(kept: list[str], rest: list[str], opening: str) -> bool:
+    """The opening paragraph again, and what follows is the article again (a page that carries
+    its text twice): not when the first time was a teaser above the full text, which goes on
+    differently, nor when the line only came twice in a row."""
+    after_opening = kept[kept.index(opening) + 1 :]
+    following = [line.strip() for line in rest if line.strip()][:1]
+    return bool(following and after_opening) and following[0] in after_opening
+
+
 # Related blocks list a handful of headlines; past this many lines it is the article again.
 _MAX_LINKS = 8
 
 
-def _headline_shaped(line: str) -> bool:
+# The line model's score above which a line at the edge of the text is taken for the page's own.
+_NAVIGATION_SCORE = 0.9
+
+
+def _looks_like_navigation(line: str) -> bool:
+    """A short line that is not a sentence and that the line model scores as boilerplate: at the
+    top of a text, above its first paragraph, that is the page, not the story (below the last
+    one, articles end in lists and credits the model cannot tell from the page's)."""
+    return not is_prose(line) and boilerplate_probability(line) >= _NAVIGATION_SCORE
+
+
+def _introduces_links(paragraphs: list[str], number: int) -> bool:
+    """A short label, not a sentence, with headline-shaped lines under it: a block of links."""
+    line = paragraphs[number].strip()
+    below = [p.strip() for p in paragraphs[number + 1 : number + 3]]
+    return (
+        word_count(line) <= 8
+        and not rules.PROSE_END.search(line)
+        and len(below) == 2
+        and all(_headline_shaped(p, sentences=True) for p in below)
+    )
+
+
+def _vocabulary(paragraphs: list[str]) -> set[str]:
+    """The content words of the article's prose: what its own short lines talk about."""
+    return {w for p in paragraphs if is_prose(p) for w in _content_words(p)}
+
+
+def _content_words(line: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", line.lower()) if len(w) >= 4 and not w.isdigit()]
+
+
+def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) -> bool:
+    """A line under a "Related" header that is another story's headline: headline-shaped and,
+    `inside` the article, not mostly its own words (a list in the article after an inserted
+    block, such as tour dates, talks about the article). Below the article's last paragraph a
+    sentence of twenty words at most will do; `inside` the article, where its own short lines
+    and lists go on after the block, a headline is no sentence and has four words or more."""
+    if not _headline_shaped(line, sentences=not inside) or _DATED_ITEM.match(line):
+        return False
+    if inside and word_count(line) < 4:
+        return False
+    words = _content_words(line)
+    if vocabulary is None or not inside:  # related stories share the article's topic
+        return True
+    return not words or sum(w in vocabulary for w in words) <= 0.5 * len(words)
+
+
+# "July 22 – Cuyahoga Falls, OH @ …", "12/3: …": a dated item of the article's own list.
+_DATED_ITEM = re.compile(
+    rf"^(?:{rules.MONTH}\s\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}\b)", re.IGNORECASE
+)
+
+
+def _headline_shaped(line: str, *, sentences: bool = False) -> bool:
     """How the headlines under a "Related" header look: three to thirty words, capitalised, mostly
     letters (not a table row), not a sentence, a numbered item or a label introducing a list."""
     letters = sum(c.isalpha() for c in line)
+    ending = re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
     return (
-        3 <= word_count(line) <= 30
+        3 <= word_count(line) <= (20 if ending else 30)
         and (line[0].isupper() or line[0].isdigit())
         and letters >= 0.6 * len(line.replace(" ", ""))
-        and not re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
+        and not (ending and not (sentences and line.rstrip().endswith(".")))
         and not re.match(r"\d+[.)]\s|[A-Z]\s?:", line)
     )
 

@@ -147,3 +147,16 @@ def test_cjk_sentences_are_prose() -> None:
 def test_a_discussion_subhead_is_not_a_comment_section() -> None:
     after = "The authors discuss what the results mean for bridges built before the war in town."
     assert filter_lines([PROSE, "Discussion", after]).paragraphs == [PROSE, "Discussion", after]
+
+
+def test_a_teaser_above_the_full_text_keeps_the_whole_article() -> None:
+    opening = "The harbour board approved a dredging plan on Monday after two years of delays."
+    rest = "Work will start in April and last until the autumn, the board chair said on Monday."
+    lines = [opening, "Read the full story below", opening, rest]
+    assert filter_lines(lines).paragraphs[-1] == rest
+
+
+def test_a_page_that_carries_its_article_twice_loses_the_copy() -> None:
+    opening = "The harbour board approved a dredging plan on Monday after two years of delays."
+    rest = "Work will start in April and last until the autumn, the board chair said on Monday."
+    assert filter_lines([opening, rest, opening, rest]).paragraphs == [opening, rest]
