@@ -87,10 +87,17 @@ def run(
         console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
         return
 
+    # The home's Prefect server (when it has to start) and the spaCy workers start now and load
+    # while Prefect is imported below; the flow waits for the server only.
+    from flows.startup import begin
+
+    server = begin(home_path, entries, n_process, model, task_runner)
+    if server.started:
+        errors.print(f"starting the home's Prefect server ({server.started.ui_url}) …")
+
     from flows import progress as progress_hooks
     from flows.process_drop import process_drop
     from flows.runners import RUNNERS, flow_with_runner
-    from flows.serve import prefect_api
     from warehouse.store import WarehouseBusy
 
     if task_runner not in RUNNERS:
@@ -108,10 +115,7 @@ def run(
         TimeElapsedColumn(),
     )
     try:
-        with (
-            prefect_api(home_path, required=False),
-            Progress(*columns, console=errors, transient=True) as bar,
-        ):
+        with server, Progress(*columns, console=errors, transient=True) as bar:
             progress_hooks.attach(_Bar(bar))
             summary = flow(
                 str(path),
@@ -132,6 +136,8 @@ def run(
     finally:
         progress_hooks.attach(None)
     _print_summary(summary)
+    for line in server.describe(summary.run_id):
+        console.print(line, soft_wrap=True)
 
 
 def _print_summary(summary: Any) -> None:
@@ -224,6 +230,47 @@ def trigger(
     console.print(f"watch it at {ui}/runs/flow-run/{run.id}", soft_wrap=True)
     if wait and not (run.state and run.state.is_completed()):
         raise typer.Exit(1)
+
+
+server_app = typer.Typer(
+    help="The home's background Prefect server, which `newsflow run` starts and reuses.",
+    no_args_is_help=True,
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("status")
+def server_status(home: HomeOption = None) -> None:
+    """Whether the home's Prefect server runs, where its UI is, and when it stops by itself."""
+    configure(home, quiet=True)
+    from flows import server as background
+
+    state = background.status(background.prefect_home())
+    if state.server is None:
+        console.print("no background Prefect server runs for this home; `newsflow run` starts one")
+        return
+    minutes = state.server.idle_seconds / 60
+    use = (
+        "in use by a run"
+        if state.in_use
+        else f"idle for {state.idle_for / 60:.0f} of {minutes:.0f} minutes, then it stops"
+    )
+    console.print(f"Prefect UI: {state.server.ui_url}   (API {state.server.api_url})")
+    console.print(f"supervisor pid {state.server.pid}; {use}")
+
+
+@server_app.command("stop")
+def server_stop(home: HomeOption = None) -> None:
+    """Stop the home's Prefect server now (it also stops by itself once idle)."""
+    configure(home, quiet=True)
+    from flows import server as background
+
+    try:
+        stopped = background.stop(background.prefect_home())
+    except background.ServerBusy as error:
+        errors.print(f"[red]not stopped:[/] {error}")
+        raise typer.Exit(1) from None
+    console.print(f"stopped {stopped.ui_url}" if stopped else "no background Prefect server ran")
 
 
 FORMATS = ("table", "csv", "json")
