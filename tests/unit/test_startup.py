@@ -45,3 +45,18 @@ def test_sizes_go_on_across_cuts() -> None:
     sizes = ramp(2, 8)
     assert [len(c) for c in cut(list(range(3)), sizes)] == [2, 1]
     assert [len(c) for c in cut(list(range(20)), sizes)] == [8, 8, 4]
+
+
+def test_bench_articles_are_all_different_texts_of_the_corpus_kind() -> None:
+    from flows.bench import distinct_texts
+
+    corpus = [
+        "The council met on Monday.\nIt voted 5-2.\nThe mayor said: “We are pleased.”",
+        "Rain fell on the valley.\nFarmers waited.\n“It helps,” a grower said.",
+        "The council met on Monday.\nIt voted 5-2.\nThe mayor said: “We are pleased.”",  # again
+    ]
+    texts = distinct_texts(corpus, 40)
+    assert len(texts) == len(set(texts)) == 40
+    assert texts[:2] == [corpus[0], corpus[1]]  # each corpus text once, first
+    lines = {line for text in corpus for line in text.split("\n")}
+    assert all(p in lines for text in texts[2:] for p in text.split("\n\n"))
