@@ -320,17 +320,17 @@ def _locked(folder: Path) -> Iterator[IO[str]]:
         yield handle
 
 
-def _relock(handle: IO[str], mode: int, timeout: float | None) -> None:
+def _relock(handle: IO[str], mode: int, timeout: float) -> None:
     """Change the lock's mode (flock does so by letting it go first, so it never deadlocks with
     another holder changing its own)."""
     fcntl.flock(handle, fcntl.LOCK_UN)
-    deadline = None if timeout is None else time.monotonic() + timeout
+    deadline = time.monotonic() + timeout
     while True:
         try:
             fcntl.flock(handle, mode | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            if deadline is not None and time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 raise ServerError(
                     f"the lock on the home's Prefect server ({handle.name}) was held for over "
                     f"{timeout:.0f}s; is a `newsflow serve` starting?"
