@@ -37,12 +37,14 @@ from flows.retries import RETRY  # noqa: E402
 from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load  # noqa: E402
 from tasks.analyze import analyze  # noqa: E402
-from tasks.batching import batches  # noqa: E402
+from tasks.batching import batches, cut, ramp  # noqa: E402
 from tasks.records import Analysis, Article, FileEntry, RawRecord, Reject  # noqa: E402
 from warehouse.failpoints import failpoint  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
 FLOW_NAME = "process-drop"
+# Articles in the first batch; the next ones double up to the batch size (see tasks.batching.ramp).
+FIRST_BATCH = 16
 
 
 @task(name="ingest: scan", cache_policy=NO_CACHE, **RETRY)
@@ -293,14 +295,14 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
     # never wait for the main process, and at most `window` batches are held in memory.
     in_flight: deque[_Pending] = deque()
     batch_no = 0
+    sizes = ramp(FIRST_BATCH, options.batch_size)
     # Files are read a batch at a time: at most a batch of articles or 16 MB of files.
     for file_batch in batches(todo, lambda e: e.bytes, 16_000_000, options.batch_size):
         with summary.timer("ingest"):
             items = read_files(file_batch, options.limits)
         records = [i for i in items if isinstance(i, RawRecord)]
         rejects = [i for i in items if isinstance(i, Reject)]
-        for start in range(0, max(len(records), 1), options.batch_size):
-            chunk = records[start : start + options.batch_size]
+        for chunk in cut(records, sizes):
             cleaned: list[Article | Reject] = []
             if chunk:
                 with summary.timer("clean"):

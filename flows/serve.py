@@ -27,11 +27,13 @@ from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
+from flows import server as background
 from flows.local_server import LocalServer, Running, ServerError, healthy, running_api
 from flows.settings import env_int
 
 DEPLOYMENTS_FILE = Path(__file__).resolve().parents[1] / "deployments" / "prefect.yaml"
 INGEST_FLOW, PROCESS_FLOW = "ingest-incoming", "process-drop"
+WAITING = "waiting for the newsflow run that uses the home's background Prefect server to end …"
 
 
 @dataclass(frozen=True)
@@ -117,25 +119,19 @@ def deployments(schedules: Schedules) -> list[RunnerDeployment]:
 
 
 @contextlib.contextmanager
-def prefect_api(home: Path, required: bool) -> Iterator[str | None]:
-    """Point Prefect at a server: the configured PREFECT_API_URL, else the one a `newsflow
-    serve` on this home runs, else (unless `required`) none, and Prefect starts a temporary one.
-
-    Using the running server keeps two servers off one SQLite file, and puts the run in the UI.
-    """
+def prefect_api(home: Path) -> Iterator[str]:
+    """Point Prefect at the server that serves the deployments: the configured PREFECT_API_URL,
+    else the one a `newsflow serve` on this home runs."""
     configured = get_current_settings().api.url
     if configured:
         yield configured
         return
     api = running_api(home)
     if api is None:
-        if required:
-            raise ServerError(
-                f"no Prefect server is running for {home}: start one with `newsflow serve` "
-                "(in another terminal, same --home), or set PREFECT_API_URL to a server"
-            )
-        yield None
-        return
+        raise ServerError(
+            f"no Prefect server is running for {home}: start one with `newsflow serve` "
+            "(in another terminal, same --home), or set PREFECT_API_URL to a server"
+        )
     with temporary_settings({PREFECT_API_URL: api}):
         yield api
 
@@ -156,12 +152,18 @@ def serve(home: Path, schedules: Schedules, port: int, announce: Callable[[str],
                     f"PREFECT_API_URL={api} does not answer: start that server, or unset "
                     "PREFECT_API_URL and newsflow serve starts its own"
                 )
+            Running(api, server_pid).write(home)
         else:
-            announce(f"starting a Prefect server (SQLite in {prefect_home}) …")
-            server = stack.enter_context(LocalServer(prefect_home, port))
-            api, server_pid = server.api_url, server.pid
-            stack.enter_context(temporary_settings({PREFECT_API_URL: api}))
-        Running(api, server_pid).write(home)
+            # The home's background server (flows/server.py) uses the same database: it stops
+            # first, and none starts until serve.json tells runs to use this one.
+            with background.excluded(prefect_home, on_wait=lambda: announce(WAITING)) as gone:
+                if gone is not None:
+                    announce(f"stopped the home's background Prefect server ({gone.ui_url})")
+                announce(f"starting a Prefect server (SQLite in {prefect_home}) …")
+                server = stack.enter_context(LocalServer(prefect_home, port))
+                api, server_pid = server.api_url, server.pid
+                stack.enter_context(temporary_settings({PREFECT_API_URL: api}))
+                Running(api, server_pid).write(home)
         stack.callback(Running.clear, home)
         announce(_describe(served, api, home, incoming))
         serve_deployments(*served, print_starting_message=False)
@@ -193,7 +195,7 @@ def trigger(home: Path, drop: Path | None, wait: bool) -> tuple[FlowRun, str]:
 
     name = deployment_name(PROCESS_FLOW if drop else INGEST_FLOW)
     parameters = {"drop": str(drop.resolve())} if drop else {}
-    with prefect_api(home, required=True) as api:
+    with prefect_api(home) as api:
         try:
             run = run_deployment(name, parameters=parameters, timeout=None if wait else 0)
         except ObjectNotFound:

@@ -11,9 +11,10 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
+from tasks.batching import batches
 from tasks.entities import extract_mentions, speaker_mentions
 from tasks.gender import with_gender
-from tasks.nlp import load_model, parse, text_of
+from tasks.nlp import BATCH_CHARS, load_model, parse, text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
 
@@ -21,7 +22,9 @@ ENGLISH = "en"
 # Below this many articles a batch is parsed in this process: spawning workers and loading the
 # model in each costs seconds, more than parsing a few articles.
 MIN_POOL_BATCH = 24
-_POOLS: dict[tuple[int, str | None], ProcessPoolExecutor] = {}
+# Characters sent to a worker at a time: two of spaCy's batches, a second or two of parsing.
+CHUNK_CHARS = 2 * BATCH_CHARS
+_POOLS: dict[str | None, ProcessPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()
 _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
@@ -51,18 +54,19 @@ def analyze(
 ) -> list[Analysis]:
     """Analyses in article order; articles not in English get an empty analysis, not a guess.
 
-    With several processes a batch is cut into small chunks, so that workers stay busy until the
-    batch ends and one slow article does not hold the rest; a batch too small to pay for the
-    workers' start-up runs here.
+    With several processes a batch is cut into chunks of CHUNK_CHARS, so that workers stay busy
+    until the batch ends: the last worker to finish ends at most one chunk (about a second of
+    parsing) after the others. A batch too small to pay for starting workers runs here, unless
+    they were started already (start_workers), and then this process never loads spaCy.
     """
     english = [i for i, a in enumerate(articles) if a.language in (ENGLISH, None)]
     texts = [articles[i].text for i in english]
-    if n_process > 1 and len(texts) >= MIN_POOL_BATCH:
-        size = max(4, len(texts) // (4 * n_process))
-        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    found: list[Analysis] = []
+    if texts and (model in _POOLS or (n_process > 1 and len(texts) >= MIN_POOL_BATCH)):
+        chunks = list(batches(texts, len, CHUNK_CHARS))
         parts = _pool(n_process, model).map(analyze_texts, chunks, [model] * len(chunks))
         found = [analysis for part in parts for analysis in part]
-    else:
+    elif texts:
         found = analyze_texts(texts, model)
     results = [Analysis() for _ in articles]
     for index, analysis in zip(english, found, strict=True):
@@ -70,17 +74,39 @@ def analyze(
     return results
 
 
+def start_workers(n_process: int, model: str | None = None) -> None:
+    """Start `n_process` workers now, so that they load the model while the caller does other
+    things (the CLI: while it imports Prefect and its server starts). Every later batch of this
+    model is parsed by them, whatever its size."""
+    pool = _pool(n_process, model)
+    for _ in range(n_process):  # each submit spawns a worker while the others still load
+        pool.submit(_ready)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers at exit. Every result is in by then, and an orderly exit costs each worker
+    one to three seconds of freeing spaCy's memory at the end of every run; the executor has no
+    public way to end its workers, hence `_processes`."""
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(cancel_futures=True)
+
+
+def _ready() -> None:
+    """Nothing: the worker's initializer has loaded the model when this runs."""
+
+
 def _pool(n_process: int, model: str | None) -> ProcessPoolExecutor:
-    """Worker processes that load the model once and live as long as this process."""
+    """Worker processes that load the model once and live as long as this process; the first
+    caller for a model sets how many."""
     with _POOL_LOCK:  # batches in flight ask for the pool from several threads at once
-        key = (n_process, model)
-        if key not in _POOLS:
+        if model not in _POOLS:
             pool = ProcessPoolExecutor(
                 n_process,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=load_model,
                 initargs=(model,),
             )
-            atexit.register(pool.shutdown, cancel_futures=True)
-            _POOLS[key] = pool
-        return _POOLS[key]
+            atexit.register(_stop, pool)
+            _POOLS[model] = pool
+        return _POOLS[model]

@@ -25,3 +25,28 @@ def batches(
         total += weight
     if batch:
         yield batch
+
+
+def ramp(first: int, size: int) -> Iterator[int]:
+    """Batch sizes that start at `first` and double up to `size`, then stay there.
+
+    A pipeline's first batch is one that nothing downstream overlaps with: its workers wait while
+    it is read and cleaned. Small first batches put them to work within a fraction of a second;
+    full-size ones follow while the first are parsed.
+    """
+    current = max(1, min(first, size))
+    while True:
+        yield current
+        current = min(2 * current, size)
+
+
+def cut(items: list[T], sizes: Iterator[int]) -> Iterator[list[T]]:
+    """Consecutive slices of `items`, each as long as the next of `sizes`; one empty slice when
+    there are no items (a batch of rejects only still goes through)."""
+    start = 0
+    while True:
+        size = next(sizes)
+        yield items[start : start + size]
+        start += size
+        if start >= len(items):
+            return

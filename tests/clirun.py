@@ -27,7 +27,8 @@ class Cli:
         environ = {
             k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))
         }
-        environ |= {"NEWSFLOW_HOME": str(home), **env}
+        # No background Prefect server outliving the test (see tests/conftest.newsflow).
+        environ |= {"NEWSFLOW_HOME": str(home), "NEWSFLOW_SERVER_IDLE_MINUTES": "0", **env}
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in wait())
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flows.cli", *args],

@@ -33,6 +33,9 @@ def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.Com
     """The CLI as a user runs it, in a subprocess with its own home and no inherited settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
     env["NEWSFLOW_HOME"] = str(home)
+    # A temporary Prefect API per run, as before: a background server per test home would
+    # outlive the test (tests/unit/test_server.py covers the background server).
+    env["NEWSFLOW_SERVER_IDLE_MINUTES"] = "0"
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", *args],
         capture_output=True,

@@ -1,0 +1,44 @@
+"""What `newsflow run` starts before Prefect loads, so that nothing waits that need not.
+
+A run's fixed costs are the Prefect API (a server start: 10-20 s on two cores, unless the home's
+server is running already, see flows/server.py), importing Prefect and the flow (about 2 s), and
+each spaCy worker loading the model (about 2 s). Started here, the server and the workers load
+at the same time as the imports; the flow then waits for the server only, and its first batch
+finds the workers ready.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flows.server import Lease, lease
+from flows.settings import env_int
+from tasks.analyze import MIN_POOL_BATCH, start_workers
+from tasks.records import FileEntry
+
+# Compressed files hold about this many times their size in text.
+PACKED_RATIO = 5
+PACKED = (".gz", ".zip", ".tgz", ".bz2", ".xz")
+BYTES_PER_ARTICLE = 5_000
+
+
+def begin(
+    home: Path, entries: list[FileEntry], n_process: int | None, model: str | None, runner: str
+) -> Lease:
+    """Lease the home's Prefect server (starting it if needed) and start the spaCy workers.
+    Call it before Prefect is imported: the server's address goes into PREFECT_API_URL."""
+    server = lease(home)
+    if server.api_url:
+        os.environ["PREFECT_API_URL"] = server.api_url  # Prefect reads it once, at import
+    workers = n_process or env_int("NEWSFLOW_N_PROCESS", os.cpu_count() or 1)
+    if runner == "thread" and workers > 1:
+        start_workers(workers_needed(entries, workers), model)
+    return server
+
+
+def workers_needed(entries: list[FileEntry], workers: int) -> int:
+    """One worker for a drop of a few articles (the others would load the model for nothing,
+    on cores the run needs for its start-up), else all of them. Estimated from file sizes."""
+    size = sum(e.bytes * (PACKED_RATIO if e.path.endswith(PACKED) else 1) for e in entries)
+    return 1 if max(len(entries), size // BYTES_PER_ARTICLE) < MIN_POOL_BATCH else workers

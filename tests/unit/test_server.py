@@ -1,0 +1,147 @@
+"""The home's background Prefect server (flows/server.py): started once, reused, stopped on
+demand and when idle, never under a run, and out of the way of `newsflow serve`.
+
+A small HTTP stand-in answers /api/health in place of `prefect server start` (which takes 10-80 s
+to start here): what is tested is the supervisor, the lock and the state file, the real server's
+start is covered by tests/integration/test_background_server.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from flows import server as background
+from flows.local_server import Running, healthy
+
+STAND_IN = """
+import http.server, sys
+class Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/api/health" else 404)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Health).serve_forever()
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A PREFECT_HOME whose background server is the stand-in; stopped after the test."""
+    prefect_home = tmp_path / "home" / "prefect"
+    monkeypatch.setenv("PREFECT_HOME", str(prefect_home))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("NEWSFLOW_SERVER_IDLE_MINUTES", raising=False)
+    monkeypatch.setattr(
+        background, "server_command", lambda port: [sys.executable, "-c", STAND_IN, str(port)]
+    )
+    yield prefect_home
+    recorded = background.Background.read(prefect_home)
+    if recorded is not None and background._alive(recorded.pid):
+        background._stop(prefect_home)
+
+
+def _wait(check: Callable[[], bool], timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_first_run_starts_the_server_and_a_second_run_reuses_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    first = background.lease(tmp_path / "home")
+    with first:
+        assert first.started is not None
+        assert healthy(first.api_url or "")
+    second = background.lease(tmp_path / "home")
+    with second:
+        assert second.started is None  # nothing started: the same server
+        assert second.api_url == first.api_url
+    recorded = background.Background.read(folder)
+    assert recorded is not None and recorded.pid == first.started.pid
+    assert background.status(folder).server == recorded
+
+
+def test_stop_stops_the_server(folder: Path, tmp_path: Path) -> None:
+    with background.lease(tmp_path / "home") as held:
+        api = held.api_url or ""
+    stopped = background.stop(folder)
+    assert stopped is not None and stopped.api_url == api
+    assert not background._alive(stopped.pid)
+    assert _wait(lambda: not healthy(api, timeout=0.5))
+    assert background.status(folder).server is None
+    assert background.stop(folder) is None  # nothing left to stop
+
+
+def test_stop_refuses_while_a_run_uses_the_server(folder: Path, tmp_path: Path) -> None:
+    with background.lease(tmp_path / "home") as held:
+        assert background.status(folder).in_use
+        with pytest.raises(background.ServerBusy):
+            background.stop(folder)
+        assert healthy(held.api_url or "")
+    assert background.stop(folder) is not None
+
+
+def test_an_idle_server_stops_itself_but_never_under_a_run(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(background, "idle_seconds", lambda: 1)
+    held = background.lease(tmp_path / "home")
+    with held:
+        assert held.started is not None
+        time.sleep(3)  # three idle periods, with the run still holding the server
+        assert healthy(held.api_url or "")
+    pid = held.started.pid
+    assert _wait(lambda: not background._alive(pid))
+    assert not healthy(held.api_url or "", timeout=0.5)
+    assert background.Background.read(folder) is None
+    # The next run starts a new one.
+    with background.lease(tmp_path / "home") as again:
+        assert again.started is not None and again.started.pid != pid
+
+
+def test_no_background_server_when_idle_minutes_is_zero(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSFLOW_SERVER_IDLE_MINUTES", "0")
+    with background.lease(tmp_path / "home") as held:
+        assert held.api_url is None and held.started is None  # Prefect's temporary API
+    assert background.Background.read(folder) is None
+
+
+def test_newsflow_serve_stops_the_background_server_before_starting_its_own(
+    folder: Path, tmp_path: Path
+) -> None:
+    with background.lease(tmp_path / "home") as held:
+        api = held.api_url or ""
+    with background.excluded(folder, on_wait=lambda: None) as stopped:
+        assert stopped is not None and stopped.api_url == api
+        assert not healthy(api, timeout=0.5)
+    assert background.Background.read(folder) is None
+
+
+def test_a_run_uses_the_server_newsflow_serve_runs(folder: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    port = background._free_port()
+    serving = subprocess.Popen(background.server_command(port))
+    try:
+        api = f"http://127.0.0.1:{port}/api"
+        assert _wait(lambda: healthy(api, timeout=0.5))
+        home.mkdir(parents=True, exist_ok=True)
+        Running(api, None).write(home)  # as `newsflow serve` records its server
+        with background.lease(home) as held:
+            assert held.api_url == api and held.started is None
+        assert background.Background.read(folder) is None  # no background server started
+    finally:
+        serving.terminate()
+        serving.wait()

@@ -1,0 +1,62 @@
+"""What a run starts before Prefect loads: how many spaCy workers, and the batch sizes that put
+them to work at once."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from flows.startup import workers_needed
+from tasks.batching import cut, ramp
+from tasks.records import FileEntry
+
+
+def _entry(path: str, size: int) -> FileEntry:
+    return FileEntry(path=path, absolute=f"/drop/{path}", sha256=path, bytes=size)
+
+
+def test_a_drop_of_a_few_articles_starts_one_worker() -> None:
+    assert workers_needed([_entry("story.txt", 6_000)], 2) == 1
+    assert workers_needed([_entry(f"{i}.html", 80_000) for i in range(3)], 4) == 4
+
+
+def test_compressed_files_count_for_the_text_they_hold() -> None:
+    # 40 KB of gzip is about 200 KB of articles: forty of them, more than one worker's share.
+    assert workers_needed([_entry("wire.jsonl.gz", 40_000)], 2) == 2
+    assert workers_needed([_entry("wire.jsonl", 40_000)], 2) == 1
+
+
+def test_batch_sizes_double_from_the_first_up_to_the_batch_size() -> None:
+    assert list(islice(ramp(16, 200), 6)) == [16, 32, 64, 128, 200, 200]
+    assert list(islice(ramp(16, 10), 2)) == [10, 10]
+
+
+def test_cut_covers_every_item_once_in_order() -> None:
+    items = list(range(100))
+    chunks = list(cut(items, ramp(16, 40)))
+    assert [len(c) for c in chunks] == [16, 32, 40, 12]
+    assert [i for c in chunks for i in c] == items
+
+
+def test_cut_of_nothing_is_one_empty_batch() -> None:
+    assert list(cut([], ramp(16, 200))) == [[]]
+
+
+def test_sizes_go_on_across_cuts() -> None:
+    sizes = ramp(2, 8)
+    assert [len(c) for c in cut(list(range(3)), sizes)] == [2, 1]
+    assert [len(c) for c in cut(list(range(20)), sizes)] == [8, 8, 4]
+
+
+def test_bench_articles_are_all_different_texts_of_the_corpus_kind() -> None:
+    from flows.bench import distinct_texts
+
+    corpus = [
+        "The council met on Monday.\nIt voted 5-2.\nThe mayor said: “We are pleased.”",
+        "Rain fell on the valley.\nFarmers waited.\n“It helps,” a grower said.",
+        "The council met on Monday.\nIt voted 5-2.\nThe mayor said: “We are pleased.”",  # again
+    ]
+    texts = distinct_texts(corpus, 40)
+    assert len(texts) == len(set(texts)) == 40
+    assert texts[:2] == [corpus[0], corpus[1]]  # each corpus text once, first
+    lines = {line for text in corpus for line in text.split("\n")}
+    assert all(p in lines for text in texts[2:] for p in text.split("\n\n"))
