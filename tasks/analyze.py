@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -92,6 +93,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
+def _worker_start(model: str | None) -> None:
+    """A worker leaves Ctrl-C to its parent, which ends it (a terminal sends SIGINT to the whole
+    process group, and an idle worker would otherwise print a KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_model(model)
+
+
 def _ready() -> None:
     """Nothing: the worker's initializer has loaded the model when this runs."""
 
@@ -104,7 +112,7 @@ def _pool(n_process: int, model: str | None) -> ProcessPoolExecutor:
             pool = ProcessPoolExecutor(
                 n_process,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=load_model,
+                initializer=_worker_start,
                 initargs=(model,),
             )
             atexit.register(_stop, pool)

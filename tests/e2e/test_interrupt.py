@@ -33,9 +33,8 @@ def _drop(folder: Path) -> Path:
 
 
 def _batch_written(home: Path) -> bool:
-    """The run has written at least one (uncommitted) batch of articles."""
-    written = (home / "warehouse" / "articles").glob("ingest_date=2*/*.parquet")
-    return any(written)
+    """The run has staged at least one (uncommitted) batch of articles."""
+    return any((home / "staging").glob("*/articles/*.parquet"))
 
 
 def test_ctrl_c_stops_the_run_and_a_rerun_loads_every_article_once(tmp_path: Path) -> None:
@@ -57,6 +56,7 @@ def test_ctrl_c_stops_the_run_and_a_rerun_loads_every_article_once(tmp_path: Pat
     assert "Unable to connect" not in outcome.output, outcome.output
     with Store(home).connect() as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    assert not any((home / "staging").rglob("*.parquet"))  # the staged batches are gone too
 
     rerun = run("run", str(drop), home=home)
     assert rerun.returncode == 0, rerun.output[-2000:]

@@ -46,7 +46,7 @@ def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path
         home=home,
         # held inside its commit transaction: rows written, marts updated, not committed
         NEWSFLOW_FAILPOINT="commit:1:pause",
-        NEWSFLOW_FAILPOINT_SECONDS="60",
+        NEWSFLOW_FAILPOINT_SECONDS="30",
     )
     _wait_for_lock(home)
     _wait_for_commit(home)
