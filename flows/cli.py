@@ -11,6 +11,7 @@ import json
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -93,6 +94,21 @@ def _existing_store(home: str | None) -> Store:
     except WarehouseMissing as error:
         raise _fail(str(error)) from None
     return store
+
+
+@contextlib.contextmanager
+def _exclusive(home: str | None) -> Iterator[Store]:
+    """The home's warehouse under its write lock, for a command that changes it; a one-line error
+    and exit 1 when there is none, 3 when a load (or another such command) holds it."""
+    from warehouse.store import WarehouseBusy
+
+    store = _existing_store(home)
+    try:
+        with store.write_lock():
+            yield store
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
 
 
 class _Bar:
@@ -651,20 +667,10 @@ def forget(
         errors.print("[red]error:[/] give exactly one of --url, --article-id, --outlet, --drop")
         raise typer.Exit(2)
     ((kind, value),) = given.items()
-    from warehouse.store import Store, WarehouseBusy, WarehouseMissing
     from warehouse.takedowns import forget as forget_articles
 
-    store = Store(configure(home))
-    try:
-        store.check()
-        with store.write_lock():
-            counts = forget_articles(store, kind, value, reason)
-    except WarehouseMissing as error:
-        errors.print(f"[red]error:[/] {error}")
-        raise typer.Exit(1) from None
-    except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
+    with _exclusive(home) as store:
+        counts = forget_articles(store, kind, value, reason)
     console.print(
         f"forgot {counts['stories']} stories ({counts['articles']} versions, "
         f"{counts['entity_mentions']} mentions, {counts['quotes']} quotes) by {kind} {value!r}; "
@@ -684,19 +690,9 @@ def maintain(
 ) -> None:
     """Merge small files, expire old snapshots, delete files no snapshot needs."""
     from warehouse.maintenance import maintain as run_maintenance
-    from warehouse.store import Store, WarehouseBusy, WarehouseMissing
 
-    store = Store(configure(home))
-    try:
-        store.check()
-        with store.write_lock():
-            report = run_maintenance(store, keep_days, purge)
-    except WarehouseMissing as error:
-        errors.print(f"[red]error:[/] {error}")
-        raise typer.Exit(1) from None
-    except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
+    with _exclusive(home) as store:
+        report = run_maintenance(store, keep_days, purge)
     _print_maintenance(report)
 
 
