@@ -34,7 +34,7 @@ class Report:
 def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report:
     """Compact and expire; call under the write lock."""
     report = Report(staging_removed=store.discard_staging())
-    with contextlib.closing(store._writer()) as con:
+    with contextlib.closing(store.writer()) as con:
         report.files_before, report.bytes_before = _files(con)
         # Rewrite every file with deleted rows: marts change rows on every load, and a deleted
         # row's text stays in its file until it is rewritten. Then merge what is small.

@@ -49,7 +49,7 @@ def migrate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
     root = store.home / "warehouse"
     before = legacy_counts(root)
     store.init()
-    with contextlib.closing(store._writer()) as con:
+    with contextlib.closing(store.writer()) as con:
         _legacy_views(con, root)
         con.execute("BEGIN")
         try:

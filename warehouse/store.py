@@ -88,7 +88,7 @@ class Store:
         self.check()
         return open_lake(self.location, read_only=True, snapshot=at)
 
-    def _writer(self) -> duckdb.DuckDBPyConnection:
+    def writer(self) -> duckdb.DuckDBPyConnection:
         """This process's read-write connection to the lake (one per location, opened once)."""
         with _LOCK:
             con = _WRITERS.get(self.location)
@@ -103,12 +103,12 @@ class Store:
         """A look-up for the pipeline; a home with no warehouse yet holds nothing."""
         if not self.exists():
             return []
-        with contextlib.closing(self._writer()) as con:
+        with contextlib.closing(self.writer()) as con:
             return con.execute(sql, params or {}).fetchall()
 
     def init(self) -> None:
         """Create the lake, or add what a newer schema has (tables, columns, views)."""
-        with contextlib.closing(self._writer()) as con:
+        with contextlib.closing(self.writer()) as con:
             con.execute("BEGIN")
             try:
                 if ensure_tables(con, VIEWS):
@@ -218,7 +218,7 @@ class Store:
         staged = {
             table: sorted((self.staging / run_id / table).glob("*.parquet")) for table in STAGED
         }
-        with contextlib.closing(self._writer()) as con:
+        with contextlib.closing(self.writer()) as con:
             con.execute("BEGIN")
             try:
                 snapshot = _next_snapshot(con)
@@ -250,7 +250,7 @@ class Store:
 
     def record_failure(self, run_row: pa.Table, describe: str) -> None:
         """A failed run's `runs` row, in a commit of its own: it shows what happened, no rows."""
-        with contextlib.closing(self._writer()) as con:
+        with contextlib.closing(self.writer()) as con:
             con.execute("BEGIN")
             try:
                 con.register("run_row", run_row)

@@ -30,7 +30,7 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
     """
     column = KINDS[kind]
     takedown_id = str(uuid.uuid4())
-    with contextlib.closing(store._writer()) as con:
+    with contextlib.closing(store.writer()) as con:
         con.execute("BEGIN")
         try:
             con.execute(

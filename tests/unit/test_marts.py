@@ -44,7 +44,7 @@ def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
     counts = forget(store, "outlet", "Outlet 3", "test")
     assert counts["stories"] > 0
 
-    with contextlib.closing(store._writer()) as con:
+    with contextlib.closing(store.writer()) as con:
         kept = _contents(con)
         con.execute("BEGIN")
         marts.rebuild(con)

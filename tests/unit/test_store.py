@@ -141,7 +141,7 @@ def test_wrong_schema_is_refused(tmp_path: Path) -> None:
 def test_a_missing_column_is_added_when_the_lake_opens_for_writing(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.init()
-    with contextlib.closing(store._writer()) as con:
+    with contextlib.closing(store.writer()) as con:
         con.execute("ALTER TABLE runs DROP COLUMN snapshot_id")  # a lake of an older schema
     store.init()
     with store.connect() as con:
@@ -245,7 +245,7 @@ def test_a_reader_never_waits_for_an_open_commit(tmp_path: Path) -> None:
     store.init()
     store.stage("r1", "rejects", _rejects("r1", 1), "00000")
     store.commit("r1", _run("r1"), "run r1", {})
-    with contextlib.closing(store._writer()) as writer:
+    with contextlib.closing(store.writer()) as writer:
         writer.execute("BEGIN")
         writer.execute("INSERT INTO rejects SELECT * FROM rejects")
         assert _count(store, "rejects") == 1  # the open transaction is invisible
