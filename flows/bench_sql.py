@@ -247,11 +247,11 @@ def time_query(home: Path, sql: str, repeat: int = 3) -> dict[str, float]:
 
 def measure(home: Path, articles: int, runs: int) -> dict[str, Any]:
     """The JSON `bench-sql --json` prints: files per table, bytes, and each query's figures."""
-    from warehouse.maintenance import _files  # the same count `maintain` reports
+    from warehouse.maintenance import data_files  # the same count `maintain` reports
 
     store = Store(home)
     with store.connect() as con:
-        files, size = _files(con)
+        files, size = data_files(con)
     return {
         "articles": articles,
         "runs": runs,

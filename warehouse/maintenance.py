@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from warehouse.lake import ALIAS
-from warehouse.store import Store
+from warehouse.store import Store, close_writers
 
 
 @dataclass
@@ -35,7 +35,7 @@ def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report
     """Compact and expire; call under the write lock."""
     report = Report(staging_removed=store.discard_staging())
     with contextlib.closing(store.writer()) as con:
-        report.files_before, report.bytes_before = _files(con)
+        report.files_before, report.bytes_before = data_files(con)
         # Rewrite every file with deleted rows: marts change rows on every load, and a deleted
         # row's text stays in its file until it is rewritten. Then merge what is small.
         con.execute(f"CALL ducklake_rewrite_data_files('{ALIAS}', delete_threshold => 0)")
@@ -46,7 +46,7 @@ def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report
         report.snapshots_expired = before - _snapshots(con)
         con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', cleanup_all => true)")
         con.execute(f"CALL ducklake_delete_orphaned_files('{ALIAS}', cleanup_all => true)")
-        report.files_after, report.bytes_after = _files(con)
+        report.files_after, report.bytes_after = data_files(con)
     if purge:
         _vacuum_catalog(store)
         cache = store.home / "cache"
@@ -56,7 +56,8 @@ def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report
     return report
 
 
-def _files(con: object) -> tuple[dict[str, int], int]:
+def data_files(con: object) -> tuple[dict[str, int], int]:
+    """Data and delete files per table, and their bytes in all."""
     rows = con.execute(  # type: ignore[attr-defined]
         "SELECT table_name, file_count + delete_file_count, "
         f"file_size_bytes + delete_file_size_bytes FROM ducklake_table_info('{ALIAS}')"
@@ -74,8 +75,6 @@ def _vacuum_catalog(store: Store) -> None:
     file = store.location.sqlite_file
     if file is None:
         return
-    from warehouse.store import close_writers
-
     close_writers()
     with contextlib.closing(sqlite3.connect(file)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
