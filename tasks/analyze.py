@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from tasks.batching import batches
 from tasks.entities import extract_mentions, speaker_mentions
-from tasks.gender import with_gender
+from tasks.gender import agreeing_speakers, with_gender
 from tasks.nlp import BATCH_CHARS, load_model, parse, text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
@@ -31,7 +31,7 @@ _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
 # results the old code produced.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 
 def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
@@ -46,6 +46,7 @@ def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
             mentions = speaker_mentions(doc, mentions, quotes)
             sentence_starts = [s.start_char for s in doc.sents]
             mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes)
+            quotes = agreeing_speakers(text_of(doc), mentions, quotes)
             results.append(Analysis(mentions=mentions, quotes=quotes))
     return results
 

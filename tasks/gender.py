@@ -177,6 +177,48 @@ def _pronoun_referents(
             yield key, gender
 
 
+def agreeing_speakers(text: str, mentions: list[Mention], quotes: list[Quote]) -> list[Quote]:
+    """The quotes, each "he said" or "she said" attributed to a person its pronoun agrees with.
+
+    Quotes resolve a pronoun speaker to the last person named before it, before anyone has a
+    gender; "she said" after a paragraph about a woman that ends on a man's name is hers, not
+    his. Such a quote goes to the nearest person named before it whose gender does not
+    contradict the pronoun, or to nobody when there is none; the quotes without a speaker of
+    their own that continue it (floating, continued) follow it."""
+    people = [m for m in mentions if m.label == "person"]
+    gender_of = {m.key: m.gender for m in people}
+    names = {m.key: m.name for m in people}
+    named = _named_at(text, people)
+    positions = [position for position, _ in named]
+    result: list[Quote] = []
+    moved: tuple[str, str | None] | None = None  # (old key, new key) of the quote before
+    for quote in quotes:
+        if moved is not None and quote.speaker_start is None and quote.speaker_key == moved[0]:
+            result.append(_attributed(quote, moved[1], names))
+            continue
+        moved = None
+        said = _pronoun_gender(quote.speaker_text)
+        held = gender_of.get(quote.speaker_key or "")
+        if said is None or quote.speaker_start is None or held in (None, said, "unknown"):
+            result.append(quote)
+            continue
+        before = named[: bisect.bisect_left(positions, quote.speaker_start)]
+        key = next((k for _, k in reversed(before) if gender_of[k] in (said, "unknown")), None)
+        moved = (quote.speaker_key or "", key)
+        result.append(_attributed(quote, key, names))
+    return result
+
+
+def _pronoun_gender(speaker: str | None) -> Gender | None:
+    """The gender a speaker span that is a lone "he" or "she" states."""
+    word = (speaker or "").strip().lower()
+    return "female" if word == "she" else "male" if word == "he" else None
+
+
+def _attributed(quote: Quote, key: str | None, names: dict[str, str]) -> Quote:
+    return replace(quote, speaker_key=key, speaker_name=names.get(key) if key else None)
+
+
 def _named_at(text: str, people: list[Mention]) -> list[tuple[int, str]]:
     """Where each person is named, in order: the mentions, and every other place the text uses
     their surname (the small model misses many a "Lonechild said"); a surname two people share

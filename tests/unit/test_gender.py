@@ -4,7 +4,7 @@ then the first-name statistic; sentences written here."""
 from __future__ import annotations
 
 from tasks.entities import extract_mentions, speaker_mentions
-from tasks.gender import name_call, name_statistic, with_gender
+from tasks.gender import agreeing_speakers, name_call, name_statistic, with_gender
 from tasks.nlp import text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Mention
@@ -88,3 +88,23 @@ def test_the_name_table_is_searched_in_place() -> None:
     assert table.lookup("Stéphane") == table.lookup("stephane")
     assert table.lookup("Jean-Xqz") == table.lookup("jean")  # a hyphenated name by its first part
     assert table.lookup("Qzxwvy") is None
+
+
+def test_she_said_is_the_woman_it_agrees_with_not_the_last_man_named(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Dana Whitfield has run the food bank for a decade. Last week she met with Mayor "
+        'Thomas Breck. "We need more volunteers before the winter," she said.'
+    )
+    doc = nlp(text)
+    mentions = extract_mentions(doc)
+    quotes = extract_quotes(doc, mentions)
+    mentions = speaker_mentions(doc, mentions, quotes)
+    starts = [s.start_char for s in doc.sents]
+    gendered = with_gender(text_of(doc), starts, mentions, quotes)
+    before = [q for q in quotes if q.speaker_text == "she"]
+    after = [
+        q for q in agreeing_speakers(text_of(doc), gendered, quotes) if q.speaker_text == "she"
+    ]
+    assert [q.speaker_name for q in before] == ["Thomas Breck"]  # the last person named
+    assert [q.speaker_name for q in after] == ["Dana Whitfield"]
+    assert after[0].speaker_key == next(m.key for m in gendered if m.name == "Dana Whitfield")
