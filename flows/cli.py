@@ -733,6 +733,73 @@ def _print_maintenance(report: Any) -> None:
     )
 
 
+gender_app = typer.Typer(
+    help="Overrides of a person's gender: they win over the estimate, in every article.",
+    no_args_is_help=True,
+)
+app.add_typer(gender_app, name="gender")
+
+
+class GenderChoice(StrEnum):
+    """warehouse.gender_overrides.GENDERS, known here for the CLI's own check."""
+
+    female = "female"
+    male = "male"
+    unknown = "unknown"
+
+
+PersonArgument = Annotated[
+    str, typer.Argument(help="The person's name as the warehouse writes it, or its entity key.")
+]
+
+
+def _person_key(name: str) -> str:
+    """An entity key as given (`person:…`), else the key the pipeline gives this name."""
+    from tasks.entities import entity_key
+
+    return name if name.startswith("person:") else entity_key(name, "person")
+
+
+@gender_app.command("set")
+def gender_set(name: PersonArgument, gender: GenderChoice, home: HomeOption = None) -> None:
+    """Say this person's gender: it wins over the estimate in every article, loaded or to come.
+
+    `unknown` keeps them out of the female/male counts. One commit of the lake.
+    """
+    from warehouse.gender_overrides import set_override
+
+    key = _person_key(name)
+    with _exclusive(home) as store:
+        set_override(store, key, name, gender.value)
+        with store.connect() as con:
+            found = con.execute(
+                "SELECT articles FROM entities WHERE entity_key = $k", {"k": key}
+            ).fetchone()
+    where = f"in {found[0]} articles" if found else "not in the warehouse yet"
+    console.print(f"{key} ({where}): {gender.value}, overriding the estimate")
+
+
+@gender_app.command("unset")
+def gender_unset(name: PersonArgument, home: HomeOption = None) -> None:
+    """Remove this person's override: the estimate counts again."""
+    from warehouse.gender_overrides import unset_override
+
+    key = _person_key(name)
+    with _exclusive(home) as store:
+        removed = unset_override(store, key)
+    console.print(f"{key}: override removed" if removed else f"{key} had no override")
+
+
+@gender_app.command("list")
+def gender_list(home: HomeOption = None) -> None:
+    """Every override, with the articles the person is in."""
+    from warehouse.gender_overrides import overrides
+
+    rows = overrides(_existing_store(home))
+    columns = ["entity_key", "name", "gender", "set_at", "articles"]
+    _print_rows(columns, [tuple(r[c] for c in columns) for r in rows], "table", 0)
+
+
 eval_app = typer.Typer(help="Score the pipeline's steps on annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

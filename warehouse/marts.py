@@ -99,10 +99,21 @@ MARTS = (
                  GROUP BY ALL)
            GROUP BY ALL""",
     ),
+    Mart(
+        "entity_genders",
+        ("entity_key", "gender"),
+        ("articles", "text_articles"),
+        """SELECT entity_key, gender, sum(sign) AS articles,
+                  coalesce(sum(sign) FILTER (WHERE gender_source = 'text'), 0) AS text_articles
+           FROM (SELECT DISTINCT entity_key, article_id, version, sign, gender, gender_source
+                 FROM delta_mentions WHERE label = 'person' AND gender IS NOT NULL)
+           GROUP BY ALL""",
+    ),
 )
 
 MENTION_COLUMNS = (
-    "article_id, version, entity_key, name, label, text, sentence, start_char, end_char"
+    "article_id, version, entity_key, name, label, text, sentence, start_char, end_char, "
+    "gender, gender_source"
 )
 QUOTE_COLUMNS = "article_id, version, speaker_entity_key, speaker_name, verb, start_char, end_char"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # v4: gender_overrides, the entity_genders mart
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -145,6 +145,17 @@ FORGOTTEN = pa.schema(
     ]
 )
 
+# A user's word on a person's gender (`newsflow gender set`): it wins over every estimate, for
+# rows loaded before it too, because the `entity_gender` view applies it when reading.
+GENDER_OVERRIDES = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),  # as the user wrote it
+        pa.field("gender", pa.string(), nullable=False),  # female, male or unknown
+        pa.field("set_at", _TS, nullable=False),
+    ]
+)
+
 # Marts: kept current by every load in the run's own transaction (warehouse/marts.py), so the
 # everyday questions read a few thousand rows instead of scanning every mention. They count the
 # current version of each story only.
@@ -219,6 +230,17 @@ CO_OCCURRENCES = pa.schema(
     ]
 )
 
+# The articles that call a person each gender (tasks/gender.py decides per article); of them,
+# the ones where the text said it. The `entity_gender` view takes the majority.
+ENTITY_GENDERS = pa.schema(
+    [
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("gender", pa.string(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+        pa.field("text_articles", pa.int64(), nullable=False),
+    ]
+)
+
 # What a run writes: staged batch by batch, committed together with its `runs` row.
 RUN_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
@@ -237,6 +259,11 @@ MARTS: dict[str, pa.Schema] = {
     "speaker_verbs": SPEAKER_VERBS,
     "quote_subjects": QUOTE_SUBJECTS,
     "co_occurrences": CO_OCCURRENCES,
+    "entity_genders": ENTITY_GENDERS,
 }
 
-TABLES: dict[str, pa.Schema] = RUN_TABLES | {"takedowns": TAKEDOWNS, "forgotten": FORGOTTEN} | MARTS
+TABLES: dict[str, pa.Schema] = (
+    RUN_TABLES
+    | {"takedowns": TAKEDOWNS, "forgotten": FORGOTTEN, "gender_overrides": GENDER_OVERRIDES}
+    | MARTS
+)

@@ -1,0 +1,126 @@
+"""A person's gender in the warehouse: the majority of their articles' calls, unless a user's
+override (`newsflow gender set`) says otherwise, for rows loaded before the override too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from flows.bench_sql import Population, _batch, _conform
+from flows.cli import app
+from warehouse.schemas import RUN_TABLES
+from warehouse.store import Store
+
+
+def _load(store: Store, tables: dict[str, pa.Table]) -> None:
+    run_id = tables["runs"]["run_id"][0].as_py()
+    for name in ("articles", "entity_mentions", "quotes", "files"):
+        store.stage(run_id, name, tables[name], "00000")
+    store.commit(run_id, tables["runs"], run_id, {})
+
+
+PEOPLE = {
+    # name: the (gender, source) each of its three articles calls it
+    "Robin Okafor": [("female", "text"), ("male", "name"), ("female", "name")],
+    "Sam Ilves": [("female", "name"), ("male", "name"), ("unknown", None)],
+    "Lee Brandt": [("male", "text"), ("male", "name"), ("male", "name")],
+}
+
+
+def _people_in_three_articles() -> dict[str, pa.Table]:
+    """Three articles, each naming every one of PEOPLE once with that article's call."""
+    rng = np.random.default_rng(1)
+    tables = _batch(rng, Population.make(rng, 10), 0, 3, [])
+    ids = tables["articles"]["article_id"].to_pylist()
+    rows = [
+        {
+            "article_id": article,
+            "version": 1,
+            "mention_id": f"{article}-{n}",
+            "entity_key": f"person:{name.lower()}",
+            "name": name,
+            "text": name,
+            "label": "person",
+            "start_char": 20 * n,
+            "end_char": 20 * n + len(name),
+            "sentence": n,
+            "gender": calls[a][0],
+            "gender_source": calls[a][1],
+            "run_id": tables["runs"]["run_id"][0].as_py(),
+        }
+        for a, article in enumerate(ids)
+        for n, (name, calls) in enumerate(PEOPLE.items())
+    ]
+    mentions = pa.Table.from_pylist(rows, schema=RUN_TABLES["entity_mentions"])
+    tables["entity_mentions"] = _conform(mentions, RUN_TABLES["entity_mentions"])
+    return tables
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gender")
+    store = Store(path)
+    store.init()
+    _load(store, _people_in_three_articles())
+    return path
+
+
+def _gender(home: Path, name: str) -> tuple:  # type: ignore[type-arg]
+    with Store(home).connect() as con:
+        return con.execute(
+            "SELECT gender, gender_source, gender_probability FROM entity_gender "
+            "WHERE entity_key = $k",
+            {"k": f"person:{name.lower()}"},
+        ).fetchone()
+
+
+def test_the_estimate_is_the_majority_of_the_persons_articles(home: Path) -> None:
+    gender, source, probability = _gender(home, "Robin Okafor")
+    assert (gender, source) == ("female", "text")  # one article's text said so
+    assert abs(probability - 2 / 3) < 1e-9
+    assert _gender(home, "Lee Brandt") == ("male", "text", 1.0)
+
+
+def test_a_tie_or_no_call_is_unknown(home: Path) -> None:
+    assert _gender(home, "Sam Ilves") == ("unknown", None, None)
+
+
+def test_an_override_wins_over_the_estimate_for_rows_already_loaded(home: Path) -> None:
+    cli = CliRunner()
+    at = ["--home", str(home)]
+    assert _gender(home, "Lee Brandt")[:2] == ("male", "text")
+
+    set_ = cli.invoke(app, ["gender", "set", "Lee Brandt", "female", *at])
+    assert set_.exit_code == 0, set_.output
+    assert "in 3 articles" in set_.output
+    assert _gender(home, "Lee Brandt") == ("female", "override", 1.0)
+    assert _gender(home, "Robin Okafor")[:2] == ("female", "text")  # nobody else changes
+    listed = cli.invoke(app, ["gender", "list", *at])
+    assert "person:lee brandt" in listed.output and "female" in listed.output
+    # Set again, by entity key: one override per person, the last word wins.
+    cli.invoke(app, ["gender", "set", "person:lee brandt", "unknown", *at])
+    assert _gender(home, "Lee Brandt") == ("unknown", "override", 1.0)
+
+    unset = cli.invoke(app, ["gender", "unset", "Lee Brandt", *at])
+    assert unset.exit_code == 0 and "override removed" in unset.output
+    assert _gender(home, "Lee Brandt") == ("male", "text", 1.0)
+    again = cli.invoke(app, ["gender", "unset", "Lee Brandt", *at])
+    assert "had no override" in again.output
+    with Store(home).connect() as con:
+        messages = [m for (m,) in con.execute("SELECT commit_message FROM snapshots()").fetchall()]
+    assert messages[-3:] == [
+        "gender override person:lee brandt: female",
+        "gender override person:lee brandt: unknown",
+        "gender override person:lee brandt removed",
+    ]
+
+
+def test_a_bad_gender_is_refused_before_anything_is_written(home: Path) -> None:
+    refused = CliRunner().invoke(app, ["gender", "set", "Lee Brandt", "woman", "--home", str(home)])
+    assert refused.exit_code == 2
+    with Store(home).connect() as con:
+        assert con.execute("SELECT count(*) FROM gender_overrides").fetchone() == (0,)
