@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
+from tasks.gender import name_call
 from tasks.lexicon import (
     ALIAS_TYPES,
     ALIASES,
@@ -431,7 +432,12 @@ def full_name_in_text(single: str, text: str) -> str | None:
         rf"\b((?:{_NAME_WORD} ){{1,2}}){re.escape(single)}\b(?![{APOSTROPHES}]s? {_NAME_WORD})"
     )
     for match in re.finditer(pattern, text):
-        given = (name_in(match.group(1)) or "").split()
+        # The name ends at a role word or an acronym: "Huawei CFO Meng" is no "Huawei Meng".
+        words = match.group(1).split()
+        cut = [
+            i + 1 for i, w in enumerate(words) if w.lower().rstrip(".") in ROLE_WORDS or w.isupper()
+        ]
+        given = (name_in(" ".join(words[max(cut, default=0) :])) or "").split()
         given = [w for w in given if w.lower().rstrip(".") not in ROLE_WORDS and not w.isupper()]
         name = " ".join([*given[-2:], single])
         if given and not any(w.lower().strip(".") in ORG_WORDS for w in given):
@@ -456,7 +462,41 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
                 canonical[name] = canonical[short]  # "Lobsterman Walt Pruitt" is "Walt Pruitt"
             elif len(longer) == 1:
                 canonical[short] = name  # "Al Hashish" is "Fouzia Al Hashish"
+    first_named = sorted(canonical, key=names.index)
+    for later_index, later in enumerate(first_named):
+        earlier = next((n for n in first_named[:later_index] if _same_person(n, later)), None)
+        if earlier is not None:
+            canonical[later] = canonical[earlier]
     return canonical
+
+
+def _same_person(earlier: str, later: str) -> bool:
+    """Two full names of one person in an article: a plural ("do we want more Audrey
+    Parkers?") or a first name spelt two ways beside the same surname ("Jody" and "Jodie
+    Wilson-Raybould"). Spellings are close (same first three letters, at most two letters
+    apart) and not of opposite genders in name data: Daniel and Danielle Roy are two people."""
+    if later == earlier + "s":
+        return True
+    first, *rest = earlier.split()
+    other, *other_rest = later.split()
+    if not rest or [w.lower() for w in rest] != [w.lower() for w in other_rest]:
+        return False
+    if first == other or min(len(first), len(other)) < 3:
+        return False
+    if first[:3].lower() != other[:3].lower() or _edits(first.lower(), other.lower()) > 2:
+        return False
+    genders = {name_call(first).gender, name_call(other).gender} - {"unknown"}
+    return len(genders) < 2
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance: insertions, deletions and substitutions turning `a` into `b`."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
 
 
 def _is_role_word(word: str) -> bool:

@@ -94,7 +94,7 @@ def genders(
     text: str, sentence_starts: list[int], people: list[Mention], quotes: Iterable[Quote] = ()
 ) -> dict[str, Call]:
     """One call per person entity (key) of an article: the text first, the name second."""
-    by_name = {m.key: name_call(m.name) for m in people}
+    by_name = _name_calls(people)
     votes: dict[str, list[float]] = {key: [0.0, 0.0] for key in by_name}  # [female, male]
     for mention in people:
         if mention.text.lower() in _PRONOUN_WORDS:
@@ -114,6 +114,26 @@ def genders(
             call = call if max(weights) >= NAME_OVERRULED else None
         calls[key] = call or named
     return calls
+
+
+def _name_calls(people: list[Mention]) -> dict[str, Call]:
+    """The first-name statistic's call for each person, from every first name the article
+    writes for them ("Jody" and, in a caption, "Jodie Wilson-Raybould"): the surest of the
+    calls that decide, unknown when two of them disagree."""
+    calls: dict[str, list[Call]] = {}
+    for mention in people:
+        written = {mention.name}
+        name, text = mention.name.lower().split(), mention.text.lower().split()
+        if len(text) == len(name) > 1 and text[1:] == name[1:]:  # not "Al Basha" of Abir's
+            written.add(mention.text)
+        found = calls.setdefault(mention.key, [])
+        found.extend(c for c in map(name_call, written) if c.source and c not in found)
+    decided = {}
+    for key, found in calls.items():
+        genders = {c.gender for c in found}
+        surest = max(found, key=lambda c: c.probability or 0.0, default=UNKNOWN)
+        decided[key] = surest if len(genders) == 1 else UNKNOWN
+    return decided
 
 
 def _decide(weights: list[float]) -> Call | None:

@@ -163,3 +163,33 @@ def test_a_pronoun_speaker_is_not_a_mention_of_the_name(nlp) -> None:  # type: i
     assert any(q.speaker_name == "Helen Ashby" for q in analysis.quotes)  # attributed, still
     texts = {m.text for m in analysis.mentions if m.name == "Helen Ashby"}
     assert texts and texts <= {"Helen Ashby", "Ashby"}
+
+
+def test_a_plural_or_a_second_spelling_of_a_name_is_the_same_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        nlp,
+        "Health Minister Sarah Marchetti defended the law on Tuesday. Advocates said the case of "
+        'Noreen Aldous showed its limits. "Do we want more Noreen Aldouses?" asked one. '
+        "A caption under the photo read: Minister Sara Marchetti speaks in Ottawa.",
+    )
+    assert "Noreen Aldouses" not in people
+    assert "Sara Marchetti" not in people  # spelt without the h in the caption: still Sarah
+    assert "Sarah Marchetti" in people
+
+
+def test_first_names_of_opposite_genders_are_two_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        nlp,
+        "Daniel Okoro and his sister Danielle Okoro opened the bakery in 2019. "
+        "Danielle Okoro said the first winter was hard.",
+    )
+    assert {"Daniel Okoro", "Danielle Okoro"} <= set(people)
+
+
+def test_a_surname_after_an_acronym_role_takes_no_company_as_first_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        nlp,
+        "The arrest of Acmecorp CFO Lin in Vancouver has angered Beijing. Since Lin's arrest, "
+        "two Canadians have been detained.",
+    )
+    assert "Acmecorp Lin" not in people

@@ -108,3 +108,14 @@ def test_she_said_is_the_woman_it_agrees_with_not_the_last_man_named(nlp) -> Non
     assert [q.speaker_name for q in before] == ["Thomas Breck"]  # the last person named
     assert [q.speaker_name for q in after] == ["Dana Whitfield"]
     assert after[0].speaker_key == next(m.key for m in gendered if m.name == "Dana Whitfield")
+
+
+def test_a_first_name_written_two_ways_decides_by_the_one_the_data_knows(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Justice Minister Jody Varga introduced the bill. A photo caption reads: Minister "
+        "Jodie Varga in Ottawa on Monday."
+    )
+    people = _genders(nlp, text)
+    assert name_call("Jody Varga").gender == "unknown"  # Jody is 68% female in the data
+    assert set(people) == {"Jody Varga"}  # the caption's spelling is the same person
+    assert (people["Jody Varga"].gender, people["Jody Varga"].gender_source) == ("female", "name")
