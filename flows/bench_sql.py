@@ -27,7 +27,16 @@ from warehouse.maintenance import maintain
 from warehouse.schemas import RUN_TABLES, SCHEMA_VERSION
 from warehouse.store import Store
 
-QUERIES = ("articles", "top_entities", "quotes", "top_speakers", "who_quotes_whom", "co_occurrence")
+QUERIES = (
+    "articles",
+    "top_entities",
+    "quotes",
+    "top_speakers",
+    "who_quotes_whom",
+    "co_occurrence",
+    "women_among_sources",
+    "women_among_people",
+)
 SENTENCES, SENTENCE_CHARS, MENTIONS, QUOTES = 20, 40, 44, 5
 WORDS = np.array(
     ["the", "a", "council", "said", "new", "plan", "city", "year", "water", "rail", "court", "vote"]
@@ -174,13 +183,19 @@ def _batch(
 
 
 def _genders(labels: np.ndarray, names: np.ndarray) -> list[str | None]:
-    """People's gender by their first name, as a name statistic would call it: about a quarter
-    women, two thirds men, the rest undecided; None for other labels."""
-    calls = []
+    """People's gender by their first name, as a name statistic would call it: a quarter of
+    first names women's, one in ten undecided, the rest men's; None for other labels."""
+    calls: list[str | None] = []
     for label, name in zip(labels, names, strict=True):
         first = int(name[1:5]) if label == "person" else -1
         calls.append(
-            None if first < 0 else "female" if first < 250 else "male" if first < 900 else "unknown"
+            None
+            if first < 0
+            else "female"
+            if first % 4 == 0
+            else "unknown"
+            if first % 10 == 1
+            else "male"
         )
     return calls
 

@@ -33,6 +33,22 @@ class Mart:
 
 _SPOKEN = "speaker_entity_key IS NOT NULL AND speaker_name IS NOT NULL"
 
+
+def _per_outlet_month(rows: str, key: str) -> str:
+    """The articles per (outlet, month, person) that these signed rows change: each person once
+    per article version, its outlet and published month read from `articles` (which holds the
+    versions a load adds and those it removes until the transaction ends)."""
+    return f"""
+        WITH d AS (SELECT DISTINCT article_id, version, sign, {key} AS entity_key FROM {rows}),
+        a AS (SELECT article_id, version, coalesce(outlet, '(none)') AS outlet,
+                     coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month
+              FROM {ALIAS}.articles
+              SEMI JOIN (SELECT DISTINCT article_id, version FROM d) USING (article_id, version))
+        SELECT a.outlet, a.month, d.entity_key, sum(d.sign) AS articles
+        FROM d JOIN a USING (article_id, version)
+        GROUP BY ALL"""
+
+
 MARTS = (
     Mart(
         "entities",
@@ -109,7 +125,22 @@ MARTS = (
                  FROM delta_mentions WHERE label = 'person' AND gender IS NOT NULL)
            GROUP BY ALL""",
     ),
+    Mart(
+        "outlet_month_people",
+        ("outlet", "month", "entity_key"),
+        ("articles",),
+        _per_outlet_month("delta_mentions WHERE label = 'person'", "entity_key"),
+    ),
+    Mart(
+        "outlet_month_sources",
+        ("outlet", "month", "entity_key"),
+        ("articles",),
+        _per_outlet_month(
+            "delta_quotes WHERE speaker_entity_key LIKE 'person:%'", "speaker_entity_key"
+        ),
+    ),
 )
+
 
 MENTION_COLUMNS = (
     "article_id, version, entity_key, name, label, text, sentence, start_char, end_char, "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 4  # v4: gender_overrides, the entity_genders mart
+SCHEMA_VERSION = 4  # v4: gender_overrides; entity_genders, outlet_month_people/_sources marts
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -241,6 +241,18 @@ ENTITY_GENDERS = pa.schema(
     ]
 )
 
+# People per outlet and month: the articles of that outlet and month that name each person
+# (mentioned), or quote them (sources). The month is the published one ('undated' when not
+# known); the `women_among_*` example queries count them by `entity_gender`.
+OUTLET_MONTH_PEOPLE = pa.schema(
+    [
+        pa.field("outlet", pa.string(), nullable=False),
+        pa.field("month", pa.string(), nullable=False),
+        pa.field("entity_key", pa.string(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+    ]
+)
+
 # What a run writes: staged batch by batch, committed together with its `runs` row.
 RUN_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
@@ -260,6 +272,8 @@ MARTS: dict[str, pa.Schema] = {
     "quote_subjects": QUOTE_SUBJECTS,
     "co_occurrences": CO_OCCURRENCES,
     "entity_genders": ENTITY_GENDERS,
+    "outlet_month_people": OUTLET_MONTH_PEOPLE,
+    "outlet_month_sources": OUTLET_MONTH_PEOPLE,
 }
 
 TABLES: dict[str, pa.Schema] = (
