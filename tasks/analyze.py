@@ -46,7 +46,7 @@ def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
             mentions = speaker_mentions(doc, mentions, quotes)
             sentence_starts = [s.start_char for s in doc.sents]
             mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes)
-            quotes = agreeing_speakers(text_of(doc), mentions, quotes)
+            quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes)
             results.append(Analysis(mentions=mentions, quotes=quotes))
     return results
 

@@ -103,7 +103,9 @@ def test_she_said_is_the_woman_it_agrees_with_not_the_last_man_named(nlp) -> Non
     gendered = with_gender(text_of(doc), starts, mentions, quotes)
     before = [q for q in quotes if q.speaker_text == "she"]
     after = [
-        q for q in agreeing_speakers(text_of(doc), gendered, quotes) if q.speaker_text == "she"
+        q
+        for q in agreeing_speakers(text_of(doc), starts, gendered, quotes)
+        if q.speaker_text == "she"
     ]
     assert [q.speaker_name for q in before] == ["Thomas Breck"]  # the last person named
     assert [q.speaker_name for q in after] == ["Dana Whitfield"]
@@ -119,3 +121,21 @@ def test_a_first_name_written_two_ways_decides_by_the_one_the_data_knows(nlp) ->
     assert name_call("Jody Varga").gender == "unknown"  # Jody is 68% female in the data
     assert set(people) == {"Jody Varga"}  # the caption's spelling is the same person
     assert (people["Jody Varga"].gender, people["Jody Varga"].gender_source) == ("female", "name")
+
+
+def test_he_said_is_the_man_already_quoted_not_the_man_named_in_passing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        '"We sold out by noon," Ian Brody said on Saturday. Brody started the market in 2015 '
+        'with a loan from his uncle, Tom Keller. "It was a gamble," he said.'
+    )
+    doc = nlp(text)
+    mentions = extract_mentions(doc)
+    quotes = extract_quotes(doc, mentions)
+    mentions = speaker_mentions(doc, mentions, quotes)
+    starts = [s.start_char for s in doc.sents]
+    gendered = with_gender(text_of(doc), starts, mentions, quotes)
+    resolved = agreeing_speakers(text_of(doc), starts, gendered, quotes)
+    gamble = [q for q in resolved if "gamble" in q.text]
+    assert [q.speaker_text for q in quotes if "gamble" in q.text] == ["he"]
+    assert [q.speaker_name for q in quotes if "gamble" in q.text] == ["Tom Keller"]  # the last
+    assert [q.speaker_name for q in gamble] == ["Ian Brody"]
