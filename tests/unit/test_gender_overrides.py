@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from flows.bench_sql import Population, _batch, _conform
 from flows.cli import app
+from warehouse.examples import query
 from warehouse.schemas import RUN_TABLES
 from warehouse.store import Store
 
@@ -124,3 +125,15 @@ def test_a_bad_gender_is_refused_before_anything_is_written(home: Path) -> None:
     assert refused.exit_code == 2
     with Store(home).connect() as con:
         assert con.execute("SELECT count(*) FROM gender_overrides").fetchone() == (0,)
+
+
+def test_the_share_of_women_per_outlet_and_month_reads_the_marts(home: Path) -> None:
+    with Store(home).connect() as con:
+        rows = con.execute(query("women_among_people")).fetchall()
+        sources = con.execute(query("women_among_sources")).fetchall()
+    assert len({(outlet, month) for outlet, month, *_ in rows}) == len(rows)  # one row each
+    women, men, unknown = (sum(r[i] for r in rows) for i in (2, 3, 4))
+    # Robin is a woman, Lee a man, Sam undecided: each named in the same three articles.
+    assert (women, men, unknown) == (3, 3, 3)
+    assert all(r[5] == 50.0 for r in rows)
+    assert sources  # the batch's synthetic quotes, counted the same way
