@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -165,59 +165,35 @@ CURRENT_ARTICLES = pa.schema(
     ]
 )
 
-ENTITIES = pa.schema(
+# Every entity key the marts have counted, with a small integer id: the marts join and merge on
+# these ids, never on the names, so a load's merge reads a few integer columns however many
+# names a year of news holds. Ids are given in order of first sight and never reused.
+ENTITY_IDS = pa.schema(
     [
+        pa.field("entity_id", pa.int32(), nullable=False),
         pa.field("entity_key", pa.string(), nullable=False),
         pa.field("name", pa.string(), nullable=False),
         pa.field("label", pa.string(), nullable=False),
-        pa.field("mentions", pa.int64(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
     ]
 )
 
-ENTITY_ALIASES = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("alias", pa.string(), nullable=False),
-        pa.field("mentions", pa.int64(), nullable=False),
-    ]
-)
 
-SPEAKERS = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("name", pa.string(), nullable=False),
-        pa.field("quotes", pa.int64(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
-    ]
-)
+def _counts(keys: list[tuple[str, pa.DataType]], measures: list[str]) -> pa.Schema:
+    return pa.schema(
+        [pa.field(k, t, nullable=False) for k, t in keys]
+        + [pa.field(m, pa.int64(), nullable=False) for m in measures]
+    )
 
-SPEAKER_VERBS = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("verb", pa.string(), nullable=False),
-        pa.field("quotes", pa.int64(), nullable=False),
-    ]
-)
 
+_ID = pa.int32()
+ENTITY_COUNTS = _counts([("entity_id", _ID)], ["mentions", "articles"])
+ALIAS_COUNTS = _counts([("entity_id", _ID), ("alias", pa.string())], ["mentions"])
+SPEAKER_COUNTS = _counts([("entity_id", _ID)], ["quotes", "articles"])
+SPEAKER_VERB_COUNTS = _counts([("entity_id", _ID), ("verb", pa.string())], ["quotes"])
 # People named inside a speaker's quotes: who talks about whom.
-QUOTE_SUBJECTS = pa.schema(
-    [
-        pa.field("speaker_key", pa.string(), nullable=False),
-        pa.field("subject_key", pa.string(), nullable=False),
-        pa.field("times", pa.int64(), nullable=False),
-    ]
-)
-
-# Entities named in the same sentence (entity_key < with_key).
-CO_OCCURRENCES = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("with_key", pa.string(), nullable=False),
-        pa.field("sentences", pa.int64(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
-    ]
-)
+QUOTE_SUBJECT_COUNTS = _counts([("speaker_id", _ID), ("subject_id", _ID)], ["times"])
+# Entities named in the same sentence (the pair once: entity_key < with_key by name).
+CO_OCCURRENCE_COUNTS = _counts([("entity_id", _ID), ("with_id", _ID)], ["sentences", "articles"])
 
 # What a run writes: staged batch by batch, committed together with its `runs` row.
 RUN_TABLES: dict[str, pa.Schema] = {
@@ -231,12 +207,13 @@ RUN_TABLES: dict[str, pa.Schema] = {
 
 MARTS: dict[str, pa.Schema] = {
     "current_articles": CURRENT_ARTICLES,
-    "entities": ENTITIES,
-    "entity_aliases": ENTITY_ALIASES,
-    "speakers": SPEAKERS,
-    "speaker_verbs": SPEAKER_VERBS,
-    "quote_subjects": QUOTE_SUBJECTS,
-    "co_occurrences": CO_OCCURRENCES,
+    "entity_ids": ENTITY_IDS,
+    "entity_counts": ENTITY_COUNTS,
+    "alias_counts": ALIAS_COUNTS,
+    "speaker_counts": SPEAKER_COUNTS,
+    "speaker_verb_counts": SPEAKER_VERB_COUNTS,
+    "quote_subject_counts": QUOTE_SUBJECT_COUNTS,
+    "co_occurrence_counts": CO_OCCURRENCE_COUNTS,
 }
 
 TABLES: dict[str, pa.Schema] = RUN_TABLES | {"takedowns": TAKEDOWNS, "forgotten": FORGOTTEN} | MARTS

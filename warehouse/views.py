@@ -1,7 +1,9 @@
 """Views stored in the lake itself, so every DuckDB client that attaches it sees them.
 
 The raw tables keep every version of a story; `current_articles` (a mart the load keeps) names
-the current one, and these views restrict the raw tables to it.
+the current one, and the `latest_*` views restrict the raw tables to it. The marts count by
+integer entity id (warehouse/marts.py); the named views over them are what a person queries:
+the same counts with entity keys and names.
 """
 
 from __future__ import annotations
@@ -15,5 +17,31 @@ VIEWS: dict[str, str] = {
     ),
     "latest_quotes": (
         "SELECT q.* FROM quotes q SEMI JOIN current_articles c USING (article_id, version)"
+    ),
+    "entities": (
+        "SELECT i.entity_key, i.name, i.label, c.mentions, c.articles, c.entity_id "
+        "FROM entity_counts c JOIN entity_ids i USING (entity_id)"
+    ),
+    "entity_aliases": (
+        "SELECT i.entity_key, a.alias, a.mentions, a.entity_id "
+        "FROM alias_counts a JOIN entity_ids i USING (entity_id)"
+    ),
+    "speakers": (
+        "SELECT i.entity_key, i.name, s.quotes, s.articles, s.entity_id "
+        "FROM speaker_counts s JOIN entity_ids i USING (entity_id)"
+    ),
+    "speaker_verbs": (
+        "SELECT i.entity_key, v.verb, v.quotes, v.entity_id "
+        "FROM speaker_verb_counts v JOIN entity_ids i USING (entity_id)"
+    ),
+    "quote_subjects": (
+        "SELECT s.entity_key AS speaker_key, o.entity_key AS subject_key, q.times "
+        "FROM quote_subject_counts q JOIN entity_ids s ON s.entity_id = q.speaker_id "
+        "JOIN entity_ids o ON o.entity_id = q.subject_id"
+    ),
+    "co_occurrences": (
+        "SELECT a.entity_key, b.entity_key AS with_key, c.sentences, c.articles "
+        "FROM co_occurrence_counts c JOIN entity_ids a ON a.entity_id = c.entity_id "
+        "JOIN entity_ids b ON b.entity_id = c.with_id"
     ),
 }

@@ -60,3 +60,32 @@ def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
         assert con.execute(
             "SELECT count(*) FROM latest_articles WHERE outlet = 'Outlet 3'"
         ).fetchone() == (0,)
+
+
+def test_a_lake_with_marts_by_name_gets_id_keyed_marts_with_the_same_counts(
+    tmp_path: Path,
+) -> None:
+    """Schema v3 kept the marts as tables named like today's views: init rebuilds them."""
+    store = Store(tmp_path)
+    store.init()
+    rng = np.random.default_rng(5)
+    people = Population.make(rng, 1_000)
+    _load(store, _batch(rng, people, 0, 120, []))
+    with contextlib.closing(store.writer()) as con:
+        before = _contents(con)
+        for name in ("entities", "co_occurrences"):  # as v3 had them: tables, keyed by name
+            con.execute(f"CREATE TABLE v3 AS SELECT * FROM {name}")
+            con.execute(f"DROP VIEW {name}")
+            con.execute(f"ALTER TABLE v3 RENAME TO {name}")
+        for mart in marts.MARTS:
+            con.execute(f"DELETE FROM {mart.name}")
+    store.init()
+    with contextlib.closing(store.writer()) as con:
+        kinds = dict(
+            con.execute(
+                "SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = 'lake' "
+                "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE database_name = 'lake'"
+            ).fetchall()
+        )
+        assert kinds["entities"] == kinds["co_occurrences"] == "view"
+        assert _contents(con) == before
