@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from flows.bench_sql import Population, _batch
 from warehouse import marts
@@ -30,8 +31,9 @@ def _contents(con: object) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(marts, "REBUILD_SLICE_MENTIONS", 10_000)  # the rebuild takes slices
     store = Store(tmp_path)
     store.init()
     rng = np.random.default_rng(3)
@@ -39,8 +41,8 @@ def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
     first = _batch(rng, people, 0, 300, [])
     _load(store, first)
     older = first["articles"]["article_id"].to_pylist()
-    _load(store, _batch(rng, people, 1, 300, older[:100]))  # 6 stories get a version 2
-    _load(store, _batch(rng, people, 2, 300, older[100:200]))  # and 6 more
+    _load(store, _batch(rng, people, 1, 300, older[:6]))  # 6 stories get a version 2
+    _load(store, _batch(rng, people, 2, 300, older[100:106]))  # and 6 more
     counts = forget(store, "outlet", "Outlet 3", "test")
     assert counts["stories"] > 0
 
