@@ -980,7 +980,9 @@ def bench_sql(
     runs: Annotated[int, typer.Option(help="Nightly commits to spread them over.")] = 30,
     home: Annotated[
         Path | None,
-        typer.Option(help="Where to build it (default: a temporary folder); reused if built."),
+        typer.Option(
+            help="Where to build it (default: a temporary folder); a partly built one resumes."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -988,20 +990,22 @@ def bench_sql(
     import tempfile
 
     from flows.bench_sql import QUERIES, build, measure
-    from warehouse.store import Store
 
     built = home or Path(tempfile.mkdtemp(prefix="newsflow-bench-sql-"))
-    if not Store(built).exists():
-        with Progress(*_BAR, console=errors, transient=True) as bar:
-            task = bar.add_task("nightly loads", total=runs, articles=0)
-            seconds = build(
-                built,
-                articles,
-                runs,
-                lambda n: bar.update(task, completed=n, articles=n * (articles // runs)),
-            )
+    with Progress(*_BAR, console=errors, transient=True) as bar:
+        task = bar.add_task("nightly loads", total=runs, articles=0)
+        done = build(
+            built,
+            articles,
+            runs,
+            lambda n: bar.update(task, completed=n, articles=n * (articles // runs)),
+        )
+    if done.commits:
+        commits = sorted(done.commits)
         errors.print(
-            f"built {built}: {runs} commits in {seconds:.0f}s ({seconds / runs:.2f}s each)"
+            f"built {built}: {len(commits)} commits, median {commits[len(commits) // 2]:.2f}s, "
+            f"last {done.commits[-1]:.2f}s, slowest {commits[-1]:.2f}s; "
+            f"{len(done.maintenance)} weekly maintenance runs, {sum(done.maintenance):.0f}s"
         )
     figures = measure(built, articles, runs)
     if as_json:

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import prefect_api
 from tests.conftest import ROOT
 
 
@@ -27,8 +28,8 @@ class Cli:
         environ = {
             k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))
         }
-        # No background Prefect server outliving the test (see tests/conftest.newsflow).
-        environ |= {"NEWSFLOW_HOME": str(home), "NEWSFLOW_SERVER_IDLE_MINUTES": "0", **env}
+        # The session's one Prefect server (tests/prefect_api.py), unless the test names its own.
+        environ |= {"NEWSFLOW_HOME": str(home), "PREFECT_API_URL": prefect_api.api_url(), **env}
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in wait())
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flows.cli", *args],

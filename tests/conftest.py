@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import prefect_api
+
 # Real S3 (moto) and PostgreSQL servers as session fixtures: s3_server, s3_bucket, postgres_server,
 # postgres_dsn (see tests/servers.py).
 pytest_plugins = ["tests.servers"]
@@ -33,9 +35,7 @@ def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.Com
     """The CLI as a user runs it, in a subprocess with its own home and no inherited settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
     env["NEWSFLOW_HOME"] = str(home)
-    # A temporary Prefect API per run, as before: a background server per test home would
-    # outlive the test (tests/unit/test_server.py covers the background server).
-    env["NEWSFLOW_SERVER_IDLE_MINUTES"] = "0"
+    env["PREFECT_API_URL"] = prefect_api.api_url()  # one server for the session's CLI runs
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", *args],
         capture_output=True,

@@ -3,12 +3,18 @@
 A question such as "who is quoted most" over a year of news would scan tens of millions of
 mentions if asked of the raw tables. Instead every load (and every takedown) works out what it
 changes: +1 for each row of a story version it adds, -1 for each row of the version it
-supersedes or forgets, and merges those sums into small tables keyed by entity. Every measure
-is a count over current story versions, so adding and subtracting keeps it exact; a row whose
-count falls to zero is deleted.
+supersedes or forgets, and merges those sums into small tables. Every measure is a count over
+current story versions, so adding and subtracting keeps it exact; a row whose count falls to
+zero is deleted.
+
+The marts are keyed by integer entity ids (`entity_ids`, given at first sight), not by names:
+DuckLake updates a row by rewriting it whole, so a merge reads every column of its table, and
+a table of ids and counts is a fraction of one of names (measured at 361,000 articles: the
+co-occurrence merge 5.9 s on names, 1.4 s on ids). The named views over them are in views.py.
 
 The deltas are computed from two Arrow tables registered on the connection: `delta_mentions`
-and `delta_quotes`, the affected rows of `entity_mentions` and `quotes` with a `sign` column.
+and `delta_quotes`, the affected rows of `entity_mentions` and `quotes` with a `sign` column;
+`apply` adds their entity ids as `dm` and `dq`.
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ class Mart:
     name: str
     keys: tuple[str, ...]
     measures: tuple[str, ...]  # summed; the first one reaching zero removes the row
-    delta: str  # the change, from delta_mentions / delta_quotes
+    delta: str  # the change, from dm / dq
 
 
-_SPOKEN = "speaker_entity_key IS NOT NULL AND speaker_name IS NOT NULL"
+_SPOKEN = "speaker_id IS NOT NULL"
+REBUILD_SLICE_MENTIONS = 2_000_000  # rows of entity_mentions per slice of a rebuild
 
 
 def _per_outlet_month(rows: str, key: str) -> str:
@@ -39,74 +46,67 @@ def _per_outlet_month(rows: str, key: str) -> str:
     per article version, its outlet and published month read from `articles` (which holds the
     versions a load adds and those it removes until the transaction ends)."""
     return f"""
-        WITH d AS (SELECT DISTINCT article_id, version, sign, {key} AS entity_key FROM {rows}),
+        WITH d AS (SELECT DISTINCT article_id, version, sign, {key} AS entity_id FROM {rows}),
         a AS (SELECT article_id, version, coalesce(outlet, '(none)') AS outlet,
                      coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month
               FROM {ALIAS}.articles
               SEMI JOIN (SELECT DISTINCT article_id, version FROM d) USING (article_id, version))
-        SELECT a.outlet, a.month, d.entity_key, sum(d.sign) AS articles
+        SELECT a.outlet, a.month, d.entity_id, sum(d.sign) AS articles
         FROM d JOIN a USING (article_id, version)
         GROUP BY ALL"""
 
 
 MARTS = (
     Mart(
-        "entities",
-        ("entity_key",),
+        "entity_counts",
+        ("entity_id",),
         ("mentions", "articles"),
-        """SELECT entity_key, any_value(name) AS name, any_value(label) AS label,
-                  sum(sign * n) AS mentions, sum(sign) AS articles
-           FROM (SELECT entity_key, article_id, version, sign, any_value(name) AS name,
-                        any_value(label) AS label, count(*) AS n
-                 FROM delta_mentions GROUP BY entity_key, article_id, version, sign)
-           GROUP BY entity_key""",
+        """SELECT entity_id, sum(sign * n) AS mentions, sum(sign) AS articles
+           FROM (SELECT entity_id, article_id, version, sign, count(*) AS n
+                 FROM dm GROUP BY ALL)
+           GROUP BY entity_id""",
     ),
     Mart(
-        "entity_aliases",
-        ("entity_key", "alias"),
+        "alias_counts",
+        ("entity_id", "alias"),
         ("mentions",),
-        "SELECT entity_key, text AS alias, sum(sign) AS mentions FROM delta_mentions GROUP BY ALL",
+        "SELECT entity_id, text AS alias, sum(sign) AS mentions FROM dm GROUP BY ALL",
     ),
     Mart(
-        "speakers",
-        ("entity_key",),
+        "speaker_counts",
+        ("entity_id",),
         ("quotes", "articles"),
-        f"""SELECT speaker_entity_key AS entity_key, any_value(name) AS name,
-                   sum(sign * n) AS quotes, sum(sign) AS articles
-            FROM (SELECT speaker_entity_key, article_id, version, sign,
-                         any_value(speaker_name) AS name, count(*) AS n
-                  FROM delta_quotes WHERE {_SPOKEN}
-                  GROUP BY speaker_entity_key, article_id, version, sign)
-            GROUP BY speaker_entity_key""",
+        f"""SELECT speaker_id AS entity_id, sum(sign * n) AS quotes, sum(sign) AS articles
+            FROM (SELECT speaker_id, article_id, version, sign, count(*) AS n
+                  FROM dq WHERE {_SPOKEN} GROUP BY ALL)
+            GROUP BY speaker_id""",
     ),
     Mart(
-        "speaker_verbs",
-        ("entity_key", "verb"),
+        "speaker_verb_counts",
+        ("entity_id", "verb"),
         ("quotes",),
-        f"""SELECT speaker_entity_key AS entity_key, verb, sum(sign) AS quotes
-            FROM delta_quotes WHERE {_SPOKEN} AND verb IS NOT NULL GROUP BY ALL""",
+        f"""SELECT speaker_id AS entity_id, verb, sum(sign) AS quotes
+            FROM dq WHERE {_SPOKEN} AND verb IS NOT NULL GROUP BY ALL""",
     ),
     Mart(
-        "quote_subjects",
-        ("speaker_key", "subject_key"),
+        "quote_subject_counts",
+        ("speaker_id", "subject_id"),
         ("times",),
-        f"""SELECT q.speaker_entity_key AS speaker_key, m.entity_key AS subject_key,
-                   sum(q.sign) AS times
-            FROM delta_quotes q JOIN delta_mentions m
+        f"""SELECT q.speaker_id, m.entity_id AS subject_id, sum(q.sign) AS times
+            FROM dq q JOIN dm m
               ON m.article_id = q.article_id AND m.version = q.version AND m.sign = q.sign
              AND m.start_char >= q.start_char AND m.end_char <= q.end_char
-            WHERE q.{_SPOKEN.replace(" AND ", " AND q.")} AND m.label = 'person'
-              AND m.entity_key <> q.speaker_entity_key
+            WHERE q.{_SPOKEN} AND m.label = 'person' AND m.entity_id <> q.speaker_id
             GROUP BY ALL""",
     ),
     Mart(
-        "co_occurrences",
-        ("entity_key", "with_key"),
+        "co_occurrence_counts",
+        ("entity_id", "with_id"),
         ("sentences", "articles"),
-        """WITH s AS (SELECT DISTINCT article_id, version, sentence, entity_key, sign
-                      FROM delta_mentions)
-           SELECT entity_key, with_key, sum(sign * n) AS sentences, sum(sign) AS articles
-           FROM (SELECT a.entity_key, b.entity_key AS with_key, a.article_id, a.version,
+        """WITH s AS (SELECT DISTINCT article_id, version, sentence, entity_key, entity_id, sign
+                      FROM dm)
+           SELECT entity_id, with_id, sum(sign * n) AS sentences, sum(sign) AS articles
+           FROM (SELECT a.entity_id, b.entity_id AS with_id, a.article_id, a.version,
                         a.sign, count(*) AS n
                  FROM s a JOIN s b
                    ON a.article_id = b.article_id AND a.version = b.version
@@ -116,27 +116,27 @@ MARTS = (
            GROUP BY ALL""",
     ),
     Mart(
-        "entity_genders",
-        ("entity_key", "gender"),
+        "entity_gender_counts",
+        ("entity_id", "gender"),
         ("articles", "text_articles"),
-        """SELECT entity_key, gender, sum(sign) AS articles,
+        """SELECT entity_id, gender, sum(sign) AS articles,
                   coalesce(sum(sign) FILTER (WHERE gender_source = 'text'), 0) AS text_articles
-           FROM (SELECT DISTINCT entity_key, article_id, version, sign, gender, gender_source
-                 FROM delta_mentions WHERE label = 'person' AND gender IS NOT NULL)
+           FROM (SELECT DISTINCT entity_id, article_id, version, sign, gender, gender_source
+                 FROM dm WHERE label = 'person' AND gender IS NOT NULL)
            GROUP BY ALL""",
     ),
     Mart(
         "outlet_month_people",
-        ("outlet", "month", "entity_key"),
+        ("outlet", "month", "entity_id"),
         ("articles",),
-        _per_outlet_month("delta_mentions WHERE label = 'person'", "entity_key"),
+        _per_outlet_month("dm WHERE label = 'person'", "entity_id"),
     ),
     Mart(
         "outlet_month_sources",
-        ("outlet", "month", "entity_key"),
+        ("outlet", "month", "entity_id"),
         ("articles",),
         _per_outlet_month(
-            "delta_quotes WHERE speaker_entity_key LIKE 'person:%'", "speaker_entity_key"
+            "dq WHERE speaker_id IS NOT NULL AND speaker_entity_key LIKE 'person:%'", "speaker_id"
         ),
     ),
 )
@@ -158,6 +158,7 @@ def apply(con: duckdb.DuckDBPyConnection, mentions: pa.Table, quotes: pa.Table) 
     con.register("delta_quotes", quotes)
     changed: dict[str, int] = {}
     try:
+        _identify(con)
         for mart in MARTS:
             delta = con.execute(mart.delta).to_arrow_table()
             changed[mart.name] = delta.num_rows
@@ -167,6 +168,46 @@ def apply(con: duckdb.DuckDBPyConnection, mentions: pa.Table, quotes: pa.Table) 
         con.unregister("delta_mentions")
         con.unregister("delta_quotes")
     return changed
+
+
+def _identify(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every entity of the delta its id (new ones the next free ids): `dm` and `dq`.
+
+    The one place a load reads entity names from the lake: a single join of this load's keys
+    with `entity_ids`. The caller holds the write lock, so no other load hands out ids.
+    """
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE delta_keys AS
+           SELECT entity_key, arg_min(name, seen) AS name, arg_min(label, seen) AS label
+           FROM (SELECT entity_key, name, label, 0 AS seen FROM delta_mentions
+                 UNION ALL
+                 SELECT speaker_entity_key, speaker_name, split_part(speaker_entity_key, ':', 1),
+                        1 AS seen
+                 FROM delta_quotes
+                 WHERE speaker_entity_key IS NOT NULL AND speaker_name IS NOT NULL)
+           GROUP BY entity_key"""
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE delta_ids AS SELECT i.entity_key, i.entity_id "
+        f"FROM {ALIAS}.entity_ids i SEMI JOIN delta_keys k USING (entity_key)"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE new_ids AS
+            SELECT (SELECT coalesce(max(entity_id), 0) FROM {ALIAS}.entity_ids)
+                   + row_number() OVER (ORDER BY entity_key) AS entity_id, entity_key, name, label
+            FROM delta_keys ANTI JOIN delta_ids USING (entity_key)"""
+    )
+    con.execute(f"INSERT INTO {ALIAS}.entity_ids BY NAME SELECT * FROM new_ids")
+    con.execute("INSERT INTO delta_ids SELECT entity_key, entity_id FROM new_ids")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dm AS "
+        "SELECT m.*, i.entity_id FROM delta_mentions m JOIN delta_ids i USING (entity_key)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dq AS SELECT q.*, i.entity_id AS speaker_id "
+        "FROM delta_quotes q LEFT JOIN delta_ids i ON i.entity_key = q.speaker_entity_key "
+        "AND q.speaker_name IS NOT NULL"
+    )
 
 
 def _merge(con: duckdb.DuckDBPyConnection, mart: Mart, delta: pa.Table) -> None:
@@ -187,10 +228,38 @@ def _merge(con: duckdb.DuckDBPyConnection, mart: Mart, delta: pa.Table) -> None:
         con.unregister("mart_delta")
 
 
+def drop_unused_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the names no mart counts any more: after a takedown, its people leave the lake."""
+    con.execute(
+        f"DELETE FROM {ALIAS}.entity_ids WHERE entity_id NOT IN "
+        f"(SELECT entity_id FROM {ALIAS}.entity_counts "
+        f"UNION ALL SELECT entity_id FROM {ALIAS}.speaker_counts)"
+    )
+
+
+def drop_legacy(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> bool:
+    """Drop tables that a view of the same name now replaces; True if there were any.
+
+    Schema v3 kept the marts by name (`entities`, `co_occurrences`, …) in tables; they are
+    derived data, so the caller rebuilds their id-keyed successors in the same transaction.
+    """
+    tables = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": ALIAS}
+        ).fetchall()
+    }
+    legacy = sorted(tables & views.keys())
+    for name in legacy:
+        con.execute(f'DROP TABLE {ALIAS}."{name}"')
+    return bool(legacy)
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Every mart from the raw tables: the current version of each story, counted from zero.
 
-    For a migration, and the reference the incremental marts are tested against.
+    For a migration, a lake of schema v3 (marts keyed by name), and the reference the
+    incremental marts are tested against.
     """
     con.execute(f"DELETE FROM {ALIAS}.current_articles")
     columns = ", ".join(CURRENT_ARTICLES.names)
@@ -200,13 +269,20 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     )
     for mart in MARTS:
         con.execute(f"DELETE FROM {ALIAS}.{mart.name}")
-    current = f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)"
-    apply(
-        con,
-        con.execute(
-            f"SELECT {MENTION_COLUMNS}, 1 AS sign FROM {ALIAS}.entity_mentions {current}"
-        ).to_arrow_table(),
-        con.execute(
-            f"SELECT {QUOTE_COLUMNS}, 1 AS sign FROM {ALIAS}.quotes {current}"
-        ).to_arrow_table(),
-    )
+    # In slices of stories, so that memory stays bounded by a slice, not by years of mentions.
+    (mentions,) = con.execute(f"SELECT count(*) FROM {ALIAS}.entity_mentions").fetchone()  # type: ignore[misc]
+    slices = max(1, -(-int(mentions) // REBUILD_SLICE_MENTIONS))
+    for part in range(slices):
+        current = (
+            f"SEMI JOIN (SELECT article_id, version FROM {ALIAS}.current_articles "
+            f"WHERE hash(article_id) % {slices} = {part}) USING (article_id, version)"
+        )
+        apply(
+            con,
+            con.execute(
+                f"SELECT {MENTION_COLUMNS}, 1 AS sign FROM {ALIAS}.entity_mentions {current}"
+            ).to_arrow_table(),
+            con.execute(
+                f"SELECT {QUOTE_COLUMNS}, 1 AS sign FROM {ALIAS}.quotes {current}"
+            ).to_arrow_table(),
+        )

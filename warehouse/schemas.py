@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 4  # v4: gender_overrides; entity_genders, outlet_month_people/_sources marts
+SCHEMA_VERSION = 4  # v4: marts keyed by entity id; gender_overrides and the gender marts
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -176,81 +176,46 @@ CURRENT_ARTICLES = pa.schema(
     ]
 )
 
-ENTITIES = pa.schema(
+# Every entity key the marts have counted, with a small integer id: the marts join and merge on
+# these ids, never on the names, so a load's merge reads a few integer columns however many
+# names a year of news holds. Ids are given in order of first sight and never reused.
+ENTITY_IDS = pa.schema(
     [
+        pa.field("entity_id", pa.int32(), nullable=False),
         pa.field("entity_key", pa.string(), nullable=False),
         pa.field("name", pa.string(), nullable=False),
         pa.field("label", pa.string(), nullable=False),
-        pa.field("mentions", pa.int64(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
     ]
 )
 
-ENTITY_ALIASES = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("alias", pa.string(), nullable=False),
-        pa.field("mentions", pa.int64(), nullable=False),
-    ]
-)
 
-SPEAKERS = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("name", pa.string(), nullable=False),
-        pa.field("quotes", pa.int64(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
-    ]
-)
+def _counts(keys: list[tuple[str, pa.DataType]], measures: list[str]) -> pa.Schema:
+    return pa.schema(
+        [pa.field(k, t, nullable=False) for k, t in keys]
+        + [pa.field(m, pa.int64(), nullable=False) for m in measures]
+    )
 
-SPEAKER_VERBS = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("verb", pa.string(), nullable=False),
-        pa.field("quotes", pa.int64(), nullable=False),
-    ]
-)
 
+_ID = pa.int32()
+ENTITY_COUNTS = _counts([("entity_id", _ID)], ["mentions", "articles"])
+ALIAS_COUNTS = _counts([("entity_id", _ID), ("alias", pa.string())], ["mentions"])
+SPEAKER_COUNTS = _counts([("entity_id", _ID)], ["quotes", "articles"])
+SPEAKER_VERB_COUNTS = _counts([("entity_id", _ID), ("verb", pa.string())], ["quotes"])
 # People named inside a speaker's quotes: who talks about whom.
-QUOTE_SUBJECTS = pa.schema(
-    [
-        pa.field("speaker_key", pa.string(), nullable=False),
-        pa.field("subject_key", pa.string(), nullable=False),
-        pa.field("times", pa.int64(), nullable=False),
-    ]
-)
-
-# Entities named in the same sentence (entity_key < with_key).
-CO_OCCURRENCES = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("with_key", pa.string(), nullable=False),
-        pa.field("sentences", pa.int64(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
-    ]
-)
+QUOTE_SUBJECT_COUNTS = _counts([("speaker_id", _ID), ("subject_id", _ID)], ["times"])
+# Entities named in the same sentence (the pair once: entity_key < with_key by name).
+CO_OCCURRENCE_COUNTS = _counts([("entity_id", _ID), ("with_id", _ID)], ["sentences", "articles"])
 
 # The articles that call a person each gender (tasks/gender.py decides per article); of them,
 # the ones where the text said it. The `entity_gender` view takes the majority.
-ENTITY_GENDERS = pa.schema(
-    [
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("gender", pa.string(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
-        pa.field("text_articles", pa.int64(), nullable=False),
-    ]
+ENTITY_GENDER_COUNTS = _counts(
+    [("entity_id", _ID), ("gender", pa.string())], ["articles", "text_articles"]
 )
-
 # People per outlet and month: the articles of that outlet and month that name each person
 # (mentioned), or quote them (sources). The month is the published one ('undated' when not
 # known); the `women_among_*` example queries count them by `entity_gender`.
-OUTLET_MONTH_PEOPLE = pa.schema(
-    [
-        pa.field("outlet", pa.string(), nullable=False),
-        pa.field("month", pa.string(), nullable=False),
-        pa.field("entity_key", pa.string(), nullable=False),
-        pa.field("articles", pa.int64(), nullable=False),
-    ]
+OUTLET_MONTH_PEOPLE = _counts(
+    [("outlet", pa.string()), ("month", pa.string()), ("entity_id", _ID)], ["articles"]
 )
 
 # What a run writes: staged batch by batch, committed together with its `runs` row.
@@ -265,13 +230,14 @@ RUN_TABLES: dict[str, pa.Schema] = {
 
 MARTS: dict[str, pa.Schema] = {
     "current_articles": CURRENT_ARTICLES,
-    "entities": ENTITIES,
-    "entity_aliases": ENTITY_ALIASES,
-    "speakers": SPEAKERS,
-    "speaker_verbs": SPEAKER_VERBS,
-    "quote_subjects": QUOTE_SUBJECTS,
-    "co_occurrences": CO_OCCURRENCES,
-    "entity_genders": ENTITY_GENDERS,
+    "entity_ids": ENTITY_IDS,
+    "entity_counts": ENTITY_COUNTS,
+    "alias_counts": ALIAS_COUNTS,
+    "speaker_counts": SPEAKER_COUNTS,
+    "speaker_verb_counts": SPEAKER_VERB_COUNTS,
+    "quote_subject_counts": QUOTE_SUBJECT_COUNTS,
+    "co_occurrence_counts": CO_OCCURRENCE_COUNTS,
+    "entity_gender_counts": ENTITY_GENDER_COUNTS,
     "outlet_month_people": OUTLET_MONTH_PEOPLE,
     "outlet_month_sources": OUTLET_MONTH_PEOPLE,
 }

@@ -56,6 +56,7 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
                 con.execute(
                     f"DELETE FROM {ALIAS}.{table} WHERE article_id IN (SELECT article_id FROM gone)"
                 )
+            marts.drop_unused_ids(con)
             con.execute(
                 f"INSERT INTO {ALIAS}.takedowns VALUES ($id, $kind, $value, $reason, $at, $counts)",
                 {

@@ -1,12 +1,14 @@
 """Views stored in the lake itself, so every DuckDB client that attaches it sees them.
 
 The raw tables keep every version of a story; `current_articles` (a mart the load keeps) names
-the current one, and these views restrict the raw tables to it.
+the current one, and the `latest_*` views restrict the raw tables to it. The marts count by
+integer entity id (warehouse/marts.py); the named views over them are what a person queries:
+the same counts with entity keys and names.
 
 `entity_gender` is each person's gender as the counts should use it: a user's override
 (`gender_overrides`) when there is one, else the gender most of the person's articles found
-(the `entity_genders` mart; a tie or no call is unknown). It reads two small tables and the
-`entities` mart, never the mentions, and applies an override to rows loaded before it.
+(the `entity_gender_counts` mart; a tie or no call is unknown). It reads two small tables and the
+`entities` view, never the mentions, and applies an override to rows loaded before it.
 """
 
 from __future__ import annotations
@@ -21,22 +23,48 @@ VIEWS: dict[str, str] = {
     "latest_quotes": (
         "SELECT q.* FROM quotes q SEMI JOIN current_articles c USING (article_id, version)"
     ),
+    "entities": (
+        "SELECT i.entity_key, i.name, i.label, c.mentions, c.articles, c.entity_id "
+        "FROM entity_counts c JOIN entity_ids i USING (entity_id)"
+    ),
+    "entity_aliases": (
+        "SELECT i.entity_key, a.alias, a.mentions, a.entity_id "
+        "FROM alias_counts a JOIN entity_ids i USING (entity_id)"
+    ),
+    "speakers": (
+        "SELECT i.entity_key, i.name, s.quotes, s.articles, s.entity_id "
+        "FROM speaker_counts s JOIN entity_ids i USING (entity_id)"
+    ),
+    "speaker_verbs": (
+        "SELECT i.entity_key, v.verb, v.quotes, v.entity_id "
+        "FROM speaker_verb_counts v JOIN entity_ids i USING (entity_id)"
+    ),
+    "quote_subjects": (
+        "SELECT s.entity_key AS speaker_key, o.entity_key AS subject_key, q.times "
+        "FROM quote_subject_counts q JOIN entity_ids s ON s.entity_id = q.speaker_id "
+        "JOIN entity_ids o ON o.entity_id = q.subject_id"
+    ),
+    "co_occurrences": (
+        "SELECT a.entity_key, b.entity_key AS with_key, c.sentences, c.articles "
+        "FROM co_occurrence_counts c JOIN entity_ids a ON a.entity_id = c.entity_id "
+        "JOIN entity_ids b ON b.entity_id = c.with_id"
+    ),
     "entity_gender": """
         WITH votes AS (
-          SELECT entity_key,
+          SELECT entity_id,
                  coalesce(sum(articles) FILTER (WHERE gender = 'female'), 0) AS female,
                  coalesce(sum(articles) FILTER (WHERE gender = 'male'), 0) AS male,
                  coalesce(sum(articles) FILTER (WHERE gender = 'unknown'), 0) AS undecided,
                  coalesce(sum(text_articles) FILTER (WHERE gender = 'female'), 0) AS female_text,
                  coalesce(sum(text_articles) FILTER (WHERE gender = 'male'), 0) AS male_text
-          FROM entity_genders GROUP BY entity_key
+          FROM entity_gender_counts GROUP BY entity_id
         ),
         estimate AS (
           SELECT *, CASE WHEN female > male THEN 'female' WHEN male > female THEN 'male'
                          ELSE 'unknown' END AS estimated
           FROM votes
         )
-        SELECT e.entity_key, e.name,
+        SELECT e.entity_id, e.entity_key, e.name,
                coalesce(o.gender, v.estimated, 'unknown') AS gender,
                CASE WHEN o.gender IS NOT NULL THEN 'override'
                     WHEN v.estimated = 'female' AND v.female_text > 0 THEN 'text'
@@ -51,8 +79,8 @@ VIEWS: dict[str, str] = {
                coalesce(v.male, 0) AS male_articles,
                coalesce(v.undecided, 0) AS unknown_articles
         FROM entities e
-        LEFT JOIN estimate v USING (entity_key)
-        LEFT JOIN gender_overrides o USING (entity_key)
+        LEFT JOIN estimate v USING (entity_id)
+        LEFT JOIN gender_overrides o ON o.entity_key = e.entity_key
         WHERE e.label = 'person'
     """,
 }

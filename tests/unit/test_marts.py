@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from flows.bench_sql import Population, _batch
 from warehouse import marts
@@ -30,8 +31,9 @@ def _contents(con: object) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(marts, "REBUILD_SLICE_MENTIONS", 10_000)  # the rebuild takes slices
     store = Store(tmp_path)
     store.init()
     rng = np.random.default_rng(3)
@@ -39,8 +41,8 @@ def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
     first = _batch(rng, people, 0, 300, [])
     _load(store, first)
     older = first["articles"]["article_id"].to_pylist()
-    _load(store, _batch(rng, people, 1, 300, older[:100]))  # 6 stories get a version 2
-    _load(store, _batch(rng, people, 2, 300, older[100:200]))  # and 6 more
+    _load(store, _batch(rng, people, 1, 300, older[:6]))  # 6 stories get a version 2
+    _load(store, _batch(rng, people, 2, 300, older[100:106]))  # and 6 more
     counts = forget(store, "outlet", "Outlet 3", "test")
     assert counts["stories"] > 0
 
@@ -60,3 +62,32 @@ def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
         assert con.execute(
             "SELECT count(*) FROM latest_articles WHERE outlet = 'Outlet 3'"
         ).fetchone() == (0,)
+
+
+def test_a_lake_with_marts_by_name_gets_id_keyed_marts_with_the_same_counts(
+    tmp_path: Path,
+) -> None:
+    """Schema v3 kept the marts as tables named like today's views: init rebuilds them."""
+    store = Store(tmp_path)
+    store.init()
+    rng = np.random.default_rng(5)
+    people = Population.make(rng, 1_000)
+    _load(store, _batch(rng, people, 0, 120, []))
+    with contextlib.closing(store.writer()) as con:
+        before = _contents(con)
+        for name in ("entities", "co_occurrences"):  # as v3 had them: tables, keyed by name
+            con.execute(f"CREATE TABLE v3 AS SELECT * FROM {name}")
+            con.execute(f"DROP VIEW {name}")
+            con.execute(f"ALTER TABLE v3 RENAME TO {name}")
+        for mart in marts.MARTS:
+            con.execute(f"DELETE FROM {mart.name}")
+    store.init()
+    with contextlib.closing(store.writer()) as con:
+        kinds = dict(
+            con.execute(
+                "SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = 'lake' "
+                "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE database_name = 'lake'"
+            ).fetchall()
+        )
+        assert kinds["entities"] == kinds["co_occurrences"] == "view"
+        assert _contents(con) == before

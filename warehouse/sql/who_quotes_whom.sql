@@ -1,14 +1,14 @@
 -- Who talks about whom: people named inside the quotes of each quoted person
 WITH people AS (
-  SELECT * FROM quote_subjects WHERE speaker_key LIKE 'person:%'
+  SELECT q.* FROM quote_subject_counts q
+  SEMI JOIN entity_ids s ON s.entity_id = q.speaker_id AND s.label = 'person'
 ), top AS (
   SELECT * FROM people
   WHERE times >= (SELECT min(times) FROM (SELECT times FROM people ORDER BY times DESC LIMIT 20))
-  ORDER BY times DESC, speaker_key, subject_key
-  LIMIT 20
 )
 SELECT s.name AS speaker, e.name AS about, t.times
 FROM top t
-JOIN speakers s ON s.entity_key = t.speaker_key
-JOIN entities e ON e.entity_key = t.subject_key
-ORDER BY t.times DESC, speaker, about;
+JOIN entity_ids s ON s.entity_id = t.speaker_id
+JOIN entity_ids e ON e.entity_id = t.subject_id
+ORDER BY t.times DESC, speaker, about
+LIMIT 20;

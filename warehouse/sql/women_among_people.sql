@@ -8,6 +8,6 @@ SELECT p.outlet, p.month,
          AS unknown,
        round(100.0 * women / nullif(women + men, 0), 1) AS women_pct
 FROM outlet_month_people p
-LEFT JOIN entity_gender g USING (entity_key)
+LEFT JOIN entity_gender g USING (entity_id)
 GROUP BY ALL
 ORDER BY p.outlet, p.month;
