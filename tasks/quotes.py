@@ -612,10 +612,30 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
             return first.i, clause.right_edge.i  # "asked whether …": a reported question
         if first.lower_ in _WH_WORDS or asks:
             return None
-        return first.i, clause.right_edge.i
+        return first.i, _sentence_tail(verb, clause.right_edge.i)
     if VERB_BASE.get(verb.lower_) in SPEECH_ACT_VERBS_BASE:
         return _complement(verb)
     return _clause_before(speech, marked)
+
+
+# What the parse hangs on the verb after its clause but the report goes on with: "said A, but B",
+# "said A for fear B", "said A, with different ideas about B".
+_TAIL_DEPS = {"conj", "advcl", "prep", "npadvmod", "advmod", "dobj", "dep"}
+
+
+def _sentence_tail(verb: Token, end_i: int) -> int:
+    """The last token of a reported clause: its parse's right edge, extended over what the parse
+    attached to the verb after it (the report runs to the end of the sentence), up to a speech
+    verb of its own ("…, but she said …") or a follow-on ("…, adding …")."""
+    for child in verb.rights:
+        if child.i <= end_i or (child.dep_ in {"cc", "punct"} and child.text not in ".!?"):
+            continue  # ", but …" joins what follows it, if the report goes on
+        if child.dep_ not in _TAIL_DEPS or child.lower_ in SPEECH_VERBS:
+            break
+        if not all(t.is_punct or t.dep_ == "cc" for t in verb.doc[end_i + 1 : child.left_edge.i]):
+            break
+        end_i = child.right_edge.i
+    return end_i
 
 
 # Dependents that carry a speech act's content, and the prepositions that do ("accused X of …",

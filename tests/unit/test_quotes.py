@@ -269,3 +269,22 @@ def test_asked_whether_is_a_reported_question(nlp) -> None:  # type: ignore[no-u
     text = INTRO + "Okafor asked whether the province would pay for the second span."
     quote = _only(_quotes(nlp, text), "province would pay")
     assert quote.text.startswith("whether") and quote.speaker_text == "Okafor"
+
+
+def test_reported_clause_runs_to_the_end_of_the_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor said the tolls had been a burden for years, but the province would now pay "
+        "for the upkeep."
+    )
+    quote = _only(_quotes(nlp, text), "tolls had been")
+    assert quote.text.endswith("pay for the upkeep")
+
+
+def test_reported_clause_stops_at_the_next_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        INTRO
+        + "Okafor said the tolls would end, but the treasurer said the province could not pay."
+    )
+    quotes = _quotes(nlp, text)
+    assert _only(quotes, "tolls would end").text == "the tolls would end"
+    assert _only(quotes, "could not pay").speaker_text == "the treasurer"
