@@ -116,6 +116,7 @@ _MARK = re.compile(r"''|``|[\"“”„«»]")
 _MARK_TOKENS = frozenset(_ALL_MARKS) | {"''", "``"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _MIN_DIRECT_WORDS = 4  # fewer unattributed words in marks are scare quotes or titles
+_IT_REACH = 300  # characters back from "it said" to the organisation it stands for
 _FLOATING_REACH = 3  # paragraphs a floating quote may look back for its speaker
 
 
@@ -390,7 +391,9 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON", "NOUN"})
         ):
             continue
-        if subject is not None and subject.lower_ in _NON_SPEAKERS | {"who"}:
+        if subject is not None and subject.lower_ == "it" and VERB_BASE[lower] in CORE_SPEECH_VERBS:
+            pass  # "It said in a statement …": a company, a body, a letter speaks
+        elif subject is not None and subject.lower_ in _NON_SPEAKERS | {"who"}:
             subject = None if subject.lower_ != "who" else _relative_antecedent(token)
             if subject is None:
                 continue
@@ -875,6 +878,8 @@ class _Resolver:
             words = span.text.split()
             if len(words) == 1 and words[0].lower() in PRONOUNS:
                 target = self._last_person(start)
+            elif len(words) == 1 and words[0].lower() == "it":
+                target = self._last_organisation(start)
             elif words and not words[-1][0].isupper():
                 target = self._role_holder(words[-1].lower(), start)
             elif words and all(w[0].isupper() for w in words):
@@ -891,6 +896,12 @@ class _Resolver:
     def _last_person(self, position: int) -> Mention | None:
         index = bisect.bisect_left(self.starts, position)
         return self.people[index - 1] if index else None
+
+    def _last_organisation(self, position: int) -> Mention | None:
+        """ "The city sent a letter. It says …": the organisation named last, if near enough."""
+        before = [m for m in self.mentions if m.label == "org" and m.end <= position]
+        last = max(before, key=lambda m: m.end, default=None)
+        return last if last is not None and position - last.end <= _IT_REACH else None
 
     def _role_holder(self, role: str, position: int) -> Mention | None:
         for mention in reversed(self.people[: bisect.bisect_left(self.starts, position)]):

@@ -288,3 +288,12 @@ def test_reported_clause_stops_at_the_next_speaker(nlp) -> None:  # type: ignore
     quotes = _quotes(nlp, text)
     assert _only(quotes, "tolls would end").text == "the tolls would end"
     assert _only(quotes, "could not pay").speaker_text == "the treasurer"
+
+
+def test_it_said_is_the_organisation_named_before(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "The Ministry of Transport sent a letter to the council on Friday. It said the bridge "
+        "would need new cables within five years."
+    )
+    quote = _only(_quotes(nlp, text), "new cables")
+    assert quote.speaker_text == "It" and quote.speaker_name == "Ministry of Transport"
