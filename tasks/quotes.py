@@ -610,6 +610,10 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
     if clause is not None:
         first = clause.left_edge
+        if first.i < verb.i < clause.i:
+            # "the workers, who she said were …": the relative pronoun is the clause's gapped
+            # subject; what was said is the rest of the clause.
+            first = verb.doc[verb.i + 1]
         asks = VERB_BASE.get(verb.lower_) == "ask"
         if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
             return first.i, clause.right_edge.i  # "asked whether …": a reported question

@@ -297,3 +297,10 @@ def test_it_said_is_the_organisation_named_before(nlp) -> None:  # type: ignore[
     )
     quote = _only(_quotes(nlp, text), "new cables")
     assert quote.speaker_text == "It" and quote.speaker_name == "Ministry of Transport"
+
+
+def test_relative_clause_reports_what_follows_the_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor thanked the workers, who she said were the real builders of the bridge."
+    quote = _only(_quotes(nlp, text), "real builders")
+    assert quote.text == "were the real builders of the bridge"
+    assert quote.speaker_name == "Ruth Okafor"
