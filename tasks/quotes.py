@@ -104,6 +104,9 @@ _NON_SPEAKERS = {"it", "this", "that", "which"}
 _TAG_OPENERS = {"according", "who", "which", "when", "where", "if", "unless", "in", "on", "at"}
 # What may follow a tag's verb before its closing comma: "he said on Monday", "she said Tuesday".
 _TAG_TAIL = {"prep", "pobj", "npadvmod", "advmod", "det", "compound", "amod", "nummod"}
+# Prepositions that put a speech verb in the main clause's time or manner ("began by saying",
+# "after noting that"), not in someone else's mouth ("criticised for saying").
+_MANNER_PREPS = {"by", "after", "before", "while", "in", "when"}
 _HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
@@ -412,6 +415,10 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             follow_on = token.dep_ in {"conj", "advcl"} or (
                 token.dep_ == "xcomp" and token.head.lower_ not in UNREALISED
             )
+            if token.dep_ == "pcomp" and token.head.lower_ in _MANNER_PREPS:
+                # "opened by saying …", "before explaining that …": the main clause's speaker.
+                inherited = next((c for c in token.head.head.children if c.dep_ == "nsubj"), None)
+                follow_on = True
             if follow_on and inherited is not None and inherited.lower_ not in _NON_SPEAKERS:
                 found.append(_Speech(token, _subject_span(inherited), follows=True))
             continue

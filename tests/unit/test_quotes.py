@@ -304,3 +304,20 @@ def test_relative_clause_reports_what_follows_the_verb(nlp) -> None:  # type: ig
     quote = _only(_quotes(nlp, text), "real builders")
     assert quote.text == "were the real builders of the bridge"
     assert quote.speaker_name == "Ruth Okafor"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Okafor opened the meeting by saying the tolls would end in March.",
+        "Okafor praised the crews before explaining that the tolls would end in March.",
+    ],
+)
+def test_speech_verb_after_a_preposition_has_the_main_speaker(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), "tolls would end")
+    assert quote.text.endswith("end in March") and quote.speaker_text == "Okafor"
+
+
+def test_criticised_for_saying_is_not_the_critic_speaking(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Critics attacked Okafor for saying that the tolls would end in March."
+    assert all(q.speaker_text != "Critics" for q in _quotes(nlp, text))
