@@ -411,7 +411,8 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
         if subject is None:
             # "… and said that …", "…, adding that …" keep the main clause's subject (the
             # annotation's convention); "fail to report" or "suggests adding" report nothing.
-            inherited = next((c for c in token.head.children if c.dep_ in _SUBJECTS), None)
+            main = (_takes_main_subject(token) if token.dep_ == "conj" else None) or token.head
+            inherited = next((c for c in main.children if c.dep_ in _SUBJECTS), None)
             follow_on = token.dep_ in {"conj", "advcl"} or (
                 token.dep_ == "xcomp" and token.head.lower_ not in UNREALISED
             )
@@ -516,16 +517,41 @@ def _span_quote(
 
 def _before_follow_on(doc: Doc, start_i: int, end_i: int, marked: list[_Marked]) -> int:
     """ "…, adding that …" / "…, saying …" ends the clause before it: the participle reports a
-    speech of its own, however the parse attached it."""
+    speech of its own, however the parse attached it. So do "… and suggested that …" and
+    "…, though she noted …": a second report of the same speaker, or of another."""
     for token in doc[start_i + 1 : end_i + 1]:
-        if (
-            token.tag_ == "VBG"
-            and token.lower_ in SPEECH_VERBS
-            and doc[token.i - 1].text in {",", ";", "—", "–"}
-            and not any(m.start <= token.idx < m.end for m in marked)
-        ):
+        if token.lower_ not in SPEECH_VERBS or any(m.start <= token.idx < m.end for m in marked):
+            continue
+        before = doc[token.i - 1]
+        if token.tag_ == "VBG" and before.text in {",", ";", "—", "–"}:
             return token.i - 2
+        if not any(c.dep_ == "ccomp" for c in token.children):
+            continue
+        if token.dep_ == "conj" and before.dep_ == "cc" and _takes_main_subject(token):
+            return token.i - 2
+        mark = token.left_edge
+        if token.dep_ == "advcl" and mark.lower_ in _CONTRAST and mark.i > start_i:
+            return mark.i - 1
     return end_i
+
+
+# What opens a second report set against the first: "…, though she noted …".
+_CONTRAST = {"though", "although", "while", "but", "whereas"}
+
+
+def _takes_main_subject(verb: Token) -> Token | None:
+    """ "Okafor said the province would end the tolls and suggested that …": a subjectless speech
+    verb the parse joined to the reported clause, when its tense says it goes with the verb that
+    reports the clause. Returns that verb."""
+    head = verb.head
+    while head.dep_ == "conj":
+        head = head.head
+    outer = head.head
+    if head.dep_ != "ccomp" or outer.lower_ not in SPEECH_VERBS or outer.i > verb.i:
+        return None
+    if any(c.dep_ in _SUBJECTS for c in verb.children) or verb.tag_ != outer.tag_:
+        return None
+    return outer if verb.head.tag_ != verb.tag_ else None
 
 
 def _parenthetical(

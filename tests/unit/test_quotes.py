@@ -321,3 +321,29 @@ def test_speech_verb_after_a_preposition_has_the_main_speaker(nlp, sentence: str
 def test_criticised_for_saying_is_not_the_critic_speaking(nlp) -> None:  # type: ignore[no-untyped-def]
     text = INTRO + "Critics attacked Okafor for saying that the tolls would end in March."
     assert all(q.speaker_text != "Critics" for q in _quotes(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "second", "speaker"),
+    [
+        (
+            "Okafor said this week that the province would formally end the tolls by March and "
+            "suggested that it would sell the ferry.",
+            "sell the ferry",
+            "Okafor",
+        ),
+        (
+            "Okafor said the tolls would end in March, though she noted the ferry would keep "
+            "running.",
+            "keep running",
+            "she",
+        ),
+    ],
+)
+def test_second_report_inside_a_reported_clause_is_its_own_quote(  # type: ignore[no-untyped-def]
+    nlp, sentence: str, second: str, speaker: str
+) -> None:
+    quotes = _quotes(nlp, INTRO + sentence)
+    first, other = _only(quotes, "end"), _only(quotes, second)
+    assert first.end < other.start and first.text.endswith("March")
+    assert other.speaker_text == speaker and other.speaker_name == "Ruth Okafor"
