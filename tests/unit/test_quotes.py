@@ -202,6 +202,8 @@ def test_doubled_apostrophes_are_quote_marks(nlp) -> None:  # type: ignore[no-un
         ("Okafor accused the province of stalling the project.", "the province of stalling"),
         ("Okafor called the old ferry a relic of another century.", "the old ferry a relic"),
         ("The council denied the report about the tolls.", "the report about the tolls"),
+        ("Okafor noted the long delays on the old ferry route.", "the long delays on the old"),
+        ("Okafor touted the bridge as the safest crossing.", "the bridge as the safest"),
     ],
 )
 def test_speech_act_content_is_its_complement(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
