@@ -660,7 +660,7 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
 
 # What the parse hangs on the verb after its clause but the report goes on with: "said A, but B",
 # "said A for fear B", "said A, with different ideas about B".
-_TAIL_DEPS = {"conj", "advcl", "prep", "npadvmod", "advmod", "dobj", "dep"}
+_TAIL_DEPS = {"conj", "ccomp", "advcl", "prep", "npadvmod", "advmod", "dobj", "dep"}
 
 
 def _sentence_tail(verb: Token, end_i: int) -> int:

@@ -349,3 +349,25 @@ def test_second_report_inside_a_reported_clause_is_its_own_quote(  # type: ignor
     first, other = _only(quotes, "end"), _only(quotes, second)
     assert first.end < other.start and first.text.endswith("March")
     assert other.speaker_text == speaker and other.speaker_name == "Ruth Okafor"
+
+
+def test_second_clause_the_parse_hung_on_the_verb_is_reported_too(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A parse as the small model gives it for a list of clauses: the second is a complement of
+    # "says" of its own, not a conjunct of the first.
+    from spacy.tokens import Doc
+
+    words = "Okafor says he missed the ferry , lost his job and was never home ."
+    heads = [1, 1, 3, 1, 5, 3, 3, 1, 9, 7, 7, 7, 11, 11, 1]
+    deps = "nsubj ROOT nsubj ccomp det dobj punct ccomp poss dobj cc conj advmod advmod punct"
+    tags = "NNP VBZ PRP VBD DT NN , VBD PRP$ NN CC VBD RB RB ."
+    pos = "PROPN VERB PRON VERB DET NOUN PUNCT VERB PRON NOUN CCONJ AUX ADV ADV PUNCT"
+    doc = Doc(
+        nlp.vocab,
+        words=words.split(),
+        heads=heads,
+        deps=deps.split(),
+        tags=tags.split(),
+        pos=pos.split(),
+    )
+    quote = _only(extract_quotes(doc, []), "missed the ferry")
+    assert quote.text.endswith("was never home")
