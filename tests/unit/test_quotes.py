@@ -371,3 +371,19 @@ def test_second_clause_the_parse_hung_on_the_verb_is_reported_too(nlp) -> None: 
     )
     quote = _only(extract_quotes(doc, []), "missed the ferry")
     assert quote.text.endswith("was never home")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("Okafor told the drivers to slow down on the new bridge.", "to slow down on the new"),
+        ("Okafor warned residents not to cross the old ferry ramp.", "not to cross the old"),
+    ],
+)
+def test_instruction_to_someone_is_the_infinitive(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content)
+    assert quote.text.startswith(content) and quote.speaker_text == "Okafor"
+
+
+def test_asking_to_speak_is_no_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _quotes(nlp, INTRO + "Okafor asked to speak first at the meeting.") == []
