@@ -234,7 +234,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         )
         if quote is None:
             words = len(text[mark.start : mark.end].split())
-            if (
+            if not _after_tag(text, mark, quotes) and (
                 words < _MIN_DIRECT_WORDS
                 or not _opens_sentence(text, mark.start)
                 or not _ends_sentence(text, mark)
@@ -347,6 +347,20 @@ def _continued(text: str, mark: _Marked, before: list[Quote]) -> Quote | None:
         kind="direct",
         rule="direct-continued",
     )
+
+
+# `"…," she said. "…"`: what may stand between a quote with its tag and the next quote.
+_TAG_THEN_QUOTE = re.compile(r"[^\"“”„«»\n]{1,80}[.!?]\s*")
+
+
+def _after_tag(text: str, mark: _Marked, before: list[Quote]) -> bool:
+    """Whether a quote follows, in the same paragraph, a direct quote and the short sentence of
+    its tag: the speaker goes on, however few the words ("Neither do I.")."""
+    previous = max((q for q in before if q.end <= mark.start), key=lambda q: q.end, default=None)
+    if previous is None or previous.kind != "direct" or previous.speaker_start is None:
+        return False
+    gap = text[previous.end : mark.start]
+    return bool(_TAG_THEN_QUOTE.fullmatch(gap)) and previous.speaker_start >= previous.end
 
 
 def _opens_sentence(text: str, position: int) -> bool:

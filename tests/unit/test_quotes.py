@@ -387,3 +387,9 @@ def test_instruction_to_someone_is_the_infinitive(nlp, sentence: str, content: s
 
 def test_asking_to_speak_is_no_quote(nlp) -> None:  # type: ignore[no-untyped-def]
     assert _quotes(nlp, INTRO + "Okafor asked to speak first at the meeting.") == []
+
+
+def test_short_quote_after_a_tag_continues_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "“Who remembers the old ferry timetable?” Okafor asked. “Nobody does.”"
+    quote = _only(_quotes(nlp, text), "Nobody does")
+    assert quote.speaker_name == "Ruth Okafor" and quote.text == "“Nobody does.”"
