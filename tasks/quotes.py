@@ -643,6 +643,18 @@ def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolve
     )
 
 
+def _fronted(verb: Token, first: Token) -> bool:
+    """Whether the words between a verb and its clause are a phrase set off by a comma before
+    the clause ("said too often, that's not …"): the clause's, since a time of the saying is not
+    set off ("said on Monday the …")."""
+    doc = verb.doc
+    between = doc[verb.i + 1 : first.i + 1 if first.text == "," else first.i]
+    if len(between) < 2 or between[-1].text != "," or first.lower_ == "that":
+        return False
+    phrase = [t for t in between[:-1] if t.head == verb]
+    return bool(phrase) and all(t.dep_ in {"prep", "advmod", "npadvmod"} for t in phrase)
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
@@ -661,6 +673,8 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
             # "the workers, who she said were …": the relative pronoun is the clause's gapped
             # subject; what was said is the rest of the clause.
             first = verb.doc[verb.i + 1]
+        elif _fronted(verb, first):
+            first = verb.doc[verb.i + 1]  # "said at 7 p.m., there were …": the clause's own time
         asks = VERB_BASE.get(verb.lower_) == "ask"
         if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
             return first.i, clause.right_edge.i  # "asked whether …": a reported question

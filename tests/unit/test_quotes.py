@@ -393,3 +393,20 @@ def test_short_quote_after_a_tag_continues_the_speaker(nlp) -> None:  # type: ig
     text = INTRO + "“Who remembers the old ferry timetable?” Okafor asked. “Nobody does.”"
     quote = _only(_quotes(nlp, text), "Nobody does")
     assert quote.speaker_name == "Ruth Okafor" and quote.text == "“Nobody does.”"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "A notice last week said at 7 p.m., there were no buses left in the depot.",
+            "at 7 p.m., there were no buses left in the depot",
+        ),
+        ("Okafor said on Monday, that the ferry would stop in June.", "that the ferry would stop"),
+    ],
+)
+def test_phrase_set_off_before_the_clause_is_the_clauses(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(
+        _quotes(nlp, INTRO + sentence), "ferry would stop" if "ferry" in content else "buses"
+    )
+    assert quote.text.startswith(content)
