@@ -116,8 +116,9 @@ SPEECH_VERBS_BASE = words(
 # the verb's complement. Each also reports a that-clause when it has one.
 SPEECH_ACT_VERBS_BASE = words(
     """
-    accuse blast call condemn criticise criticize decry demand denounce deny describe dismiss
-    hail label laud liken mock pledge praise promise propose slam urge vow
+    accuse applaud blast call condemn criticise criticize decry demand denounce deny describe
+    dismiss echo hail label lament laud liken mock note pledge praise promise propose question
+    reiterate slam stress tout urge vow
     """
 )
 # Verbs that report speech whoever the subject is; the others ("suggest", "confirm", …) report

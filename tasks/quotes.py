@@ -104,6 +104,9 @@ _NON_SPEAKERS = {"it", "this", "that", "which"}
 _TAG_OPENERS = {"according", "who", "which", "when", "where", "if", "unless", "in", "on", "at"}
 # What may follow a tag's verb before its closing comma: "he said on Monday", "she said Tuesday".
 _TAG_TAIL = {"prep", "pobj", "npadvmod", "advmod", "det", "compound", "amod", "nummod"}
+# Prepositions that put a speech verb in the main clause's time or manner ("began by saying",
+# "after noting that"), not in someone else's mouth ("criticised for saying").
+_MANNER_PREPS = {"by", "after", "before", "while", "in", "when"}
 _HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
@@ -116,6 +119,7 @@ _MARK = re.compile(r"''|``|[\"“”„«»]")
 _MARK_TOKENS = frozenset(_ALL_MARKS) | {"''", "``"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _MIN_DIRECT_WORDS = 4  # fewer unattributed words in marks are scare quotes or titles
+_IT_REACH = 300  # characters back from "it said" to the organisation it stands for
 _FLOATING_REACH = 3  # paragraphs a floating quote may look back for its speaker
 
 
@@ -230,7 +234,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         )
         if quote is None:
             words = len(text[mark.start : mark.end].split())
-            if (
+            if not _after_tag(text, mark, quotes) and (
                 words < _MIN_DIRECT_WORDS
                 or not _opens_sentence(text, mark.start)
                 or not _ends_sentence(text, mark)
@@ -345,6 +349,20 @@ def _continued(text: str, mark: _Marked, before: list[Quote]) -> Quote | None:
     )
 
 
+# `"…," she said. "…"`: what may stand between a quote with its tag and the next quote.
+_TAG_THEN_QUOTE = re.compile(r"[^\"“”„«»\n]{1,80}[.!?]\s*")
+
+
+def _after_tag(text: str, mark: _Marked, before: list[Quote]) -> bool:
+    """Whether a quote follows, in the same paragraph, a direct quote and the short sentence of
+    its tag: the speaker goes on, however few the words ("Neither do I.")."""
+    previous = max((q for q in before if q.end <= mark.start), key=lambda q: q.end, default=None)
+    if previous is None or previous.kind != "direct" or previous.speaker_start is None:
+        return False
+    gap = text[previous.end : mark.start]
+    return bool(_TAG_THEN_QUOTE.fullmatch(gap)) and previous.speaker_start >= previous.end
+
+
 def _opens_sentence(text: str, position: int) -> bool:
     """Whether a quote starts its own sentence (or paragraph) rather than sitting inside one."""
     before = text[:position].rstrip()
@@ -390,7 +408,9 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             and (subject.lower_ in _DOCUMENTS or subject.pos_ not in {"PROPN", "PRON", "NOUN"})
         ):
             continue
-        if subject is not None and subject.lower_ in _NON_SPEAKERS | {"who"}:
+        if subject is not None and subject.lower_ == "it" and VERB_BASE[lower] in CORE_SPEECH_VERBS:
+            pass  # "It said in a statement …": a company, a body, a letter speaks
+        elif subject is not None and subject.lower_ in _NON_SPEAKERS | {"who"}:
             subject = None if subject.lower_ != "who" else _relative_antecedent(token)
             if subject is None:
                 continue
@@ -405,10 +425,15 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
         if subject is None:
             # "… and said that …", "…, adding that …" keep the main clause's subject (the
             # annotation's convention); "fail to report" or "suggests adding" report nothing.
-            inherited = next((c for c in token.head.children if c.dep_ in _SUBJECTS), None)
+            main = (_takes_main_subject(token) if token.dep_ == "conj" else None) or token.head
+            inherited = next((c for c in main.children if c.dep_ in _SUBJECTS), None)
             follow_on = token.dep_ in {"conj", "advcl"} or (
                 token.dep_ == "xcomp" and token.head.lower_ not in UNREALISED
             )
+            if token.dep_ == "pcomp" and token.head.lower_ in _MANNER_PREPS:
+                # "opened by saying …", "before explaining that …": the main clause's speaker.
+                inherited = next((c for c in token.head.head.children if c.dep_ == "nsubj"), None)
+                follow_on = True
             if follow_on and inherited is not None and inherited.lower_ not in _NON_SPEAKERS:
                 found.append(_Speech(token, _subject_span(inherited), follows=True))
             continue
@@ -506,16 +531,41 @@ def _span_quote(
 
 def _before_follow_on(doc: Doc, start_i: int, end_i: int, marked: list[_Marked]) -> int:
     """ "…, adding that …" / "…, saying …" ends the clause before it: the participle reports a
-    speech of its own, however the parse attached it."""
+    speech of its own, however the parse attached it. So do "… and suggested that …" and
+    "…, though she noted …": a second report of the same speaker, or of another."""
     for token in doc[start_i + 1 : end_i + 1]:
-        if (
-            token.tag_ == "VBG"
-            and token.lower_ in SPEECH_VERBS
-            and doc[token.i - 1].text in {",", ";", "—", "–"}
-            and not any(m.start <= token.idx < m.end for m in marked)
-        ):
+        if token.lower_ not in SPEECH_VERBS or any(m.start <= token.idx < m.end for m in marked):
+            continue
+        before = doc[token.i - 1]
+        if token.tag_ == "VBG" and before.text in {",", ";", "—", "–"}:
             return token.i - 2
+        if not any(c.dep_ == "ccomp" for c in token.children):
+            continue
+        if token.dep_ == "conj" and before.dep_ == "cc" and _takes_main_subject(token):
+            return token.i - 2
+        mark = token.left_edge
+        if token.dep_ == "advcl" and mark.lower_ in _CONTRAST and mark.i > start_i:
+            return mark.i - 1
     return end_i
+
+
+# What opens a second report set against the first: "…, though she noted …".
+_CONTRAST = {"though", "although", "while", "but", "whereas"}
+
+
+def _takes_main_subject(verb: Token) -> Token | None:
+    """ "Okafor said the province would end the tolls and suggested that …": a subjectless speech
+    verb the parse joined to the reported clause, when its tense says it goes with the verb that
+    reports the clause. Returns that verb."""
+    head = verb.head
+    while head.dep_ == "conj":
+        head = head.head
+    outer = head.head
+    if head.dep_ != "ccomp" or outer.lower_ not in SPEECH_VERBS or outer.i > verb.i:
+        return None
+    if any(c.dep_ in _SUBJECTS for c in verb.children) or verb.tag_ != outer.tag_:
+        return None
+    return outer if verb.head.tag_ != verb.tag_ else None
 
 
 def _parenthetical(
@@ -593,6 +643,18 @@ def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolve
     )
 
 
+def _fronted(verb: Token, first: Token) -> bool:
+    """Whether the words between a verb and its clause are a phrase set off by a comma before
+    the clause ("said too often, that's not …"): the clause's, since a time of the saying is not
+    set off ("said on Monday the …")."""
+    doc = verb.doc
+    between = doc[verb.i + 1 : first.i + 1 if first.text == "," else first.i]
+    if len(between) < 2 or between[-1].text != "," or first.lower_ == "that":
+        return False
+    phrase = [t for t in between[:-1] if t.head == verb]
+    return bool(phrase) and all(t.dep_ in {"prep", "advmod", "npadvmod"} for t in phrase)
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
@@ -607,15 +669,65 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
     if clause is not None:
         first = clause.left_edge
+        if first.i < verb.i < clause.i:
+            # "the workers, who she said were …": the relative pronoun is the clause's gapped
+            # subject; what was said is the rest of the clause.
+            first = verb.doc[verb.i + 1]
+        elif _fronted(verb, first):
+            first = verb.doc[verb.i + 1]  # "said at 7 p.m., there were …": the clause's own time
         asks = VERB_BASE.get(verb.lower_) == "ask"
         if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
             return first.i, clause.right_edge.i  # "asked whether …": a reported question
         if first.lower_ in _WH_WORDS or asks:
             return None
-        return first.i, clause.right_edge.i
+        return first.i, _sentence_tail(verb, clause.right_edge.i)
+    instruction = _instruction(verb)
+    if instruction is not None:
+        return instruction
     if VERB_BASE.get(verb.lower_) in SPEECH_ACT_VERBS_BASE:
         return _complement(verb)
     return _clause_before(speech, marked)
+
+
+# Verbs that pass a request or an instruction to someone: "told the drivers to slow down".
+_INSTRUCTING = {"tell", "ask", "warn", "advise", "caution", "plead"}
+
+
+def _instruction(verb: Token) -> tuple[int, int] | None:
+    """ "told the drivers to slow down": the infinitive is what was said; whom it was said to is
+    not (the annotation's convention). Only with that person named, so "asked to speak" (a
+    request of one's own) and "was asked to leave" stay out."""
+    if VERB_BASE.get(verb.lower_) not in _INSTRUCTING:
+        return None
+    clause = next(
+        (c for c in verb.rights if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)),
+        None,
+    )
+    if clause is None or not any(
+        c.dep_ in {"dobj", "dative"} and c.i < clause.i for c in verb.children
+    ):
+        return None
+    return clause.left_edge.i, _sentence_tail(verb, clause.right_edge.i)
+
+
+# What the parse hangs on the verb after its clause but the report goes on with: "said A, but B",
+# "said A for fear B", "said A, with different ideas about B".
+_TAIL_DEPS = {"conj", "ccomp", "advcl", "prep", "npadvmod", "advmod", "dobj", "dep"}
+
+
+def _sentence_tail(verb: Token, end_i: int) -> int:
+    """The last token of a reported clause: its parse's right edge, extended over what the parse
+    attached to the verb after it (the report runs to the end of the sentence), up to a speech
+    verb of its own ("…, but she said …") or a follow-on ("…, adding …")."""
+    for child in verb.rights:
+        if child.i <= end_i or (child.dep_ in {"cc", "punct"} and child.text not in ".!?"):
+            continue  # ", but …" joins what follows it, if the report goes on
+        if child.dep_ not in _TAIL_DEPS or child.lower_ in SPEECH_VERBS:
+            break
+        if not all(t.is_punct or t.dep_ == "cc" for t in verb.doc[end_i + 1 : child.left_edge.i]):
+            break
+        end_i = child.right_edge.i
+    return end_i
 
 
 # Dependents that carry a speech act's content, and the prepositions that do ("accused X of …",
@@ -855,6 +967,8 @@ class _Resolver:
             words = span.text.split()
             if len(words) == 1 and words[0].lower() in PRONOUNS:
                 target = self._last_person(start)
+            elif len(words) == 1 and words[0].lower() == "it":
+                target = self._last_organisation(start)
             elif words and not words[-1][0].isupper():
                 target = self._role_holder(words[-1].lower(), start)
             elif words and all(w[0].isupper() for w in words):
@@ -871,6 +985,12 @@ class _Resolver:
     def _last_person(self, position: int) -> Mention | None:
         index = bisect.bisect_left(self.starts, position)
         return self.people[index - 1] if index else None
+
+    def _last_organisation(self, position: int) -> Mention | None:
+        """ "The city sent a letter. It says …": the organisation named last, if near enough."""
+        before = [m for m in self.mentions if m.label == "org" and m.end <= position]
+        last = max(before, key=lambda m: m.end, default=None)
+        return last if last is not None and position - last.end <= _IT_REACH else None
 
     def _role_holder(self, role: str, position: int) -> Mention | None:
         for mention in reversed(self.people[: bisect.bisect_left(self.starts, position)]):

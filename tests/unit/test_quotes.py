@@ -202,6 +202,8 @@ def test_doubled_apostrophes_are_quote_marks(nlp) -> None:  # type: ignore[no-un
         ("Okafor accused the province of stalling the project.", "the province of stalling"),
         ("Okafor called the old ferry a relic of another century.", "the old ferry a relic"),
         ("The council denied the report about the tolls.", "the report about the tolls"),
+        ("Okafor noted the long delays on the old ferry route.", "the long delays on the old"),
+        ("Okafor touted the bridge as the safest crossing.", "the bridge as the safest"),
     ],
 )
 def test_speech_act_content_is_its_complement(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
@@ -269,3 +271,142 @@ def test_asked_whether_is_a_reported_question(nlp) -> None:  # type: ignore[no-u
     text = INTRO + "Okafor asked whether the province would pay for the second span."
     quote = _only(_quotes(nlp, text), "province would pay")
     assert quote.text.startswith("whether") and quote.speaker_text == "Okafor"
+
+
+def test_reported_clause_runs_to_the_end_of_the_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor said the tolls had been a burden for years, but the province would now pay "
+        "for the upkeep."
+    )
+    quote = _only(_quotes(nlp, text), "tolls had been")
+    assert quote.text.endswith("pay for the upkeep")
+
+
+def test_reported_clause_stops_at_the_next_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        INTRO
+        + "Okafor said the tolls would end, but the treasurer said the province could not pay."
+    )
+    quotes = _quotes(nlp, text)
+    assert _only(quotes, "tolls would end").text == "the tolls would end"
+    assert _only(quotes, "could not pay").speaker_text == "the treasurer"
+
+
+def test_it_said_is_the_organisation_named_before(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "The Ministry of Transport sent a letter to the council on Friday. It said the bridge "
+        "would need new cables within five years."
+    )
+    quote = _only(_quotes(nlp, text), "new cables")
+    assert quote.speaker_text == "It" and quote.speaker_name == "Ministry of Transport"
+
+
+def test_relative_clause_reports_what_follows_the_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor thanked the workers, who she said were the real builders of the bridge."
+    quote = _only(_quotes(nlp, text), "real builders")
+    assert quote.text == "were the real builders of the bridge"
+    assert quote.speaker_name == "Ruth Okafor"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Okafor opened the meeting by saying the tolls would end in March.",
+        "Okafor praised the crews before explaining that the tolls would end in March.",
+    ],
+)
+def test_speech_verb_after_a_preposition_has_the_main_speaker(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), "tolls would end")
+    assert quote.text.endswith("end in March") and quote.speaker_text == "Okafor"
+
+
+def test_criticised_for_saying_is_not_the_critic_speaking(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Critics attacked Okafor for saying that the tolls would end in March."
+    assert all(q.speaker_text != "Critics" for q in _quotes(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "second", "speaker"),
+    [
+        (
+            "Okafor said this week that the province would formally end the tolls by March and "
+            "suggested that it would sell the ferry.",
+            "sell the ferry",
+            "Okafor",
+        ),
+        (
+            "Okafor said the tolls would end in March, though she noted the ferry would keep "
+            "running.",
+            "keep running",
+            "she",
+        ),
+    ],
+)
+def test_second_report_inside_a_reported_clause_is_its_own_quote(  # type: ignore[no-untyped-def]
+    nlp, sentence: str, second: str, speaker: str
+) -> None:
+    quotes = _quotes(nlp, INTRO + sentence)
+    first, other = _only(quotes, "end"), _only(quotes, second)
+    assert first.end < other.start and first.text.endswith("March")
+    assert other.speaker_text == speaker and other.speaker_name == "Ruth Okafor"
+
+
+def test_second_clause_the_parse_hung_on_the_verb_is_reported_too(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A parse as the small model gives it for a list of clauses: the second is a complement of
+    # "says" of its own, not a conjunct of the first.
+    from spacy.tokens import Doc
+
+    words = "Okafor says he missed the ferry , lost his job and was never home ."
+    heads = [1, 1, 3, 1, 5, 3, 3, 1, 9, 7, 7, 7, 11, 11, 1]
+    deps = "nsubj ROOT nsubj ccomp det dobj punct ccomp poss dobj cc conj advmod advmod punct"
+    tags = "NNP VBZ PRP VBD DT NN , VBD PRP$ NN CC VBD RB RB ."
+    pos = "PROPN VERB PRON VERB DET NOUN PUNCT VERB PRON NOUN CCONJ AUX ADV ADV PUNCT"
+    doc = Doc(
+        nlp.vocab,
+        words=words.split(),
+        heads=heads,
+        deps=deps.split(),
+        tags=tags.split(),
+        pos=pos.split(),
+    )
+    quote = _only(extract_quotes(doc, []), "missed the ferry")
+    assert quote.text.endswith("was never home")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("Okafor told the drivers to slow down on the new bridge.", "to slow down on the new"),
+        ("Okafor warned residents not to cross the old ferry ramp.", "not to cross the old"),
+    ],
+)
+def test_instruction_to_someone_is_the_infinitive(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content)
+    assert quote.text.startswith(content) and quote.speaker_text == "Okafor"
+
+
+def test_asking_to_speak_is_no_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _quotes(nlp, INTRO + "Okafor asked to speak first at the meeting.") == []
+
+
+def test_short_quote_after_a_tag_continues_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "“Who remembers the old ferry timetable?” Okafor asked. “Nobody does.”"
+    quote = _only(_quotes(nlp, text), "Nobody does")
+    assert quote.speaker_name == "Ruth Okafor" and quote.text == "“Nobody does.”"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "A notice last week said at 7 p.m., there were no buses left in the depot.",
+            "at 7 p.m., there were no buses left in the depot",
+        ),
+        ("Okafor said on Monday, that the ferry would stop in June.", "that the ferry would stop"),
+    ],
+)
+def test_phrase_set_off_before_the_clause_is_the_clauses(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(
+        _quotes(nlp, INTRO + sentence), "ferry would stop" if "ferry" in content else "buses"
+    )
+    assert quote.text.startswith(content)
