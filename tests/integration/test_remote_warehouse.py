@@ -233,6 +233,8 @@ def test_sql_and_snapshots_read_the_shared_warehouse_from_options(
     assert doctor.exit_code == 0, doctor.output
     assert "catalog reachable: PostgreSQL" in doctor.output
     assert f"data path {remote.data_path} is writable and readable" in doctor.output
+    for output in (answer.output, listed.output, doctor.output):
+        assert remote.s3.secret not in output and remote.s3.key_id not in output
 
 
 def test_a_wrong_secret_fails_in_one_line_and_writes_nothing(
@@ -244,13 +246,15 @@ def test_a_wrong_secret_fails_in_one_line_and_writes_nothing(
     drop = tmp_path / "drop"
     drop.mkdir()
     (drop / "new.txt").write_text("A new story\n\n“It is new,” said Ana Ruiz, a spokeswoman.\n")
-    wrong = remote.env(AWS_SECRET_ACCESS_KEY=f"wrong-{uuid.uuid4().hex}")
+    bad_key = f"wrong-{uuid.uuid4().hex}"
+    wrong = remote.env(AWS_SECRET_ACCESS_KEY=bad_key)
     with environment(wrong):
         # `run` gets into the flow: the CLI's look-up of the new drop needs no data file
         for args in (["run", str(drop)], ["sql", "SELECT max(text) FROM articles"]):
             said = failure(cli(*args, "--home", str(home), env={}))
             assert "the object store refused the credentials for s3://" in said
             assert "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in said
+            assert bad_key not in said and remote.s3.key_id not in said
         doctor = cli("doctor", "--home", str(home), env={})
         assert doctor.exit_code == 1
         assert "problem  the object store refused the credentials" in doctor.output
