@@ -51,6 +51,22 @@ _BAR = (
 HomeOption = Annotated[
     str | None, typer.Option("--home", help="Warehouse home (default $NEWSFLOW_HOME or ./data).")
 ]
+CatalogOption = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog",
+        help="The lake's catalog: postgres:dbname=… host=… user=… (default $NEWSFLOW_CATALOG, "
+        "else catalog.sqlite in the home).",
+    ),
+]
+DataPathOption = Annotated[
+    str | None,
+    typer.Option(
+        "--data-path",
+        help="The lake's data files: s3://bucket/prefix/ or a folder (default "
+        "$NEWSFLOW_DATA_PATH, else lake/ in the home).",
+    ),
+]
 
 
 class Runner(StrEnum):
@@ -83,9 +99,30 @@ def _root(
         raise typer.Exit()
 
 
+def _locate(home: str | None, catalog: str | None, data_path: str | None) -> None:
+    """Where the warehouse lives, settled before anything opens it; exit 2 when it is unusable."""
+    from flows.settings import locate
+    from warehouse.lake import LocationError
+
+    try:
+        locate(home, catalog, data_path)
+    except LocationError as error:
+        raise _fail(str(error), 2) from None
+
+
+def _unreachable(error: BaseException, store: Store) -> typer.Exit | None:
+    """One line and exit 1 when the catalog or the data files cannot be reached or used."""
+    from warehouse.remote import explain
+
+    reason = explain(error, store.location)
+    return None if reason is None else _fail(reason)
+
+
 def _existing_store(home: str | None) -> Store:
     """The warehouse a read command reads; a home without one is an error, and nothing is
     created there (a mistyped --home must not look like an empty warehouse)."""
+    import duckdb
+
     from warehouse.store import Store, WarehouseMissing
 
     store = Store(home_dir(home))
@@ -93,13 +130,18 @@ def _existing_store(home: str | None) -> Store:
         store.check()
     except WarehouseMissing as error:
         raise _fail(str(error)) from None
+    except duckdb.Error as error:
+        raise (_unreachable(error, store) or error) from None
     return store
 
 
 @contextlib.contextmanager
 def _exclusive(home: str | None) -> Iterator[Store]:
     """The home's warehouse under its write lock, for a command that changes it; a one-line error
-    and exit 1 when there is none, 3 when a load (or another such command) holds it."""
+    and exit 1 when there is none or it cannot be reached, 3 when a load (or another such
+    command) holds it."""
+    import duckdb
+
     from warehouse.store import WarehouseBusy
 
     store = _existing_store(home)
@@ -109,6 +151,8 @@ def _exclusive(home: str | None) -> Iterator[Store]:
     except WarehouseBusy as error:
         errors.print(f"[red]busy:[/] {error}")
         raise typer.Exit(3) from None
+    except duckdb.Error as error:
+        raise (_unreachable(error, store) or error) from None
 
 
 class _Bar:
@@ -131,6 +175,8 @@ class _Bar:
 def run(
     path: Annotated[Path, typer.Argument(help="A drop: a folder, a single file or an archive.")],
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Articles per batch (default 200).")
     ] = None,
@@ -159,6 +205,7 @@ def run(
 
     if not path.exists():
         raise _fail(f"{path} does not exist; give a folder, file or archive.", 2)
+    _locate(home, catalog, data_path)
     _check_model(model)
     for name in ("NEWSFLOW_BATCH_SIZE", "NEWSFLOW_N_PROCESS", "NEWSFLOW_BATCHES_IN_FLIGHT"):
         if env_int(name, 1) < 1:
@@ -179,15 +226,19 @@ def run(
             "_SUCCESS markers are skipped)"
         )
         return
-    if store.exists() and loaded(path, entries, store):
-        console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
-        return
+    import duckdb
+
     try:
+        if store.exists() and loaded(path, entries, store):
+            console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
+            return
         with store.write_lock(wait=0):
             pass
     except WarehouseBusy as error:
         errors.print(f"[red]busy:[/] {error}")
         raise typer.Exit(3) from None
+    except duckdb.Error as error:
+        raise (_unreachable(error, store) or error) from None
 
     # The home's Prefect server (when it has to start) and the spaCy workers start now and load
     # while Prefect is imported below; the flow waits for the server only.
@@ -244,7 +295,8 @@ def run(
         if isinstance(error, WarehouseBusy):
             errors.print(f"[red]busy:[/] {error}")
             raise typer.Exit(3) from None
-        errors.print(f"[red]run failed:[/] {type(error).__name__}: {error}")
+        reason = _cause(error, store)
+        errors.print(f"[red]run failed:[/] {reason}")
         errors.print("nothing of this run was committed; --verbose shows Prefect's logs")
         raise typer.Exit(1) from None
     finally:
@@ -252,6 +304,13 @@ def run(
     _print_summary(summary)
     for line in server.describe(summary.run_id):
         console.print(line, soft_wrap=True)
+
+
+def _cause(error: BaseException, store: Store) -> str:
+    """Why a run failed, in one line: the warehouse's own explanation when it has one."""
+    from warehouse.remote import explain
+
+    return explain(error, store.location) or f"{type(error).__name__}: {error}"
 
 
 def _check_model(model: str | None) -> None:
@@ -279,8 +338,14 @@ def _check_model(model: str | None) -> None:
 
 
 def _committed_run(store: Store, source: str, since: datetime) -> RunSummary | None:
-    """The completed run on this source that started after `since`, if one committed."""
-    runs = [r for r in _runs_since(store, since) if r.source == source]
+    """The completed run on this source that started after `since`, if one committed (None
+    too when the catalog cannot be reached to tell: the failure says why)."""
+    import duckdb
+
+    try:
+        runs = [r for r in _runs_since(store, since) if r.source == source]
+    except duckdb.Error:
+        return None
     return next((r for r in reversed(runs) if r.status == "completed"), None)
 
 
@@ -346,6 +411,8 @@ def _print_summary(summary: Any) -> None:
 @app.command()
 def serve(
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
     poll_seconds: Annotated[
         int | None,
         typer.Option(
@@ -368,6 +435,7 @@ def serve(
 
     Prefect logs at INFO here: its runs' logs are what the UI shows.
     """
+    _locate(home, catalog, data_path)
     home_path = configure(home)
     # Ctrl-C is how serving stops, even when a script started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -402,9 +470,16 @@ def trigger(
         typer.Argument(help="Load this drop now; without it, look in the incoming folder now."),
     ] = None,
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
     wait: Annotated[bool, typer.Option(help="Wait for the run to finish.")] = False,
 ) -> None:
-    """Start a run on the server `newsflow serve` (or PREFECT_API_URL) runs."""
+    """Start a run on the server `newsflow serve` (or PREFECT_API_URL) runs.
+
+    The run loads where the server's worker is configured to (its NEWSFLOW_CATALOG / _DATA_PATH);
+    --catalog and --data-path say where `--wait` reads the summary from.
+    """
+    _locate(home, catalog, data_path)
     home_path = configure(home, quiet=True)
     if drop is not None and not drop.exists():
         errors.print(f"[red]error:[/] {drop} does not exist; give a folder, file or archive.")
@@ -501,6 +576,8 @@ def sql(
         Path | None, typer.Option("--file", help="Read the SQL from this file.")
     ] = None,
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
     output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[
         int, typer.Option(min=0, help="Rows to print as a table (0: all); csv and json print all.")
@@ -518,6 +595,7 @@ def sql(
     if output not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}", 2)
     text = _query_text(query, file)
+    _locate(home, catalog, data_path)
     import duckdb
 
     try:
@@ -532,7 +610,10 @@ def sql(
                     columns = [d[0] for d in result.description]
                     results.append((columns, result.fetchall()))
     except duckdb.Error as error:
-        raise _fail(f"query failed: {error}") from None
+        from warehouse.store import Store
+
+        unreachable = _unreachable(error, Store(home_dir(home)))
+        raise (unreachable or _fail(f"query failed: {error}")) from None
     if output != "table":
         results = results[-1:]
     for columns, rows in results:
@@ -571,6 +652,8 @@ def _reader(home: str | None, at: str | None = None) -> Any:
     try:
         return store.connect(at=snapshot)
     except duckdb.Error as error:
+        if (unreachable := _unreachable(error, store)) is not None:
+            raise unreachable from None
         errors.print(
             f"[red]error:[/] cannot open the warehouse at {at or 'its latest snapshot'}: {error}"
         )
@@ -603,11 +686,14 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, li
 @app.command()
 def show(
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
     limit: Annotated[int, typer.Option(min=1, help="Rows per section.")] = 10,
 ) -> None:
     """What the warehouse holds: counts, then the first rows of articles, top entities, quotes."""
     from warehouse.examples import SHOW_QUERIES
 
+    _locate(home, catalog, data_path)
     with _reader(home) as con:
         (articles, quotes, mentions, rejects, runs) = con.execute(
             "SELECT (SELECT count(*) FROM current_articles), (SELECT count(*) FROM latest_quotes), "
@@ -628,9 +714,12 @@ def show(
 @app.command()
 def snapshots(
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
     limit: Annotated[int, typer.Option(help="Newest snapshots to list.")] = 50,
 ) -> None:
     """The warehouse's snapshots, newest first: cite one, query it with `sql --at ID`."""
+    _locate(home, catalog, data_path)
     with _reader(home) as con:
         result = con.execute(
             "SELECT s.snapshot_id AS snapshot, "
@@ -647,6 +736,30 @@ def snapshots(
 
 
 @app.command()
+def doctor(
+    home: HomeOption = None, catalog: CatalogOption = None, data_path: DataPathOption = None
+) -> None:
+    """Where the catalog and the data files live, and whether this machine can reach and write
+    them: one line per check, exit 1 on a problem."""
+    from warehouse.doctor import diagnose
+    from warehouse.store import Store
+
+    _locate(home, catalog, data_path)
+    store = Store(home_dir(home))
+    console.print(f"home     {store.home}", soft_wrap=True)
+    console.print(f"catalog  {store.location.describe_catalog()}", soft_wrap=True)
+    console.print(f"data     {store.location.describe_data()}", soft_wrap=True)
+    checks = diagnose(store)
+    for check in checks:
+        console.print(
+            ("[green]ok[/]       " if check.ok else "[red]problem[/]  ") + check.line,
+            soft_wrap=True,
+        )
+    if not all(check.ok for check in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
 def forget(
     reason: Annotated[str, typer.Option(help="Why (kept in `takedowns`; say who asked).")],
     url: Annotated[str | None, typer.Option(help="Every version of the story at this URL.")] = None,
@@ -656,6 +769,8 @@ def forget(
     ] = None,
     drop: Annotated[str | None, typer.Option(help="Every story loaded from this drop id.")] = None,
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     """Forget articles (a takedown): every version, their mentions and quotes, in one commit.
 
@@ -667,6 +782,7 @@ def forget(
         errors.print("[red]error:[/] give exactly one of --url, --article-id, --outlet, --drop")
         raise typer.Exit(2)
     ((kind, value),) = given.items()
+    _locate(home, catalog, data_path)
     from warehouse.takedowns import forget as forget_articles
 
     with _exclusive(home) as store:
@@ -687,37 +803,60 @@ def maintain(
         bool, typer.Option(help="Keep no history: nothing forgotten survives in any file.")
     ] = False,
     home: HomeOption = None,
+    catalog: CatalogOption = None,
+    data_path: DataPathOption = None,
 ) -> None:
     """Merge small files, expire old snapshots, delete files no snapshot needs."""
     from warehouse.maintenance import maintain as run_maintenance
 
+    _locate(home, catalog, data_path)
     with _exclusive(home) as store:
         report = run_maintenance(store, keep_days, purge)
     _print_maintenance(report)
 
 
 @app.command()
-def migrate(home: HomeOption = None) -> None:
-    """Convert a home of the Parquet store (before the lakehouse) in one snapshot."""
+def migrate(
+    home: HomeOption = None, catalog: CatalogOption = None, data_path: DataPathOption = None
+) -> None:
+    """Move the home's warehouse into the configured lake, in one snapshot: a local lakehouse into
+    a PostgreSQL catalog / S3 data path, or a Parquet store (before the lakehouse)."""
+    import duckdb
+
+    from warehouse.lake import Location
+    from warehouse.migrate import copy_lake, lake_counts
     from warehouse.migrate import migrate as convert
     from warehouse.store import Store, WarehouseBusy
 
+    _locate(home, catalog, data_path)
     store = Store(configure(home))
-    if not store.legacy():
-        state = "already holds a lakehouse" if store.exists() else "holds no warehouse"
-        errors.print(f"[red]error:[/] {store.home} {state}; nothing to migrate")
-        raise typer.Exit(1)
+    local = Location.of(store.home)
     try:
-        with store.write_lock():
-            before, after = convert(store)
+        if store.legacy():
+            with store.write_lock():
+                before, after = convert(store)
+            note = "the old Parquet folder is kept as warehouse.v2-migrated; delete it when done"
+        elif store.location != local and local.exists() and not store.exists():
+            before = lake_counts(Store(store.home, at=local))
+            with store.write_lock():
+                after = copy_lake(local, store)
+            note = (
+                f"the local lakehouse in {store.home} is kept as it was; its older snapshots "
+                "are not copied"
+            )
+        else:
+            state = "already holds a lakehouse" if store.exists() else "holds no warehouse"
+            raise _fail(f"{store.location.describe_catalog()} {state}; nothing to migrate")
     except WarehouseBusy as error:
         errors.print(f"[red]busy:[/] {error}")
         raise typer.Exit(3) from None
+    except duckdb.Error as error:
+        raise (_unreachable(error, store) or error) from None
     table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
     for name in before:
         table.add_row(name, f"{before[name]:,}", f"{after[name]:,}")
     console.print(table)
-    console.print("the old Parquet folder is kept as warehouse.v2-migrated; delete it when done")
+    console.print(note)
 
 
 def _print_maintenance(report: Any) -> None:

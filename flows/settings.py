@@ -42,3 +42,22 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise SystemExit(f"{name}={value!r} is not a whole number; unset it or fix it") from None
+
+
+def locate(
+    home: str | os.PathLike[str] | None = None,
+    catalog: str | None = None,
+    data_path: str | None = None,
+) -> None:
+    """Settle where the warehouse lives (--catalog / --data-path over the environment) and check
+    it before anything opens it; raises warehouse.lake.LocationError.
+
+    The choice goes into $NEWSFLOW_CATALOG / $NEWSFLOW_DATA_PATH, so every part of the run (the
+    flow's tasks, the spaCy workers, a Prefect subflow) resolves the same Location.
+    """
+    from warehouse.lake import CATALOG_ENV, DATA_PATH_ENV, Location
+
+    Location.resolve(home_dir(home), catalog, data_path)
+    for name, value in ((CATALOG_ENV, catalog), (DATA_PATH_ENV, data_path)):
+        if value:
+            os.environ[name] = value

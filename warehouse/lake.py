@@ -3,16 +3,22 @@
 A DuckLake is a SQL catalog (tables, snapshots, which Parquet file holds which rows) plus the
 Parquet files themselves. The embedded default keeps both in the home: the catalog in a SQLite
 file, which lets several processes read while one writes (a DuckDB-file catalog would lock
-readers out), and the data files under ``lake/``. Any DuckDB client can open it with the
-`attach_sql` line.
+readers out), and the data files under ``lake/``. When several machines share the warehouse the
+catalog is a PostgreSQL database (``NEWSFLOW_CATALOG=postgres:dbname=… host=…``) and the data
+files are on S3-compatible object storage (``NEWSFLOW_DATA_PATH=s3://bucket/prefix/``), reached
+with the standard AWS_* variables. Any DuckDB client can open it with the `attach_sql` line.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -23,18 +29,48 @@ from warehouse.schemas import TABLES
 ALIAS = "lake"
 CATALOG_FILE = "catalog.sqlite"
 DATA_FOLDER = "lake"
+CATALOG_ENV = "NEWSFLOW_CATALOG"
+DATA_PATH_ENV = "NEWSFLOW_DATA_PATH"
 
 
-@dataclass(frozen=True)
+class LocationError(ValueError):
+    """A catalog or data path newsflow cannot use; the message says what to set instead."""
+
+
+@dataclass(frozen=True, repr=False)
 class Location:
-    """A lake's catalog (what follows ``ducklake:`` in ATTACH) and its data path."""
+    """A lake's catalog (what follows ``ducklake:`` in ATTACH) and its data path.
+
+    `data_path` is None for a PostgreSQL catalog opened without one: the path the catalog
+    recorded when it was created is used, so a machine need not repeat it.
+    """
 
     catalog: str
-    data_path: str
+    data_path: str | None
 
     @classmethod
     def of(cls, home: Path) -> Location:
+        """The embedded default: both in the home."""
         return cls(f"sqlite:{home / CATALOG_FILE}", f"{home / DATA_FOLDER}/")
+
+    @classmethod
+    def resolve(
+        cls, home: Path, catalog: str | None = None, data_path: str | None = None
+    ) -> Location:
+        """The one place that decides where the warehouse lives: the arguments, else
+        $NEWSFLOW_CATALOG / $NEWSFLOW_DATA_PATH, else the home. Raises LocationError."""
+        catalog = (catalog or os.environ.get(CATALOG_ENV, "")).strip()
+        data_path = (data_path or os.environ.get(DATA_PATH_ENV, "")).strip()
+        default = cls.of(home)
+        where = _catalog(catalog) if catalog else default.catalog
+        if data_path:
+            path: str | None = _data_path(data_path)
+        else:
+            path = None if where.startswith("postgres:") else default.data_path
+        return cls(where, path)
+
+    def __repr__(self) -> str:  # what logs may show: never a password
+        return f"Location({self.describe_catalog()!r}, {self.data_path!r})"
 
     @property
     def sqlite_file(self) -> Path | None:
@@ -44,39 +80,191 @@ class Location:
             else None
         )
 
-    def exists(self) -> bool:
-        file = self.sqlite_file
-        return file is not None and file.exists()
+    @property
+    def postgres_dsn(self) -> str | None:
+        """The libpq connection string of a PostgreSQL catalog."""
+        return (
+            self.catalog.removeprefix("postgres:") if self.catalog.startswith("postgres:") else None
+        )
 
-    def attach_sql(self, *, read_only: bool = False, snapshot: int | str | None = None) -> str:
-        """The ATTACH statement; the data path is given so a home moved elsewhere still opens."""
-        options = [f"DATA_PATH {_literal(self.data_path)}", "OVERRIDE_DATA_PATH true"]
+    @property
+    def on_s3(self) -> bool:
+        return bool(self.data_path and self.data_path.startswith("s3://"))
+
+    @property
+    def shared(self) -> bool:
+        """Whether other machines may write here: the write lock must then hold across them."""
+        return self.postgres_dsn is not None
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """The DuckDB extensions that open this lake."""
+        names = [
+            "ducklake",
+            "postgres_scanner" if self.postgres_dsn is not None else "sqlite_scanner",
+        ]
+        if self.on_s3:
+            names.append("httpfs")
+        return tuple(names)
+
+    def describe_catalog(self) -> str:
+        dsn = self.postgres_dsn
+        return f"PostgreSQL {dsn}" if dsn is not None else f"SQLite {self.sqlite_file}"
+
+    def describe_data(self) -> str:
+        if self.data_path is None:
+            return "the data path the catalog records"
+        if self.on_s3:
+            endpoint = _s3_endpoint(os.environ)
+            return f"{self.data_path} (endpoint {endpoint or 'AWS S3'})"
+        return self.data_path
+
+    def exists(self) -> bool:
+        """Whether a lake was created here. Raises duckdb.Error when the catalog is unreachable."""
+        file = self.sqlite_file
+        if file is not None:
+            return file.exists()
+        with contextlib.closing(postgres(self.postgres_dsn or "")) as con:
+            found = con.execute(
+                "SELECT * FROM postgres_query('pg', 'SELECT 1 FROM information_schema.tables "
+                "WHERE table_name = ''ducklake_metadata''')"
+            ).fetchall()
+        return bool(found)
+
+    def attach_sql(
+        self, *, read_only: bool = False, snapshot: int | str | None = None, alias: str = ALIAS
+    ) -> str:
+        """The ATTACH statement.
+
+        A SQLite catalog lives in the home, so the data path is given on every open and a home
+        moved elsewhere still opens. A PostgreSQL catalog is shared: a data path that differs
+        from the one it records is refused rather than written over.
+        """
+        options = []
+        if self.data_path is not None:
+            options.append(f"DATA_PATH {literal(self.data_path)}")
+        if self.sqlite_file is not None:
+            options.append("OVERRIDE_DATA_PATH true")
         if read_only:
             options.append("READ_ONLY")
         if isinstance(snapshot, int):
             options.append(f"SNAPSHOT_VERSION {snapshot}")
         elif snapshot is not None:
-            options.append(f"SNAPSHOT_TIME {_literal(snapshot)}")
+            options.append(f"SNAPSHOT_TIME {literal(snapshot)}")
         # Rows go to Parquet files, never inlined into the catalog: a takedown must be able to
         # purge every copy of a text, and the catalog is not a place anyone would look.
         if not read_only:
             options.append("DATA_INLINING_ROW_LIMIT 0")
-        return f"ATTACH {_literal('ducklake:' + self.catalog)} AS {ALIAS} ({', '.join(options)})"
+        return f"ATTACH {literal('ducklake:' + self.catalog)} AS {alias} ({', '.join(options)})"
 
 
-def _literal(value: str) -> str:
+def _catalog(value: str) -> str:
+    """`postgres:<libpq string>`, a postgres:// URI, or `sqlite:<file>`, checked."""
+    if value.startswith(("postgres://", "postgresql://")):
+        value = f"postgres:{value}"
+    if value.startswith("postgres:"):
+        dsn = value.removeprefix("postgres:").strip()
+        if not dsn:
+            raise LocationError(
+                f"{CATALOG_ENV} / --catalog: give the database, e.g. "
+                "postgres:dbname=newsflow host=db.example.org user=newsflow"
+            )
+        if _has_password(dsn):
+            raise LocationError(
+                f"{CATALOG_ENV} / --catalog must not hold the password (DuckDB repeats the "
+                "connection string in its error messages): set PGPASSWORD or use ~/.pgpass, "
+                "which PostgreSQL's client library reads"
+            )
+        return f"postgres:{dsn}"
+    if value.startswith("sqlite:"):
+        file = Path(value.removeprefix("sqlite:")).expanduser().resolve()
+        return f"sqlite:{file}"
+    raise LocationError(
+        f"{CATALOG_ENV} / --catalog {value!r}: give postgres:dbname=… host=… user=… (or a "
+        "postgresql:// URI), or sqlite:/path/catalog.sqlite"
+    )
+
+
+def _has_password(dsn: str) -> bool:
+    if "://" in dsn:
+        parts = urlsplit(dsn)
+        return parts.password is not None or "password=" in parts.query
+    return re.search(r"(^|\s)password\s*=", dsn) is not None
+
+
+def _data_path(value: str) -> str:
+    """An s3://bucket/prefix/ URL or a local folder, always ending in '/'."""
+    if "://" in value:
+        if not value.startswith("s3://") or not urlsplit(value).netloc:
+            raise LocationError(
+                f"{DATA_PATH_ENV} / --data-path {value!r}: give s3://bucket/prefix/ or a folder"
+            )
+        return value.rstrip("/") + "/"
+    return f"{Path(value).expanduser().resolve()}/"
+
+
+def literal(value: str) -> str:
+    """A SQL string literal (for statements that take no parameters: ATTACH, COPY, secrets)."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def _s3_endpoint(environ: Mapping[str, str]) -> str:
+    """AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, as the AWS tools read them ('' for AWS)."""
+    return environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL") or ""
+
+
+def s3_secret_sql(environ: Mapping[str, str]) -> str:
+    """A temporary (in-memory, this connection's) DuckDB secret from the standard AWS variables.
+
+    A custom endpoint (MinIO, Ceph, moto, …) is addressed path-style, and over plain HTTP when
+    its URL says http://. Nothing of it is ever written down: DuckDB keeps temporary secrets in
+    memory and redacts them from duckdb_secrets().
+    """
+    options = ["TYPE s3"]
+    for option, names in (
+        ("KEY_ID", ("AWS_ACCESS_KEY_ID",)),
+        ("SECRET", ("AWS_SECRET_ACCESS_KEY",)),
+        ("SESSION_TOKEN", ("AWS_SESSION_TOKEN",)),
+        ("REGION", ("AWS_REGION", "AWS_DEFAULT_REGION")),
+    ):
+        value = next((environ[n] for n in names if environ.get(n)), "")
+        if value:
+            options.append(f"{option} {literal(value)}")
+    endpoint = _s3_endpoint(environ)
+    if endpoint:
+        url = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        options.append(f"ENDPOINT {literal(url.netloc + url.path.rstrip('/'))}")
+        options.append("URL_STYLE 'path'")
+        options.append(f"USE_SSL {'false' if url.scheme == 'http' else 'true'}")
+    return f"CREATE OR REPLACE TEMPORARY SECRET newsflow_s3 ({', '.join(options)})"
+
+
+def postgres(dsn: str) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with this PostgreSQL database attached as `pg` (postgres_query)."""
+    con = extensions.connect(extensions=("postgres_scanner",))
+    try:
+        con.execute(f"ATTACH {literal(dsn)} AS pg (TYPE postgres)")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def open_lake(
     location: Location, *, read_only: bool, snapshot: int | str | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the lake attached as `lake` and made the default database."""
-    con = extensions.connect(extensions=("ducklake", "sqlite_scanner"))
-    if not read_only:
-        _prepare_sqlite(location)
-    con.execute(location.attach_sql(read_only=read_only, snapshot=snapshot))
-    con.execute(f"USE {ALIAS}")
+    con = extensions.connect(extensions=location.extensions)
+    try:
+        if location.on_s3:
+            con.execute(s3_secret_sql(os.environ))
+        if not read_only:
+            _prepare_sqlite(location)
+        con.execute(location.attach_sql(read_only=read_only, snapshot=snapshot))
+        con.execute(f"USE {ALIAS}")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -87,7 +275,7 @@ def _prepare_sqlite(location: Location) -> None:
     own folder is written back so that other DuckDB clients find the files too.
     """
     file = location.sqlite_file
-    if file is None:
+    if file is None or location.data_path is None:
         return
     file.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.closing(sqlite3.connect(file)) as db:

@@ -1,6 +1,9 @@
-"""`newsflow migrate`: a home of the Parquet store (schema v2) into the lakehouse, in one snapshot.
+"""`newsflow migrate`: an older or smaller warehouse into the configured lakehouse, in one snapshot.
 
-The old store kept one Parquet file per batch under ``warehouse/<table>/ingest_date=…/`` and
+Two cases. A home's local lakehouse (SQLite catalog, files under the home) moves to a shared
+one (PostgreSQL catalog, files on S3): `copy_lake` copies the current rows of every table,
+marts included, and keeps the local one as it was. And a home of the Parquet store (schema v2):
+the old store kept one Parquet file per batch under ``warehouse/<table>/ingest_date=…/`` and
 counted a row only when its run had a `completed` runs file. Migration reads exactly those rows,
 writes each once into the lake, builds the marts from them and commits it all together; the old
 folder is then renamed, not deleted, so nothing is lost if something looks wrong.
@@ -13,9 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import marts
-from warehouse.lake import ALIAS
-from warehouse.schemas import RUN_TABLES
+from warehouse import extensions, marts
+from warehouse.lake import ALIAS, Location
+from warehouse.schemas import RUN_TABLES, TABLES
 from warehouse.store import Store, commit_message
 
 DATA = ("articles", "entity_mentions", "quotes", "files", "rejects")
@@ -81,3 +84,40 @@ def migrate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
     if old_catalog.exists():
         old_catalog.rename(old_catalog.with_name("newsflow.duckdb.v2-migrated"))
     return before, after
+
+
+def copy_lake(source: Location, target: Store) -> dict[str, int]:
+    """Copy the current rows of every table from `source` into the (new) lake of `target`, in
+    one snapshot; the rows per table. Call under the target's write lock.
+
+    History is not copied: older snapshots stay queryable in the source only, and each run's
+    `snapshot_id` becomes the copy's snapshot, where its rows now appear.
+    """
+    target.init()
+    with contextlib.closing(target.writer()) as con:
+        extensions.load(con, *source.extensions)
+        con.execute(source.attach_sql(read_only=True, alias="source"))
+        try:
+            con.execute("BEGIN")
+            try:
+                for table in TABLES:
+                    con.execute(f"INSERT INTO {ALIAS}.{table} BY NAME SELECT * FROM source.{table}")
+                con.execute(
+                    f"UPDATE {ALIAS}.runs SET snapshot_id = "
+                    f"(SELECT max(snapshot_id) + 1 FROM {ALIAS}.snapshots())"
+                )
+                commit_message(con, "copied from a local lakehouse", {"copied_from": "local"})
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
+        finally:
+            con.execute("DETACH source")
+    return lake_counts(target)
+
+
+def lake_counts(store: Store) -> dict[str, int]:
+    """Rows per table of a lakehouse, marts included."""
+    with store.connect() as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import marts
+from warehouse import marts, shared_lock
 from warehouse.failpoints import failpoint
 from warehouse.lake import ALIAS, Location, ensure_tables, open_lake
 from warehouse.schemas import CURRENT_ARTICLES, RUN_TABLES, SCHEMA_VERSION
@@ -45,18 +45,25 @@ class WarehouseMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class Store:
+    """The warehouse of one home. Its lake lives where `Location.resolve` says ($NEWSFLOW_CATALOG,
+    $NEWSFLOW_DATA_PATH, else the home); `at` names another place (migration's target)."""
+
     home: Path
+    at: Location | None = None
 
     @property
     def location(self) -> Location:
-        return Location.of(self.home)
+        return self.at or Location.resolve(self.home)
 
     @property
     def staging(self) -> Path:
         return self.home / "staging"
 
     def exists(self) -> bool:
-        """Whether a warehouse was created here: read commands must not create one."""
+        """Whether a warehouse was created here: read commands must not create one.
+
+        Raises duckdb.Error when a PostgreSQL catalog cannot be reached.
+        """
         return self.location.exists()
 
     def legacy(self) -> bool:
@@ -72,9 +79,14 @@ class Store:
                 f"{self.home}`"
             )
         if not self.exists():
+            where = (
+                str(self.home)
+                if self.location == Location.of(self.home)
+                else self.location.describe_catalog()
+            )
             raise WarehouseMissing(
-                f"no warehouse in {self.home}; check --home / NEWSFLOW_HOME, or load a drop "
-                "there first with `newsflow run DROP`"
+                f"no warehouse in {where}; check --home / NEWSFLOW_HOME (--catalog / "
+                "NEWSFLOW_CATALOG), or load a drop there first with `newsflow run DROP`"
             )
 
     # -- connections -------------------------------------------------------------------------
@@ -268,11 +280,31 @@ class Store:
 
     @contextlib.contextmanager
     def write_lock(self, wait: float = 0.0) -> Iterator[None]:
-        """Hold the home's exclusive write lock, waiting up to `wait` seconds for it.
+        """Hold the warehouse's exclusive write lock, waiting up to `wait` seconds for it.
 
-        The CLI does not wait (a person should hear at once that another load is running); a
-        scheduled or triggered run waits its turn rather than fail.
+        Always the home's flock (its staging folder is this home's); with a PostgreSQL catalog
+        also the catalog's advisory lock, which excludes writers on every machine. The CLI does
+        not wait (a person should hear at once that another load is running); a scheduled or
+        triggered run waits its turn rather than fail.
         """
+        deadline = time.monotonic() + wait
+        with self._home_lock(wait):
+            dsn = self.location.postgres_dsn
+            if dsn is None:
+                yield
+                return
+            left = max(deadline - time.monotonic(), 0.0)
+            try:
+                with shared_lock.hold(dsn, left):
+                    yield
+            except shared_lock.LockHeld as held:
+                raise WarehouseBusy(
+                    _busy(str(held), self.location.describe_catalog(), wait)
+                ) from None
+
+    @contextlib.contextmanager
+    def _home_lock(self, wait: float) -> Iterator[None]:
+        """The home's flock on .write.lock, which holds the pid of its holder."""
         self.home.mkdir(parents=True, exist_ok=True)
         path = self.home / ".write.lock"
         deadline = time.monotonic() + wait
@@ -285,12 +317,7 @@ class Store:
                     if time.monotonic() >= deadline:
                         handle.seek(0)
                         holder = handle.read().strip() or "unknown"
-                        raise WarehouseBusy(
-                            f"another newsflow run (pid {holder}) is loading into {self.home}"
-                            + (f" and did not finish within {wait:.0f}s" if wait else "")
-                            + "; wait for it to finish and run again (its drop will then be "
-                            "skipped if it was the same one)"
-                        ) from None
+                        raise WarehouseBusy(_busy(f"pid {holder}", str(self.home), wait)) from None
                     time.sleep(min(1.0, max(deadline - time.monotonic(), 0.01)))
             handle.seek(0)
             handle.truncate()
@@ -300,6 +327,16 @@ class Store:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _busy(holder: str, into: str, wait: float) -> str:
+    """The one message of a taken write lock, whichever lock it was."""
+    return (
+        f"another newsflow run ({holder}) is loading into {into}"
+        + (f" and did not finish within {wait:.0f}s" if wait else "")
+        + "; wait for it to finish and run again (its drop will then be skipped if it was the "
+        "same one)"
+    )
 
 
 _LOCK = threading.Lock()
