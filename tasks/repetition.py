@@ -14,37 +14,51 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from tasks.line_model import boilerplate_probability
+
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
 _NAMES = re.compile(r"N(?: N)+")
 # In this many distinct stories of an outlet, a line is its template; prose needs more.
 MIN_DOCUMENTS = 3
 MIN_DOCUMENTS_PROSE = 5
 _PROSE_WORDS = 12
+_PROSE_TEMPLATE_SCORE = 0.9
 _LONGEST_TEMPLATE = 400  # characters
 
 
-def line_key(line: str) -> str:
+def line_key(line: str, *, first_word: bool = False) -> str:
     """A line as the template writes it: numbers are 0 and each run of capitalised words N (the
     names a template fills in: "Follow N on N", "N reported from N"), case and spacing do not
-    matter. Empty when names are most of what is left: "N for N" is any headline."""
-    key = _shape(line)
-    words = [t for t in key.split() if t.isalpha()]
-    if any(_is_word(t) for t in words) and 2 * words.count("N") <= len(words):
-        return key
+    matter. Empty when names are most of what is left: "N for N" is any headline.
+
+    With `first_word` the line's first word stays a word: a capital that only opens the line
+    ("Latest from N", "Words by N") is no name, and without it such a line is all names."""
+    key = _shape(line, opening=first_word)
     tokens = key.split()
+    words = [t for t in tokens if t.isalpha()]
+    names = 2 * words.count("N") + first_word  # the opening word must not tip the balance
+    if any(_is_word(t) for t in words) and names <= len(words):
+        return key
     if tokens.count("0") >= 2 and tokens.count("N") <= 1 and len(tokens) <= 10:
         return key  # a date and time as the site prints them: "0 : 0 N 0 , 0"
+    if 2 <= len(tokens) <= 4 and _is_mark(tokens[0]) and set(tokens[1:]) <= {"N", ")", "]"}:
+        return key  # a mark and a name, the way a site signs off its copy: "— N", "( N )"
     return ""  # mostly names: "N for N" is any headline, not one template
 
 
-def _shape(line: str, *, first_word: bool = True) -> str:
+def _is_mark(token: str) -> bool:
+    return not any(c.isalnum() for c in token)
+
+
+def _shape(line: str, *, first_word: bool = True, opening: bool = False) -> str:
     tokens = _TOKEN.findall(line)
     shape = [
         "N" if t.isalpha() and t[0].isupper() else t.lower() if t.isalpha() else _shape_of(t)
         for t in tokens
     ]
-    if first_word and tokens and tokens[0].isalpha() and not any(map(_is_word, shape[1:])):
-        shape[0] = tokens[0].lower()  # the first word is all there is
+    lone = not any(map(_is_word, shape[1:]))
+    if first_word and tokens and tokens[0].isalpha() and (opening or lone):
+        shape[0] = tokens[0].lower()  # the first word is all there is, or asked for as a word
     return _NAMES.sub("N", " ".join(shape))
 
 
@@ -70,6 +84,8 @@ def template_keys(line: str) -> list[str]:
     if len(line) > _LONGEST_TEMPLATE:
         return []  # a paragraph this long is some story's, and keying it costs the most
     keys = [line_key(line)]
+    if line[:1].isupper() and not keys[0]:
+        keys.append("=" + line_key(line, first_word=True))
     label = _LABEL.match(line)
     if label and len(label.group(1).split()) <= 4:
         keys.append("^" + line_key(label.group(1)))
@@ -80,27 +96,36 @@ def template_keys(line: str) -> list[str]:
         keys.append(
             "$" + (marker + _shape(credit, first_word=False) if marker else line_key(credit))
         )
-    return [key for key in keys if key.strip("^$")]
+    return [key for key in keys if key.strip("^$=")]
 
 
 def repeated_lines(documents: Iterable[Iterable[str]]) -> frozenset[str]:
     """Keys (see `line_key`) of the lines found in enough distinct stories among `documents`,
     each given as its lines."""
     stories: defaultdict[str, set[str]] = defaultdict(set)
+    example: dict[str, str] = {}
     for lines in documents:
         lines = [line for line in lines if line.strip()]
         if not lines:
             continue
         story = line_key(max(lines, key=len))
-        for key in {key for line in lines for key in template_keys(line)}:
-            stories[key].add(story)
+        for line in lines:
+            for key in template_keys(line):
+                stories[key].add(story)
+                example.setdefault(key, line)
     return frozenset(
         key
         for key, found in stories.items()
-        if key
-        and len(found)
-        >= (MIN_DOCUMENTS_PROSE if len(key.split()) >= _PROSE_WORDS else MIN_DOCUMENTS)
+        if len(found) >= MIN_DOCUMENTS_PROSE
+        or (len(found) >= MIN_DOCUMENTS and _template_shaped(key, example[key]))
     )
+
+
+def _template_shaped(key: str, line: str) -> bool:
+    """Short lines recur as templates; a sentence-long one could be a background paragraph
+    the outlet's follow-up stories share, unless the line model reads it as the site's own
+    (a moderation notice, a newsletter box)."""
+    return len(key.split()) < _PROSE_WORDS or boilerplate_probability(line) >= _PROSE_TEMPLATE_SCORE
 
 
 def repeated_by_outlet(
