@@ -80,7 +80,11 @@ def classify(line: str) -> str | None:
         )
     ):
         return "caption"
-    if rules.PROMPTS.match(stripped) or rules.COMMENTS.match(stripped):
+    if (
+        rules.PROMPTS.match(stripped)
+        or rules.COMMENTS.match(stripped)
+        or rules.FORM_FIELD.match(stripped)
+    ):
         return "comment prompt"
     if (
         rules.SOCIAL.match(stripped)
@@ -331,10 +335,12 @@ def _content_words(line: str) -> list[str]:
 def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) -> bool:
     """A line under a "Related" header that is another story's headline: headline-shaped and,
     `inside` the article, not mostly its own words (a list in the article after an inserted
-    block, such as tour dates, talks about the article). Below the article's last paragraph a
-    sentence of twenty words at most will do; `inside` the article, where its own short lines
-    and lists go on after the block, a headline is no sentence and has four words or more."""
-    if not _headline_shaped(line, sentences=True) or _DATED_ITEM.match(line):
+    block, such as tour dates, talks about the article). A sentence of twenty words at most will
+    do; `inside` the article, where its own short lines and lists go on after the block, a
+    headline has four words or more, and it is no sentence when there are no article words to
+    tell it from the article's own (an extractor's output)."""
+    sentences = not inside or vocabulary is not None
+    if not _headline_shaped(line, sentences=sentences) or _DATED_ITEM.match(line):
         return False
     if inside and word_count(line) < 4:
         return False

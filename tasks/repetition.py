@@ -74,7 +74,7 @@ def _is_word(token: str) -> bool:
 
 
 _LABEL = re.compile(r"^([^:|»→]{1,40}?)\s*[:|»→]\s+\S")
-_TAIL = re.compile(r"(?:[.!?]\s+([(\[©]?)|\s([|\[©]))\s*([^.!?|\[(©]{1,60})$")
+_TAIL = re.compile(r"(?:[.!?]\s+([(\[©]?)|\s([|\[©(]))\s*([^.!?|\[(©]{1,60})$")
 
 
 def template_keys(line: str) -> list[str]:
@@ -92,11 +92,24 @@ def template_keys(line: str) -> list[str]:
     tail = _TAIL.search(line)
     if tail and tail.start() > 0 and len(tail.group(3).split()) <= 6:
         marker, credit = (tail.group(1) or tail.group(2) or ""), tail.group(3)
-        # After a mark ("| N", "[N]", "© N") the credit may be a name alone.
-        keys.append(
-            "$" + (marker + _shape(credit, first_word=False) if marker else line_key(credit))
-        )
+        keys.append("$" + _credit_key(marker, credit))
     return [key for key in keys if key.strip("^$=")]
+
+
+def _credit_key(marker: str, credit: str) -> str:
+    """The key of a credit closing a line. After a mark ("| N", "[N]", "© N") the credit may be a
+    name alone; in a closing parenthesis it needs a word besides names ("(N courtesy N)", not
+    "(N)" or a year); after a sentence its opening word is a label ("Photographer: N")."""
+    if marker == "(":
+        shape = _shape(credit, first_word=False)
+        return "(" + shape if any(map(_is_word, shape.split())) else ""
+    if marker:
+        return marker + _shape(credit, first_word=False)
+    key = line_key(credit)
+    if key or not credit[:1].isupper():
+        return key
+    shape = _shape(credit, opening=True)
+    return "=" + shape if _is_word(shape.split()[0]) else ""
 
 
 def repeated_lines(documents: Iterable[Iterable[str]]) -> frozenset[str]:
