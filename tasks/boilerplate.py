@@ -298,13 +298,18 @@ def _label_shaped(
     evidence than a known one, and the article's own list of earlier coverage talks about it."""
     below = paragraphs[number + 1 : number + 3]
     return boilerplate_probability(line) >= _LABEL_SCORE and not any(
-        _mostly_own_words(p, vocabulary) for p in below
+        _mostly_own_words(p, vocabulary, share=_OTHER_STORY_SHARE) for p in below
     )
 
 
-def _mostly_own_words(line: str, vocabulary: set[str] | None) -> bool:
+# Under an unknown label, lines about other stories share less than this with the article (a
+# site's own timeline of the story, which names its subject, is the article's).
+_OTHER_STORY_SHARE = 0.3
+
+
+def _mostly_own_words(line: str, vocabulary: set[str] | None, share: float = 0.5) -> bool:
     words = _content_words(line)
-    return bool(vocabulary and words) and sum(w in vocabulary for w in words) > 0.5 * len(words)
+    return bool(vocabulary and words) and sum(w in vocabulary for w in words) > share * len(words)
 
 
 def _introduces_links(paragraphs: list[str], number: int) -> bool:
