@@ -163,7 +163,7 @@ def filter_lines(
     lines = [line.strip() for line in paragraphs]
     repeats = [_repeated(line, known) for line in lines]
     reasons = [
-        "repeated across the outlet" if repeated else classify(line) if line else None
+        _REPEATED if repeated else classify(line) if line else None
         for line, repeated in zip(lines, repeats, strict=True)
     ]
     listed = set() if vocabulary is None else _under_link_header(lines, reasons, vocabulary)
@@ -228,16 +228,26 @@ def filter_lines(
     return result
 
 
+_REPEATED = "repeated across the outlet"
+
+
 def _under_link_header(
     lines: list[str], reasons: list[str | None], vocabulary: set[str]
 ) -> set[int]:
-    """Line numbers in the run of headline-shaped lines under a "Related" header, when no
-    paragraph of the article follows the run: they may read as sentences, but they are not the
-    article's, so its last paragraph comes before them. A line mostly in the article's own words
-    ends the run: the article goes on there."""
+    """Line numbers in the run of headline-shaped lines under a "Related" header (a known one, or
+    a label the model reads as the page's), when no paragraph of the article follows the run:
+    they may read as sentences, but they are not the article's, so its last paragraph comes
+    before them. A line mostly in the article's own words ends the run: the article goes on."""
     listed: set[int] = set()
     for number, line in enumerate(lines):
-        if not (line and rules.LINK_BLOCK.match(line)):
+        if not line or not (
+            rules.LINK_BLOCK.match(line)
+            or (
+                reasons[number] in (None, _REPEATED)
+                and _introduces_links(lines, number)
+                and _label_shaped(line, lines, number, vocabulary)
+            )
+        ):
             continue
         run = []
         for below in range(number + 1, min(number + 1 + _MAX_LINKS, len(lines))):
@@ -303,13 +313,17 @@ def _label_shaped(
 
 
 # Under an unknown label, lines about other stories share less than this with the article (a
-# site's own timeline of the story, which names its subject, is the article's).
+# site's own timeline of the story, which names its subject, is the article's); one word in
+# common is chance.
 _OTHER_STORY_SHARE = 0.3
 
 
 def _mostly_own_words(line: str, vocabulary: set[str] | None, share: float = 0.5) -> bool:
     words = _content_words(line)
-    return bool(vocabulary and words) and sum(w in vocabulary for w in words) > share * len(words)
+    if not (vocabulary and words):
+        return False
+    shared = sum(w in vocabulary for w in words)
+    return shared > share * len(words) and (share >= 0.5 or shared > 1)
 
 
 def _introduces_links(paragraphs: list[str], number: int) -> bool:
@@ -334,7 +348,83 @@ def _vocabulary(paragraphs: list[str]) -> set[str]:
 
 
 def _content_words(line: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", line.lower()) if len(w) >= 4 and not w.isdigit()]
+    """The words that say what a line is about: no numbers, no short or function words (two
+    lines sharing "about" and "which" share no topic)."""
+    return [
+        w
+        for w in re.findall(r"\w+", line.lower())
+        if len(w) >= 4 and not w.isdigit() and w not in _FUNCTION_WORDS
+    ]
+
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "another",
+        "also",
+        "back",
+        "been",
+        "before",
+        "being",
+        "both",
+        "could",
+        "does",
+        "down",
+        "each",
+        "even",
+        "from",
+        "have",
+        "here",
+        "into",
+        "just",
+        "know",
+        "like",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "only",
+        "other",
+        "over",
+        "said",
+        "says",
+        "should",
+        "since",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "very",
+        "want",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+    ]
+)
 
 
 def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) -> bool:
