@@ -181,11 +181,9 @@ def filter_lines(
         repeated = repeats[number]
         below_article = number > last_prose and not extracted
         if rules.LINK_BLOCK.match(stripped) or (
-            (
-                repeated
-                or (below_article and _label_shaped(stripped, paragraphs, number, vocabulary))
-            )
-            and _introduces_links(paragraphs, number)
+            (repeated or below_article)
+            and _introduces_links(lines, number, reasons[number])
+            and (repeated or _label_shaped(stripped, lines, number, vocabulary))
         ):
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
@@ -243,8 +241,7 @@ def _under_link_header(
         if not line or not (
             rules.LINK_BLOCK.match(line)
             or (
-                reasons[number] in (None, _REPEATED)
-                and _introduces_links(lines, number)
+                _introduces_links(lines, number, reasons[number])
                 and _label_shaped(line, lines, number, vocabulary)
             )
         ):
@@ -326,19 +323,22 @@ def _mostly_own_words(line: str, vocabulary: set[str] | None, share: float = 0.5
     return shared > share * len(words) and (share >= 0.5 or shared > 1)
 
 
-def _introduces_links(paragraphs: list[str], number: int) -> bool:
+def _introduces_links(lines: list[str], number: int, reason: str | None) -> bool:
     """A short label, not a sentence, with headline-shaped lines under it: a block of links. A
     label has no figures (a date or a score is no header) and is no line of another kind (a
-    share button, a caption, a timestamp); the lines under it are no dated list items."""
-    line = paragraphs[number].strip()
-    below = [p.strip() for p in paragraphs[number + 1 : number + 3]]
-    return (
-        word_count(line) <= 8
-        and not rules.PROSE_END.search(line)
-        and not any(c.isdigit() for c in line)
+    share button, a caption, a timestamp: `reason` is the rule it matched, or that it repeats
+    and no rule was asked); the lines under it are no dated list items."""
+    line = lines[number]
+    below = lines[number + 1 : number + 3]
+    return (  # cheapest tests first: every line of a text is asked
+        reason in (None, _REPEATED)
         and len(below) == 2
+        and line.count(" ") < 8
+        and not any(c.isdigit() for c in line)
+        and not rules.PROSE_END.search(line)
+        and word_count(line) <= 8
         and all(_headline_shaped(p, sentences=True) and not _DATED_ITEM.match(p) for p in below)
-        and classify(line) is None
+        and (reason is None or classify(line) is None)
     )
 
 

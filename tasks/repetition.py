@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from tasks.line_model import boilerplate_probability
 
@@ -77,12 +78,14 @@ _LABEL = re.compile(r"^([^:|»→]{1,40}?)\s*[:|»→]\s+\S")
 _TAIL = re.compile(r"(?:[.!?]\s+([(\[©]?)|\s([|\[©(]))\s*([^.!?|\[(©]{1,60})$")
 
 
-def template_keys(line: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def template_keys(line: str) -> tuple[str, ...]:
     """The keys a line can recur by: the whole line, the label before its first colon or bar
     ("N story: …" teasers) and the credit after its last sentence ("…. Photographer: N"); a
-    tail that ends like a sentence is the story's own words, not a credit."""
+    tail that ends like a sentence is the story's own words, not a credit. Cached: a batch keys
+    each line once to count it and again when its article is filtered."""
     if len(line) > _LONGEST_TEMPLATE:
-        return []  # a paragraph this long is some story's, and keying it costs the most
+        return ()  # a paragraph this long is some story's, and keying it costs the most
     keys = [line_key(line)]
     if line[:1].isupper() and not keys[0]:
         keys.append("=" + line_key(line, first_word=True))
@@ -93,7 +96,7 @@ def template_keys(line: str) -> list[str]:
     if tail and tail.start() > 0 and len(tail.group(3).split()) <= 6:
         marker, credit = (tail.group(1) or tail.group(2) or ""), tail.group(3)
         keys.append("$" + _credit_key(marker, credit))
-    return [key for key in keys if key.strip("^$=")]
+    return tuple(key for key in keys if key.strip("^$="))
 
 
 def _credit_key(marker: str, credit: str) -> str:
