@@ -80,11 +80,7 @@ def classify(line: str) -> str | None:
         )
     ):
         return "caption"
-    if (
-        rules.PROMPTS.match(stripped)
-        or rules.COMMENTS.match(stripped)
-        or rules.FORM_FIELD.match(stripped)
-    ):
+    if rules.PROMPTS.match(stripped) or rules.COMMENTS.match(stripped):
         return "comment prompt"
     if (
         rules.SOCIAL.match(stripped)

@@ -106,9 +106,6 @@ PROMPTS = re.compile(
     r"|Sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)\b.{0,40})$",
     re.IGNORECASE,
 )
-# A form's field label with its required mark ("Name *", "E-mail address*"): a comment or
-# sign-up form, never a sentence.
-FORM_FIELD = re.compile(r"^[^\W\d][\w'’-]*(?: [\w'’-]+){0,2}\s?\*$")
 # Lines that open a comment section: after the article, everything below them is comments.
 COMMENTS = re.compile(
     r"^(?:(?:\d+|No|One) (?:thoughts?|comments?|responses?|replies|reactions?)(?: (?:on|to)\b.*)?"

@@ -191,8 +191,3 @@ def test_a_repeated_timestamp_heads_no_link_list() -> None:
     filtered = filter_lines(text[1:], known=frozenset(template_keys(dated)))
     assert filter_lines(text, known=frozenset(template_keys(dated))).paragraphs[-1] == PROSE
     assert PROSE in filtered.paragraphs
-
-
-@pytest.mark.parametrize("line", ["Full name *", "E-mail address*"])
-def test_form_fields_with_a_required_mark_are_comment_prompts(line: str) -> None:
-    assert classify(line) == "comment prompt"
