@@ -159,17 +159,28 @@ def filter_lines(
     lines = [line.strip() for line in paragraphs]
     repeats = [_repeated(line, known) for line in lines]
     reasons = [
-        "repeated across the outlet" if repeated else classify(line) if line else None
+        _REPEATED if repeated else classify(line) if line else None
         for line, repeated in zip(lines, repeats, strict=True)
     ]
+    listed = set() if vocabulary is None else _under_link_header(lines, reasons, vocabulary)
     last_prose = max(
-        (n for n, line in enumerate(lines) if reasons[n] is None and is_prose(line)), default=-1
+        (
+            n
+            for n, line in enumerate(lines)
+            if reasons[n] is None and n not in listed and is_prose(line)
+        ),
+        default=-1,
     )
     for number, stripped in enumerate(lines):
         if not stripped:
             continue
         repeated = repeats[number]
-        if rules.LINK_BLOCK.match(stripped) or (repeated and _introduces_links(paragraphs, number)):
+        below_article = number > last_prose and not extracted
+        if rules.LINK_BLOCK.match(stripped) or (
+            (repeated or below_article)
+            and _introduces_links(lines, number, reasons[number])
+            and (repeated or _label_shaped(stripped, lines, number, vocabulary))
+        ):
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
             continue
@@ -211,6 +222,39 @@ def filter_lines(
     return result
 
 
+_REPEATED = "repeated across the outlet"
+
+
+def _under_link_header(
+    lines: list[str], reasons: list[str | None], vocabulary: set[str]
+) -> set[int]:
+    """Line numbers in the run of headline-shaped lines under a "Related" header (a known one, or
+    a label the model reads as the page's), when no paragraph of the article follows the run:
+    they may read as sentences, but they are not the article's, so its last paragraph comes
+    before them. A line mostly in the article's own words ends the run: the article goes on."""
+    listed: set[int] = set()
+    for number, line in enumerate(lines):
+        if not line or not (
+            rules.LINK_BLOCK.match(line)
+            or (
+                _introduces_links(lines, number, reasons[number])
+                and _label_shaped(line, lines, number, vocabulary)
+            )
+        ):
+            continue
+        run = []
+        for below in range(number + 1, min(number + 1 + _MAX_LINKS, len(lines))):
+            if not _headline_shaped(lines[below], sentences=True) or _mostly_own_words(
+                lines[below], vocabulary
+            ):
+                break
+            run.append(below)
+        after = max(run, default=number) + 1
+        if after >= len(lines) or reasons[after] is not None or not is_prose(lines[after]):
+            listed.update(run)
+    return listed
+
+
 def _repeated(line: str, known: frozenset[str]) -> bool:
     """One of the outlet's template lines (see repetition.py), and no one is quoted in it."""
     return (
@@ -244,15 +288,53 @@ def _looks_like_navigation(line: str) -> bool:
     return not is_prose(line) and boilerplate_probability(line) >= _NAVIGATION_SCORE
 
 
-def _introduces_links(paragraphs: list[str], number: int) -> bool:
-    """A short label, not a sentence, with headline-shaped lines under it: a block of links."""
-    line = paragraphs[number].strip()
-    below = [p.strip() for p in paragraphs[number + 1 : number + 3]]
-    return (
-        word_count(line) <= 8
-        and not rules.PROSE_END.search(line)
+# The line model's score from which a short line below the article may head a block of links.
+_LABEL_SCORE = 0.5
+
+
+def _label_shaped(
+    line: str, paragraphs: list[str], number: int, vocabulary: set[str] | None
+) -> bool:
+    """Below the article's last paragraph, a line the model reads as the page's rather than the
+    story's may head a block ("More in Sport", "Elsewhere on the site"), whatever its wording,
+    when the two lines under it are not mostly the article's words: an unknown label is weaker
+    evidence than a known one, and the article's own list of earlier coverage talks about it."""
+    below = paragraphs[number + 1 : number + 3]
+    return boilerplate_probability(line) >= _LABEL_SCORE and not any(
+        _mostly_own_words(p, vocabulary, share=_OTHER_STORY_SHARE) for p in below
+    )
+
+
+# Under an unknown label, lines about other stories share less than this with the article (a
+# site's own timeline of the story, which names its subject, is the article's); one word in
+# common is chance.
+_OTHER_STORY_SHARE = 0.3
+
+
+def _mostly_own_words(line: str, vocabulary: set[str] | None, share: float = 0.5) -> bool:
+    words = _content_words(line)
+    if not (vocabulary and words):
+        return False
+    shared = sum(w in vocabulary for w in words)
+    return shared > share * len(words) and (share >= 0.5 or shared > 1)
+
+
+def _introduces_links(lines: list[str], number: int, reason: str | None) -> bool:
+    """A short label, not a sentence, with headline-shaped lines under it: a block of links. A
+    label has no figures (a date or a score is no header) and is no line of another kind (a
+    share button, a caption, a timestamp: `reason` is the rule it matched, or that it repeats
+    and no rule was asked); the lines under it are no dated list items."""
+    line = lines[number]
+    below = lines[number + 1 : number + 3]
+    return (  # cheapest tests first: every line of a text is asked
+        reason in (None, _REPEATED)
         and len(below) == 2
-        and all(_headline_shaped(p, sentences=True) for p in below)
+        and line.count(" ") < 8
+        and not any(c.isdigit() for c in line)
+        and not rules.PROSE_END.search(line)
+        and word_count(line) <= 8
+        and all(_headline_shaped(p, sentences=True) and not _DATED_ITEM.match(p) for p in below)
+        and (reason is None or classify(line) is None)
     )
 
 
@@ -262,23 +344,100 @@ def _vocabulary(paragraphs: list[str]) -> set[str]:
 
 
 def _content_words(line: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", line.lower()) if len(w) >= 4 and not w.isdigit()]
+    """The words that say what a line is about: no numbers, no short or function words (two
+    lines sharing "about" and "which" share no topic)."""
+    return [
+        w
+        for w in re.findall(r"\w+", line.lower())
+        if len(w) >= 4 and not w.isdigit() and w not in _FUNCTION_WORDS
+    ]
+
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "another",
+        "also",
+        "back",
+        "been",
+        "before",
+        "being",
+        "both",
+        "could",
+        "does",
+        "down",
+        "each",
+        "even",
+        "from",
+        "have",
+        "here",
+        "into",
+        "just",
+        "know",
+        "like",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "only",
+        "other",
+        "over",
+        "said",
+        "says",
+        "should",
+        "since",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "very",
+        "want",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+    ]
+)
 
 
 def _listed_headline(line: str, vocabulary: set[str] | None, *, inside: bool) -> bool:
     """A line under a "Related" header that is another story's headline: headline-shaped and,
     `inside` the article, not mostly its own words (a list in the article after an inserted
-    block, such as tour dates, talks about the article). Below the article's last paragraph a
-    sentence of twenty words at most will do; `inside` the article, where its own short lines
-    and lists go on after the block, a headline is no sentence and has four words or more."""
-    if not _headline_shaped(line, sentences=not inside) or _DATED_ITEM.match(line):
+    block, such as tour dates, talks about the article). A sentence of twenty words at most will
+    do; `inside` the article, where its own short lines and lists go on after the block, a
+    headline has four words or more, and it is no sentence when there are no article words to
+    tell it from the article's own (an extractor's output)."""
+    sentences = not inside or vocabulary is not None
+    if not _headline_shaped(line, sentences=sentences) or _DATED_ITEM.match(line):
         return False
     if inside and word_count(line) < 4:
         return False
-    words = _content_words(line)
     if vocabulary is None or not inside:  # related stories share the article's topic
         return True
-    return not words or sum(w in vocabulary for w in words) <= 0.5 * len(words)
+    return not _mostly_own_words(line, vocabulary)
 
 
 # "July 22 – Cuyahoga Falls, OH @ …", "12/3: …": a dated item of the article's own list.

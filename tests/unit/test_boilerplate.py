@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tasks.boilerplate import classify, filter_lines, is_prose
+from tasks.repetition import template_keys
 
 PROSE = "The council voted on Tuesday to repair the bridge before the winter storms arrive in town."
 
@@ -160,3 +161,33 @@ def test_a_page_that_carries_its_article_twice_loses_the_copy() -> None:
     opening = "The harbour board approved a dredging plan on Monday after two years of delays."
     rest = "Work will start in April and last until the autumn, the board chair said on Monday."
     assert filter_lines([opening, rest, opening, rest]).paragraphs == [opening, rest]
+
+
+OTHER_STORIES = [
+    "Gull Point lifeguards rescue two kayakers in heavy fog",
+    "Why the old cannery may reopen as a music venue next year",
+    "Teachers vote to accept the new pay offer after long talks",
+]
+
+
+def test_an_unknown_label_below_the_article_heads_other_stories() -> None:
+    text = [PROSE, PROSE.replace("Tuesday", "Friday"), "Elsewhere at Gull Point Radio"]
+    filtered = filter_lines([*text, *OTHER_STORIES])
+    assert filtered.paragraphs == text[:2]
+
+
+def test_a_label_over_the_articles_own_timeline_keeps_it() -> None:
+    timeline = [
+        "Council first votes on the bridge repair before the winter storms",
+        "Bridge repair delayed as the council votes again on the storms budget",
+    ]
+    text = [PROSE, "Earlier coverage", *timeline]
+    assert filter_lines(text).paragraphs == text
+
+
+def test_a_repeated_timestamp_heads_no_link_list() -> None:
+    dated = "Filed 03.04.2026, 9:15"
+    text = [dated, "Harbour Lights Festival Opens Tonight", PROSE]
+    filtered = filter_lines(text[1:], known=frozenset(template_keys(dated)))
+    assert filter_lines(text, known=frozenset(template_keys(dated))).paragraphs[-1] == PROSE
+    assert PROSE in filtered.paragraphs

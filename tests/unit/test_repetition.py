@@ -74,10 +74,45 @@ def test_line_model_ships_and_tells_a_share_label_from_a_sentence() -> None:
     assert boilerplate_probability(STORIES[0]) < 0.5
 
 
-def test_both_template_sets_fill_every_placeholder() -> None:
+def test_every_template_set_fills_every_placeholder() -> None:
     body = "\n".join(STORIES)
-    for path in (FIRST_SET, TEMPLATES / "second.toml"):
+    for path in (FIRST_SET, TEMPLATES / "second.toml", TEMPLATES / "third.toml"):
         templates = read_templates(Path(path))
         for seed in range(30):
             document = build("doc", body, random.Random(seed), templates)
             assert "{" not in document.text and document.inserts
+
+
+def test_a_sign_off_and_a_label_with_an_opening_capital_recur_as_templates() -> None:
+    # "Fresh from N" is all names to the plain key (its opening capital masked); "— N" is a mark
+    # and a name.
+    bodies = [
+        "\n\n".join([story, "— Kestrel Wire", "Fresh from Gull Point Radio"]) for story in STORIES
+    ]
+    articles = clean_batch([_record(n, b) for n, b in enumerate(bodies)])
+    assert [a.text for a in articles if isinstance(a, Article)] == STORIES
+    assert line_key("Fresh from Gull Point Radio") == ""
+    assert "=fresh from N" in template_keys("Fresh from Gull Point Radio")
+
+
+def test_a_sentence_in_three_stories_is_a_template_only_when_it_reads_as_the_sites() -> None:
+    background = (
+        "The ferry service has been cut twice since the port authority changed hands in the spring."
+    )
+    moderation = (
+        "Comments that stray from the topic or attack other readers will be removed by our "
+        "moderators."
+    )
+    assert boilerplate_probability(background) < 0.5 < 0.9 < boilerplate_probability(moderation)
+    found = repeated_lines([[story, background, moderation] for story in STORIES])
+    assert line_key(moderation) in found
+    assert line_key(background) not in found  # a background paragraph follow-ups share
+    more = [
+        "Two new buses will run on the coast road from June, the transit office said on Monday "
+        "after a long consultation.",
+        "The library will stay open late on Thursdays through the exam season this year, its "
+        "board decided last night.",
+    ]
+    assert line_key(background) in repeated_lines(
+        [[story, background] for story in STORIES + more]
+    )  # in five stories or more it is the outlet's all the same
