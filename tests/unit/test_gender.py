@@ -90,23 +90,26 @@ def test_the_name_table_is_searched_in_place() -> None:
     assert table.lookup("Qzxwvy") is None
 
 
-def test_she_said_is_the_woman_it_agrees_with_not_the_last_man_named(nlp) -> None:  # type: ignore[no-untyped-def]
-    text = (
-        "Dana Whitfield has run the food bank for a decade. Last week she met with Mayor "
-        'Thomas Breck. "We need more volunteers before the winter," she said.'
-    )
+def _speakers(nlp, text: str):  # type: ignore[no-untyped-def]
+    """The quotes as extracted, the people with their gender, and the quotes after the
+    pronoun speakers are resolved by gender (the order tasks/analyze.py runs them in)."""
     doc = nlp(text)
     mentions = extract_mentions(doc)
     quotes = extract_quotes(doc, mentions)
     mentions = speaker_mentions(doc, mentions, quotes)
     starts = [s.start_char for s in doc.sents]
     gendered = with_gender(text_of(doc), starts, mentions, quotes)
+    return quotes, gendered, agreeing_speakers(text_of(doc), starts, gendered, quotes)
+
+
+def test_she_said_is_the_woman_it_agrees_with_not_the_last_man_named(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Dana Whitfield has run the food bank for a decade. Last week she met with Mayor "
+        'Thomas Breck. "We need more volunteers before the winter," she said.'
+    )
+    quotes, gendered, resolved = _speakers(nlp, text)
     before = [q for q in quotes if q.speaker_text == "she"]
-    after = [
-        q
-        for q in agreeing_speakers(text_of(doc), starts, gendered, quotes)
-        if q.speaker_text == "she"
-    ]
+    after = [q for q in resolved if q.speaker_text == "she"]
     assert [q.speaker_name for q in before] == ["Thomas Breck"]  # the last person named
     assert [q.speaker_name for q in after] == ["Dana Whitfield"]
     assert after[0].speaker_key == next(m.key for m in gendered if m.name == "Dana Whitfield")
@@ -128,13 +131,7 @@ def test_he_said_is_the_man_already_quoted_not_the_man_named_in_passing(nlp) -> 
         '"We sold out by noon," Ian Brody said on Saturday. Brody started the market in 2015 '
         'with a loan from his uncle, Tom Keller. "It was a gamble," he said.'
     )
-    doc = nlp(text)
-    mentions = extract_mentions(doc)
-    quotes = extract_quotes(doc, mentions)
-    mentions = speaker_mentions(doc, mentions, quotes)
-    starts = [s.start_char for s in doc.sents]
-    gendered = with_gender(text_of(doc), starts, mentions, quotes)
-    resolved = agreeing_speakers(text_of(doc), starts, gendered, quotes)
+    quotes, _, resolved = _speakers(nlp, text)
     gamble = [q for q in resolved if "gamble" in q.text]
     assert [q.speaker_text for q in quotes if "gamble" in q.text] == ["he"]
     assert [q.speaker_name for q in quotes if "gamble" in q.text] == ["Tom Keller"]  # the last
