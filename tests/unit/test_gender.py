@@ -10,13 +10,20 @@ from tasks.quotes import extract_quotes
 from tasks.records import Mention
 
 
-def _genders(nlp, text: str) -> dict[str, Mention]:  # type: ignore[no-untyped-def]
+def _speakers(nlp, text: str):  # type: ignore[no-untyped-def]
+    """The quotes as extracted, the people with their gender, and the quotes after the
+    pronoun speakers are resolved by gender (the order tasks/analyze.py runs them in)."""
     doc = nlp(text)
     mentions = extract_mentions(doc)
     quotes = extract_quotes(doc, mentions)
     mentions = speaker_mentions(doc, mentions, quotes)
     starts = [s.start_char for s in doc.sents]
     gendered = with_gender(text_of(doc), starts, mentions, quotes)
+    return quotes, gendered, agreeing_speakers(text_of(doc), starts, gendered, quotes)
+
+
+def _genders(nlp, text: str) -> dict[str, Mention]:  # type: ignore[no-untyped-def]
+    _, gendered, _ = _speakers(nlp, text)
     return {m.name: m for m in gendered if m.label == "person"}
 
 
@@ -88,18 +95,6 @@ def test_the_name_table_is_searched_in_place() -> None:
     assert table.lookup("Stéphane") == table.lookup("stephane")
     assert table.lookup("Jean-Xqz") == table.lookup("jean")  # a hyphenated name by its first part
     assert table.lookup("Qzxwvy") is None
-
-
-def _speakers(nlp, text: str):  # type: ignore[no-untyped-def]
-    """The quotes as extracted, the people with their gender, and the quotes after the
-    pronoun speakers are resolved by gender (the order tasks/analyze.py runs them in)."""
-    doc = nlp(text)
-    mentions = extract_mentions(doc)
-    quotes = extract_quotes(doc, mentions)
-    mentions = speaker_mentions(doc, mentions, quotes)
-    starts = [s.start_char for s in doc.sents]
-    gendered = with_gender(text_of(doc), starts, mentions, quotes)
-    return quotes, gendered, agreeing_speakers(text_of(doc), starts, gendered, quotes)
 
 
 def test_she_said_is_the_woman_it_agrees_with_not_the_last_man_named(nlp) -> None:  # type: ignore[no-untyped-def]
