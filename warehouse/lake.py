@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import duckdb
@@ -300,10 +301,17 @@ def duckdb_types(schema: pa.Schema) -> dict[str, str]:
         }
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> bool:
-    """Create missing tables and columns (additive only) and the views; True if anything changed.
+class Ensured(NamedTuple):
+    changed: bool  # anything created, added or replaced
+    replaced: tuple[str, ...]  # tables dropped because a view of their name replaces them
 
-    Runs in the caller's transaction, so a new lake's tables appear in one snapshot.
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensured:
+    """Create missing tables and columns (additive only) and the views.
+
+    A table standing where a view now goes is dropped first: schema v3 kept the marts by name
+    (`entities`, `co_occurrences`, …) in tables, derived data the caller rebuilds. Runs in the
+    caller's transaction, so a new lake's tables appear in one snapshot.
     """
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
@@ -311,7 +319,16 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> bool
         {"db": ALIAS},
     ).fetchall():
         existing.setdefault(table, set()).add(column)
-    changed = False
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = $db", {"db": ALIAS}
+        ).fetchall()
+    }
+    replaced = tuple(sorted((existing.keys() - present) & views.keys()))
+    for name in replaced:
+        con.execute(f'DROP TABLE {ALIAS}."{name}"')
+    changed = bool(replaced)
     for table, schema in TABLES.items():
         types = duckdb_types(schema)
         if table not in existing:
@@ -325,14 +342,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> bool
                     f'ALTER TABLE {ALIAS}."{table}" ADD COLUMN "{field.name}" {types[field.name]}'
                 )
                 changed = True
-    present = {
-        name
-        for (name,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE database_name = $db", {"db": ALIAS}
-        ).fetchall()
-    }
     for name, sql in views.items():
         if name not in present or changed:
             con.execute(f'CREATE OR REPLACE VIEW {ALIAS}."{name}" AS {sql}')
             changed = True
-    return changed
+    return Ensured(changed, replaced)

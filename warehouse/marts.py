@@ -237,24 +237,6 @@ def drop_unused_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def drop_legacy(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> bool:
-    """Drop tables that a view of the same name now replaces; True if there were any.
-
-    Schema v3 kept the marts by name (`entities`, `co_occurrences`, …) in tables; they are
-    derived data, so the caller rebuilds their id-keyed successors in the same transaction.
-    """
-    tables = {
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": ALIAS}
-        ).fetchall()
-    }
-    legacy = sorted(tables & views.keys())
-    for name in legacy:
-        con.execute(f'DROP TABLE {ALIAS}."{name}"')
-    return bool(legacy)
-
-
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Every mart from the raw tables: the current version of each story, counted from zero.
 

@@ -123,9 +123,9 @@ class Store:
         with contextlib.closing(self.writer()) as con:
             con.execute("BEGIN")
             try:
-                legacy = marts.drop_legacy(con, VIEWS)
-                if ensure_tables(con, VIEWS):
-                    if legacy:
+                ensured = ensure_tables(con, VIEWS)
+                if ensured.changed:
+                    if ensured.replaced:
                         marts.rebuild(con)
                     commit_message(
                         con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION}
