@@ -13,7 +13,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ def api_url() -> str:
         return _STARTED[0][1]
     # Imported here: conftest points Prefect at the session's home before anything imports it.
     from flows.local_server import healthy
-    from flows.server import QUIET_SERVICES
+    from flows.server import QUIET_SERVICES, server_command
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -39,17 +38,7 @@ def api_url() -> str:
     url = f"http://127.0.0.1:{port}/api"
     with open(folder / "server.log", "ab") as log:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "prefect",
-                "server",
-                "start",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+            server_command(port),  # the command the home's background server runs
             stdout=log,
             stderr=log,
             env=env,
