@@ -98,18 +98,25 @@ class Store:
         immutable.
         """
         self.check()
-        return open_lake(self.location, read_only=True, snapshot=at)
+        return self._spilling(open_lake(self.location, read_only=True, snapshot=at))
 
     def writer(self) -> duckdb.DuckDBPyConnection:
         """This process's read-write connection to the lake (one per location, opened once)."""
         with _LOCK:
             con = _WRITERS.get(self.location)
             if con is None:
-                con = open_lake(self.location, read_only=False)
+                con = self._spilling(open_lake(self.location, read_only=False))
                 _WRITERS[self.location] = con
         cursor = con.cursor()
         cursor.execute(f"USE {ALIAS}")  # a cursor starts in the in-memory database
         return cursor
+
+    def _spilling(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """Queries that outgrow memory spill into the home, not into `.tmp` of whatever folder
+        the command was started from."""
+        spill = str(self.home / "spill").replace("'", "''")
+        con.execute(f"SET temp_directory = '{spill}'")
+        return con
 
     def _read(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """A look-up for the pipeline; a home with no warehouse yet holds nothing."""

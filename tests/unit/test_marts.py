@@ -6,7 +6,6 @@ import contextlib
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from flows.bench_sql import Population, _batch
 from warehouse import marts
@@ -31,9 +30,8 @@ def _contents(con: object) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(marts, "REBUILD_SLICE_MENTIONS", 10_000)  # the rebuild takes slices
     store = Store(tmp_path)
     store.init()
     rng = np.random.default_rng(3)
