@@ -207,10 +207,12 @@ def _identify(con: duckdb.DuckDBPyConnection, relation: str = "TABLE") -> None:
         f"CREATE OR REPLACE TEMP {relation} dm AS "
         "SELECT m.*, i.entity_id FROM delta_mentions m JOIN delta_ids i USING (entity_key)"
     )
+    # A condition on one side in the ON clause turns the hash join into a nested loop (2.2 s
+    # for one night's quotes at 361,000 articles); the CASE costs nothing.
     con.execute(
-        f"CREATE OR REPLACE TEMP {relation} dq AS SELECT q.*, i.entity_id AS speaker_id "
-        "FROM delta_quotes q LEFT JOIN delta_ids i ON i.entity_key = q.speaker_entity_key "
-        "AND q.speaker_name IS NOT NULL"
+        f"CREATE OR REPLACE TEMP {relation} dq AS SELECT q.*, "
+        "CASE WHEN q.speaker_name IS NOT NULL THEN i.entity_id END AS speaker_id "
+        "FROM delta_quotes q LEFT JOIN delta_ids i ON i.entity_key = q.speaker_entity_key"
     )
 
 
