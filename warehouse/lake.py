@@ -330,18 +330,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
         con.execute(f'DROP TABLE {ALIAS}."{name}"')
     changed = bool(replaced)
     for table, schema in TABLES.items():
+        missing = [f.name for f in schema if f.name not in existing.get(table, ())]
+        if not missing:
+            continue  # the usual case: asking DuckDB for the types costs a connection per table
         types = duckdb_types(schema)
+        changed = True
         if table not in existing:
             columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())
             con.execute(f'CREATE TABLE {ALIAS}."{table}" ({columns})')
-            changed = True
             continue
-        for field in schema:
-            if field.name not in existing[table]:
-                con.execute(
-                    f'ALTER TABLE {ALIAS}."{table}" ADD COLUMN "{field.name}" {types[field.name]}'
-                )
-                changed = True
+        for name in missing:
+            con.execute(f'ALTER TABLE {ALIAS}."{table}" ADD COLUMN "{name}" {types[name]}')
     for name, sql in views.items():
         if name not in present or changed:
             con.execute(f'CREATE OR REPLACE VIEW {ALIAS}."{name}" AS {sql}')
