@@ -10,11 +10,13 @@ finds the workers ready.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from flows.server import Lease, lease
 from flows.settings import env_int
 from tasks.analyze import MIN_POOL_BATCH, start_workers
+from tasks.clean import load_language_model
 from tasks.records import FileEntry
 
 # Compressed files hold about this many times their size in text.
@@ -34,6 +36,7 @@ def begin(
     workers = n_process or env_int("NEWSFLOW_N_PROCESS", os.cpu_count() or 1)
     if runner == "thread" and workers > 1:
         start_workers(workers_needed(entries, workers), model)
+    threading.Thread(target=load_language_model, name="language-model", daemon=True).start()
     return server
 
 

@@ -199,6 +199,13 @@ def _digest(text: str, size: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:size]
 
 
+def load_language_model() -> None:
+    """Load the language identifier now: 0.8 s, most of it decompressing its model, that the
+    first article would otherwise wait for. A run starts this in a thread (LZMA releases the
+    GIL), beside the spaCy workers' start-up, before it imports Prefect."""
+    detect_language("load the language model now, before the first article")
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from the first 1,500 characters (offline, well under a millisecond; on the
     1,081 development texts it gives the same answer as 3,000 characters at a fifth of the cost)."""
