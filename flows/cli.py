@@ -253,6 +253,7 @@ def run(
     from flows import progress as progress_hooks
     from flows.process_drop import process_drop
     from flows.runners import flow_with_runner
+    from flows.startup import without_heartbeats
 
     workers = n_process or os.cpu_count() or 1
     flow = flow_with_runner(process_drop, task_runner.value, dask_address, workers)
@@ -263,6 +264,7 @@ def run(
         with (
             interrupt.interruptible(lambda sig: _report_interrupt(store, source, started, sig)),
             server,
+            without_heartbeats(),
             Progress(*_BAR, console=errors, transient=True) as bar,
         ):
             progress_hooks.attach(_Bar(bar))

@@ -9,6 +9,7 @@ finds the workers ready.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -45,3 +46,22 @@ def workers_needed(entries: list[FileEntry], workers: int) -> int:
     on cores the run needs for its start-up), else all of them. Estimated from file sizes."""
     size = sum(e.bytes * (PACKED_RATIO if e.path.endswith(PACKED) else 1) for e in entries)
     return 1 if max(len(entries), size // BYTES_PER_ARTICLE) < MIN_POOL_BATCH else workers
+
+
+HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+
+
+def without_heartbeats() -> contextlib.AbstractContextManager[object]:
+    """Prefect settings for a run a person started and watches: no flow-run heartbeats.
+
+    A heartbeat lets an automation mark a run crashed when its process vanished; a foreground
+    run says so itself (Ctrl-C, SIGTERM and errors end its flow run), and Prefect's heartbeat
+    thread, which sleeps in one-second steps, holds the end of every flow run up to a second
+    (half a second of a one-article run on average). Setting either variable keeps them.
+    Call it after Prefect is imported.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    if any(name in os.environ for name in HEARTBEAT_SETTINGS):
+        return contextlib.nullcontext()
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
