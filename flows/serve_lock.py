@@ -10,12 +10,11 @@ the first.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from flows.local_server import Running
+from warehouse.pid_lock import Held, pid_lock
 
 LOCK_FILE = ".serve.lock"
 
@@ -27,25 +26,16 @@ class ServeBusy(RuntimeError):
 @contextlib.contextmanager
 def one_serve(home: Path) -> Iterator[None]:
     """Hold the home's serve lock, or raise ServeBusy naming the serve that holds it."""
-    home.mkdir(parents=True, exist_ok=True)
-    with open(home / LOCK_FILE, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            running = Running.read(home)
-            where = f" with its API at {running.api_url}" if running else ""
-            raise ServeBusy(
-                f"another newsflow serve (pid {holder}) is serving {home}{where}; use it "
-                f"(`newsflow trigger` talks to it), stop it (Ctrl-C in its terminal, or kill "
-                f"{holder}), or serve another --home"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = contextlib.ExitStack()
+    try:
+        lock.enter_context(pid_lock(home / LOCK_FILE))
+    except Held as held:
+        running = Running.read(home)
+        where = f" with its API at {running.api_url}" if running else ""
+        raise ServeBusy(
+            f"another newsflow serve (pid {held.holder}) is serving {home}{where}; use it "
+            f"(`newsflow trigger` talks to it), stop it (Ctrl-C in its terminal, or kill "
+            f"{held.holder}), or serve another --home"
+        ) from None
+    with lock:
+        yield

@@ -10,7 +10,6 @@ and, if it came during the commit, data files no snapshot references (deleted by
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -29,6 +28,7 @@ import pyarrow.parquet as pq
 from warehouse import marts, shared_lock
 from warehouse.failpoints import failpoint
 from warehouse.lake import ALIAS, Location, ensure_tables, open_lake
+from warehouse.pid_lock import Held, pid_lock
 from warehouse.schemas import CURRENT_ARTICLES, RUN_TABLES, SCHEMA_VERSION
 from warehouse.views import VIEWS
 
@@ -312,28 +312,13 @@ class Store:
     @contextlib.contextmanager
     def _home_lock(self, wait: float) -> Iterator[None]:
         """The home's flock on .write.lock, which holds the pid of its holder."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        path = self.home / ".write.lock"
-        deadline = time.monotonic() + wait
-        with open(path, "a+") as handle:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        handle.seek(0)
-                        holder = handle.read().strip() or "unknown"
-                        raise WarehouseBusy(_busy(f"pid {holder}", str(self.home), wait)) from None
-                    time.sleep(min(1.0, max(deadline - time.monotonic(), 0.01)))
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        lock = contextlib.ExitStack()
+        try:
+            lock.enter_context(pid_lock(self.home / ".write.lock", wait))
+        except Held as held:
+            raise WarehouseBusy(_busy(str(held), str(self.home), wait)) from None
+        with lock:
+            yield
 
 
 def _busy(holder: str, into: str, wait: float) -> str:
