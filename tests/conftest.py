@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,13 @@ os.environ["PREFECT_HOME"] = str(_SESSION_HOME / "prefect")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def pytest_configure() -> None:
+    """A SIGTERM (a CI timeout, `kill`) ends the session as Ctrl-C does: the session's servers
+    (Prefect, moto, PostgreSQL) are stopped by their finalizers instead of outliving it."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
