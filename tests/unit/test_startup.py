@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from itertools import islice
 
-from flows.startup import workers_needed
+import pytest
+
+from flows.startup import HEARTBEAT_SETTINGS, without_heartbeats, workers_needed
 from tasks.batching import cut, ramp
 from tasks.records import FileEntry
 
@@ -60,3 +62,22 @@ def test_bench_articles_are_all_different_texts_of_the_corpus_kind() -> None:
     assert texts[:2] == [corpus[0], corpus[1]]  # each corpus text once, first
     lines = {line for text in corpus for line in text.split("\n")}
     assert all(p in lines for text in texts[2:] for p in text.split("\n\n"))
+
+
+def test_a_run_sends_heartbeats_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.settings import get_current_settings
+
+    def frequency() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    for name in HEARTBEAT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    default = frequency()
+    assert default is not None
+    with without_heartbeats():
+        assert frequency() is None
+    assert frequency() == default
+
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(default))
+    with without_heartbeats():
+        assert frequency() == default
