@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -219,7 +220,7 @@ def run(
     from tasks.ingest import scan
     from warehouse.store import Store, WarehouseBusy
 
-    # Everything that can be known without a flow run is checked before Prefect starts.
+    # Everything that can be known without a flow run is checked before the flow starts.
     entries, store = scan(path), Store(home_path)
     if not entries:
         errors.print(
@@ -227,24 +228,15 @@ def run(
             "_SUCCESS markers are skipped)"
         )
         return
-    import duckdb
 
-    try:
-        if store.exists() and loaded(path, entries, store):
-            console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
-            return
-        with store.write_lock(wait=0):
-            pass
-    except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
-    except duckdb.Error as error:
-        raise (_unreachable(error, store) or error) from None
+    from flows.startup import begin, prepare_lake, would_start_server
 
-    # The home's Prefect server (when it has to start) and the spaCy workers start now and load
-    # while Prefect is imported below; the flow waits for the server only.
-    from flows.startup import begin
-
+    # The lake opens (and is created or upgraded) in a thread while the spaCy workers start and
+    # Prefect is imported; the flow waits for the server only. Unless the home's Prefect server
+    # would have to start: then whether there is anything to do is known first.
+    preparing = prepare_lake(store, lambda: loaded(path, entries, store))
+    if would_start_server(home_path) and not _work_to_do(preparing, store, path, entries):
+        return
     server = begin(home_path, entries, n_process, model, task_runner)
     if server.started:
         errors.print(f"starting the home's Prefect server ({server.started.ui_url}) …")
@@ -254,6 +246,9 @@ def run(
     from flows.process_drop import process_drop
     from flows.runners import flow_with_runner
     from flows.startup import without_heartbeats
+
+    if not _work_to_do(preparing, store, path, entries):
+        return
 
     workers = n_process or os.cpu_count() or 1
     flow = flow_with_runner(process_drop, task_runner.value, dask_address, workers)
@@ -307,6 +302,25 @@ def run(
     _print_summary(summary)
     for line in server.describe(summary.run_id):
         console.print(line, soft_wrap=True)
+
+
+def _work_to_do(preparing: Future[bool], store: Store, path: Path, entries: list[Any]) -> bool:
+    """Whether the prepared lake has work for this drop; says so when not (exit 3 when another
+    run holds the warehouse)."""
+    import duckdb
+
+    from warehouse.store import WarehouseBusy
+
+    try:
+        already = preparing.result()
+    except WarehouseBusy as error:
+        errors.print(f"[red]busy:[/] {error}")
+        raise typer.Exit(3) from None
+    except duckdb.Error as error:
+        raise (_unreachable(error, store) or error) from None
+    if already:
+        console.print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
+    return not already
 
 
 def _cause(error: BaseException, store: Store) -> str:

@@ -12,13 +12,20 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flows.server import Lease, lease
+from flows.local_server import running_api
+from flows.server import Lease, idle_seconds, lease, prefect_home, running
 from flows.settings import env_int
 from tasks.analyze import MIN_POOL_BATCH, start_workers
 from tasks.clean import load_language_model
 from tasks.records import FileEntry
+
+if TYPE_CHECKING:
+    from warehouse.store import Store
 
 # Compressed files hold about this many times their size in text.
 PACKED_RATIO = 5
@@ -39,6 +46,34 @@ def begin(
         start_workers(workers_needed(entries, workers), model)
     threading.Thread(target=load_language_model, name="language-model", daemon=True).start()
     return server
+
+
+def prepare_lake(store: Store, loaded: Callable[[], bool]) -> Future[bool]:
+    """Open the lake in a thread and make it ready for a load: True when `loaded()` says the
+    drop is in already, else False once the schema is current (created or upgraded under the
+    write lock). Opening costs half a second of loading DuckDB's extensions and creating a lake
+    a second or two, in DuckDB, which leaves the interpreter to the caller meanwhile."""
+
+    def prepare() -> bool:
+        if store.exists() and loaded():
+            return True
+        with store.write_lock(wait=0):
+            store.init()
+        return False
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="prepare-lake")
+    try:
+        return pool.submit(prepare)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+
+def would_start_server(home: Path) -> bool:
+    """Whether `lease` would start the home's Prefect server: seconds of work to do only for a
+    drop with something to load."""
+    if os.environ.get("PREFECT_API_URL") or idle_seconds() <= 0:
+        return False
+    return running_api(home) is None and running(prefect_home()) is None
 
 
 def workers_needed(entries: list[FileEntry], workers: int) -> int:

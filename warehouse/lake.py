@@ -292,13 +292,14 @@ def _prepare_sqlite(location: Location) -> None:
             db.commit()
 
 
-def duckdb_types(schema: pa.Schema) -> dict[str, str]:
+def duckdb_types(con: duckdb.DuckDBPyConnection, schema: pa.Schema) -> dict[str, str]:
     """The DuckDB column types DuckDB itself gives these Arrow fields."""
-    with contextlib.closing(duckdb.connect()) as con:
-        empty = schema.empty_table()  # noqa: F841 (read by the query below)
-        return {
-            name: kind for name, kind, *_ in con.execute("DESCRIBE SELECT * FROM empty").fetchall()
-        }
+    con.register("empty_of_schema", schema.empty_table())
+    try:
+        rows = con.execute("DESCRIBE SELECT * FROM empty_of_schema").fetchall()
+    finally:
+        con.unregister("empty_of_schema")
+    return {name: kind for name, kind, *_ in rows}
 
 
 class Ensured(NamedTuple):
@@ -332,8 +333,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
     for table, schema in TABLES.items():
         missing = [f.name for f in schema if f.name not in existing.get(table, ())]
         if not missing:
-            continue  # the usual case: asking DuckDB for the types costs a connection per table
-        types = duckdb_types(schema)
+            continue
+        types = duckdb_types(con, schema)
         changed = True
         if table not in existing:
             columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())

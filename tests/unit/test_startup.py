@@ -4,12 +4,14 @@ them to work at once."""
 from __future__ import annotations
 
 from itertools import islice
+from pathlib import Path
 
 import pytest
 
-from flows.startup import HEARTBEAT_SETTINGS, without_heartbeats, workers_needed
+from flows.startup import HEARTBEAT_SETTINGS, prepare_lake, without_heartbeats, workers_needed
 from tasks.batching import cut, ramp
 from tasks.records import FileEntry
+from warehouse.store import Store, WarehouseBusy
 
 
 def _entry(path: str, size: int) -> FileEntry:
@@ -81,3 +83,14 @@ def test_a_run_sends_heartbeats_only_when_asked(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(default))
     with without_heartbeats():
         assert frequency() == default
+
+
+def test_the_lake_is_prepared_beside_the_start_up(tmp_path: Path) -> None:
+    store = Store(tmp_path / "home")
+    assert (
+        prepare_lake(store, lambda: pytest.fail("a new home has nothing loaded")).result() is False
+    )
+    assert store.exists()  # created, schema and all, before any flow runs
+    assert prepare_lake(store, lambda: True).result() is True  # the drop is in: nothing to do
+    with store.write_lock(), pytest.raises(WarehouseBusy):
+        prepare_lake(store, lambda: False).result()
