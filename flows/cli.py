@@ -229,13 +229,18 @@ def run(
         )
         return
 
-    from flows.startup import begin, prepare_lake, would_start_server
+    from flows.startup import begin, new_local_lake, prepare_lake, would_start_server
 
     # The lake opens (and is created or upgraded) in a thread while the spaCy workers start and
     # Prefect is imported; the flow waits for the server only. Unless the home's Prefect server
-    # would have to start: then whether there is anything to do is known first.
+    # would have to start for a lake that may hold the drop: then that is known first.
+    surely_new = new_local_lake(store)
     preparing = prepare_lake(store, lambda: loaded(path, entries, store))
-    if would_start_server(home_path) and not _work_to_do(preparing, store, path, entries):
+    if (
+        not surely_new
+        and would_start_server(home_path)
+        and not _work_to_do(preparing, store, path, entries)
+    ):
         return
     server = begin(home_path, entries, n_process, model, task_runner)
     if server.started:

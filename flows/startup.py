@@ -68,6 +68,12 @@ def prepare_lake(store: Store, loaded: Callable[[], bool]) -> Future[bool]:
         pool.shutdown(wait=False)  # the thread ends with its one task
 
 
+def new_local_lake(store: Store) -> bool:
+    """A home whose SQLite catalog does not exist yet: nothing can be loaded in it already."""
+    catalog = store.location.sqlite_file
+    return catalog is not None and not catalog.exists()
+
+
 def would_start_server(home: Path) -> bool:
     """Whether `lease` would start the home's Prefect server: seconds of work to do only for a
     drop with something to load."""

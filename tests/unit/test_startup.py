@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.startup import HEARTBEAT_SETTINGS, prepare_lake, without_heartbeats, workers_needed
+from flows.startup import (
+    HEARTBEAT_SETTINGS,
+    new_local_lake,
+    prepare_lake,
+    without_heartbeats,
+    workers_needed,
+)
 from tasks.batching import cut, ramp
 from tasks.records import FileEntry
 from warehouse.store import Store, WarehouseBusy
@@ -94,3 +100,10 @@ def test_the_lake_is_prepared_beside_the_start_up(tmp_path: Path) -> None:
     assert prepare_lake(store, lambda: True).result() is True  # the drop is in: nothing to do
     with store.write_lock(), pytest.raises(WarehouseBusy):
         prepare_lake(store, lambda: False).result()
+
+
+def test_only_a_home_without_its_catalog_file_is_surely_new(tmp_path: Path) -> None:
+    store = Store(tmp_path / "home")
+    assert new_local_lake(store)
+    store.init()
+    assert not new_local_lake(store)
