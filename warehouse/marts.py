@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from warehouse.lake import ALIAS
 from warehouse.schemas import CURRENT_ARTICLES
@@ -228,7 +227,7 @@ def _merge(con: duckdb.DuckDBPyConnection, mart: Mart, delta: pa.Table) -> None:
             f"WHEN MATCHED THEN UPDATE SET {update} "
             f"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values})"
         )
-        if pc.min(delta[mart.measures[0]]).as_py() < 0:
+        if min(delta[mart.measures[0]].to_pylist()) < 0:  # pyarrow.compute: 0.3 s to import
             con.execute(f"DELETE FROM {ALIAS}.{mart.name} WHERE {mart.measures[0]} <= 0")
     finally:
         con.unregister("mart_delta")
