@@ -37,9 +37,27 @@ _IRREGULAR = {
 }
 
 
+_VOWELS = "aeiou"
+# Verbs of two syllables stressed on the last, which double their last consonant ("admitted").
+_STRESS_FINAL = {"admit", "rebut", "regret", "omit", "commit", "refer", "confer", "deter"}
+
+
+def _doubles(base: str) -> bool:
+    """Whether the last consonant doubles before -ed/-ing: a short vowel and a consonant closing
+    one syllable ("slam", "quip", "admit"), not "plead", "vow" or "label"."""
+    if len(base) < 3 or base[-1] in _VOWELS + "wxy" or base[-2] not in _VOWELS:
+        return False
+    if base[-3] in _VOWELS and base[-3:-1] != "ui":  # "plead"; "quip" is one vowel after q
+        return False
+    syllables = len(re.findall(r"[aeiou]+", base.replace("qu", "q")))
+    return syllables == 1 or base in _STRESS_FINAL
+
+
 def _inflect(base: str) -> set[str]:
     if base in _IRREGULAR:
         return {base, *_IRREGULAR[base]}
+    if _doubles(base):
+        return {base, f"{base}s", f"{base}{base[-1]}ed", f"{base}{base[-1]}ing"}
     stem = base[:-1] if base.endswith("e") else base
     past = (
         f"{base}d"
@@ -50,7 +68,7 @@ def _inflect(base: str) -> set[str]:
     )
     third = (
         f"{base}es"
-        if base.endswith(("s", "sh", "ch", "x"))
+        if base.endswith(("s", "sh", "ch", "x", "o"))
         else (f"{base[:-1]}ies" if base.endswith("y") and base[-2] not in "aeiou" else f"{base}s")
     )
     if base.endswith("y") and base[-2] in "aeiou":

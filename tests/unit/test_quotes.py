@@ -410,3 +410,21 @@ def test_phrase_set_off_before_the_clause_is_the_clauses(nlp, sentence: str, con
         _quotes(nlp, INTRO + sentence), "ferry would stop" if "ferry" in content else "buses"
     )
     assert quote.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Okafor admitted that the bridge had cost twice the estimate.",
+            "that the bridge had cost",
+        ),
+        (
+            "Okafor slammed the county for delaying the bridge by a decade.",
+            "the county for delaying",
+        ),
+    ],
+)
+def test_verbs_that_double_their_last_consonant(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content)
+    assert quote.speaker_text == "Okafor" and quote.text.startswith(content)
