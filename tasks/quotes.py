@@ -673,6 +673,78 @@ def _fronted(verb: Token, first: Token) -> bool:
     return bool(phrase) and all(t.dep_ in {"prep", "advmod", "npadvmod"} for t in phrase)
 
 
+_CLAUSE_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
+
+
+def _subject_taken(verb: Token, clause: Token) -> bool:
+    """ "said smaller brewers … are likely to suffer": a finite clause after the verb without a
+    subject of its own, because the parse made its subject the verb's object; the clause then
+    starts right after the verb."""
+    if clause.i < verb.i or any(c.dep_ in _CLAUSE_SUBJECTS for c in clause.children):
+        return False
+    taken = any(c.dep_ in {"dobj", "npadvmod"} and verb.i < c.i < clause.i for c in verb.children)
+    return taken and _finite(clause)
+
+
+_AUX = {"aux", "auxpass"}
+# Verbs whose first object is whom they address: "told the network on Wednesday that …".
+_ADDRESSING = {"tell", "inform", "assure", "remind", "warn", "advise"}
+
+
+def _finite(clause: Token) -> bool:
+    """Whether a clause has a tense of its own (not an infinitive or a participle)."""
+    return clause.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
+        c.dep_ == "aux" and c.tag_ in {"MD", "VBD", "VBZ", "VBP"} for c in clause.children
+    )
+
+
+def _misattached_clause(verb: Token) -> tuple[int, int] | None:
+    """ "said after the convention he would not …", "told the network on Wednesday that he …": a
+    clause with its own subject that the parse hung on the verb as a circumstance, on a phrase of
+    time after it, or on whom it addresses, when the verb has no complement. Not one a
+    subordinator opens ("said, as rescuers searched …"), a relative clause ("told the story that
+    moved them") nor the content of a noun ("expressed concern that …")."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.pos_ not in {"VERB", "AUX"} or token.dep_ in _AUX:
+            continue
+        if token.dep_ not in {"advcl", "acl", "relcl"} or not _finite(token):
+            return None  # the first verb after the speech verb decides
+        subject = next((c for c in token.children if c.dep_ in _CLAUSE_SUBJECTS), None)
+        if subject is None or subject.lower_ in _WH_WORDS | {"that"}:
+            return None
+        openers = [c for c in token.children if c.dep_ in {"mark", "advmod"} and c.i < subject.i]
+        that = next((c for c in openers if c.lower_ == "that"), None)
+        if any(c.lower_ != "that" and (c.dep_ == "mark" or c.lower_ in _WH_WORDS) for c in openers):
+            return None
+        if that is None and (token.dep_ != "advcl" or token.head != verb):
+            return None
+        if token.dep_ != "advcl" and not (
+            VERB_BASE.get(verb.lower_) in _ADDRESSING or _not_relative(token, that)
+        ):
+            return None  # "expressed concern that …": what the noun holds, not what was said
+        head = token.head
+        while head != verb:
+            if head.pos_ in {"VERB", "AUX"}:
+                return None  # inside another clause
+            head = head.head
+        start = that.i if that is not None else subject.left_edge.i
+        return start, _sentence_tail(verb, token.right_edge.i)
+    return None
+
+
+def _not_relative(clause: Token, that: Token | None) -> bool:
+    """ "reported at the time that the editor conveyed …": a "that" the parse took for a relative
+    pronoun (not the conjunction that opens what a noun holds, "concern that …"), in a clause
+    with its own subject and object, so it is no relative clause ("the story that he told")."""
+    return (
+        that is not None
+        and that.tag_ == "WDT"
+        and any(
+            c.dep_ in {"dobj", "ccomp", "acomp", "attr", "xcomp", "oprd"} for c in clause.children
+        )
+    )
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
@@ -691,14 +763,19 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
             # "the workers, who she said were …": the relative pronoun is the clause's gapped
             # subject; what was said is the rest of the clause.
             first = verb.doc[verb.i + 1]
-        elif _fronted(verb, first):
-            first = verb.doc[verb.i + 1]  # "said at 7 p.m., there were …": the clause's own time
+        elif _fronted(verb, first) or _subject_taken(verb, clause):
+            # "said at 7 p.m., there were …": the clause's own time; "said smaller brewers … are
+            # likely to …": its subject, which the parse made the verb's object.
+            first = verb.doc[verb.i + 1]
         asks = VERB_BASE.get(verb.lower_) == "ask"
         if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
             return first.i, clause.right_edge.i  # "asked whether …": a reported question
         if first.lower_ in _WH_WORDS or asks:
             return None
         return first.i, _sentence_tail(verb, clause.right_edge.i)
+    misattached = _misattached_clause(verb)
+    if misattached is not None:
+        return misattached
     instruction = _instruction(verb)
     if instruction is not None:
         return instruction

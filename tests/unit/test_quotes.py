@@ -428,3 +428,52 @@ def test_phrase_set_off_before_the_clause_is_the_clauses(nlp, sentence: str, con
 def test_verbs_that_double_their_last_consonant(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
     quote = _only(_quotes(nlp, INTRO + sentence), content)
     assert quote.speaker_text == "Okafor" and quote.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "But she said smaller towns that depend on the ferry — especially those upstream — "
+            "are likely to suffer most.",
+            "smaller towns that depend on the ferry",
+        ),
+        (
+            "Okafor said Tuesday one of the council's ideas, to close the old road, could save money.",
+            "one of the council's ideas",
+        ),
+    ],
+)
+def test_subject_the_parse_gave_the_verb_opens_the_clause(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content.split()[-1])
+    assert content in quote.text and quote.text.endswith(("most", "money"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Okafor said after the vote she would not accept the county's offer if it were made.",
+            "she would not accept the county's offer if it were made",
+        ),
+        (
+            "The Herald reported at the time that the engineer, Sam Lee, told the council that the "
+            "cables were not in line with the plan.",
+            "that the engineer, Sam Lee, told the council that the cables",
+        ),
+    ],
+)
+def test_clause_the_parse_hung_after_the_verb_is_reported(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content.split()[-1])
+    assert quote.text.startswith(content) and quote.speaker_text in {"Okafor", "The Herald"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Okafor expressed concern that the bridge was too narrow for the buses.",
+        "Okafor responded to the revelation that the county was paying for the ferry.",
+    ],
+)
+def test_what_a_noun_holds_is_not_reported(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    assert _quotes(nlp, INTRO + sentence) == []
