@@ -100,15 +100,16 @@ ALIAS_TYPES = {
 # Lower-case words inside names ("Ludwig van Beethoven", "Osama bin Laden").
 NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al el ibn dos das y")
 
-# Reporting verbs, as base forms; quotes.py inflects them.
+# Reporting verbs, as base forms; quotes.py inflects them ("point" only with "out", "charge" only
+# with a clause).
 SPEECH_VERBS_BASE = words(
     """
     acknowledge add admit advise allege announce argue ask assert boast call caution chant
-    claim comment complain concede conclude confirm contend counter declare demand deny disclose
-    emphasise emphasize explain express inform insist joke lament maintain
-    mention note observe plead pledge post predict promise propose quip recall recount reiterate
-    remark repeat reply report respond reveal say shout speculate state stress suggest tell
-    testify tweet underline underscore urge vow warn whisper write yell scream
+    charge claim comment complain concede conclude confirm contend counter declare demand deny
+    disclose emphasise emphasize explain express inform insist joke lament maintain mention note
+    observe plead pledge point post predict promise propose quip recall recount reiterate remark
+    repeat reply report respond reveal say shout speculate state stress suggest tell testify tweet
+    underline underscore urge vow warn whisper write yell scream
     """
 )
 # Speech acts whose content is a noun phrase or an infinitive rather than a clause ("urged

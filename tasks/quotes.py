@@ -413,6 +413,8 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             continue
         if lower not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
             continue
+        if not _speaks_in_this_sense(token):
+            continue
         if token.idx in quoted or token.idx in ignored:
             continue  # a verb inside quote marks is what someone said, not who said it
         if any(c.dep_ == "neg" for c in token.children) or any(
@@ -457,6 +459,17 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             continue
         found.append(_Speech(token, _subject_span(subject)))
     return found + sourced
+
+
+def _speaks_in_this_sense(verb: Token) -> bool:
+    """Verbs that report speech only in one construction: "pointed out (that)", not "pointed a
+    finger"; "charged that …", not "charged with fraud"."""
+    base = VERB_BASE[verb.lower_]
+    if base == "point":
+        return any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+    if base == "charge":
+        return any(c.dep_ == "ccomp" for c in verb.children)
+    return True
 
 
 def _relative_antecedent(verb: Token) -> Token | None:

@@ -477,3 +477,19 @@ def test_clause_the_parse_hung_after_the_verb_is_reported(nlp, sentence: str, co
 )
 def test_what_a_noun_holds_is_not_reported(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
     assert _quotes(nlp, INTRO + sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("Okafor pointed out that the old ferry had never made a profit.", "that the old ferry"),
+        ("The council charged that the county had hidden the costs for years.", "that the county"),
+        ("Okafor pointed a finger at the county engineers after the vote.", None),
+        ("Police charged the driver with careless driving after the crash.", None),
+    ],
+)
+def test_verbs_that_report_speech_in_one_construction(
+    nlp, sentence: str, content: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    quotes = _quotes(nlp, INTRO + sentence)
+    assert [q.text[: len(content)] for q in quotes] == ([content] if content else [])
