@@ -758,16 +758,22 @@ def _not_relative(clause: Token, that: Token | None) -> bool:
     )
 
 
+def _subordinate(clause: Token) -> bool:
+    """Whether a subordinator of time, cause or contrast opens the clause ("as rescuers …"), not
+    a phrase or a subordinate clause inside it ("Since 2016, spending …", "As they left, …")."""
+    first = clause.left_edge
+    return first.lower_ in _ADVERBIAL and first.dep_ == "mark" and first.head == clause
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
     if verb.lower_ == "according":
         tokens = _according_clause(verb)
         return (tokens[0].i, tokens[-1].i) if tokens else None
-    # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech.
-    clauses = [
-        c for c in verb.children if c.dep_ == "ccomp" and c.left_edge.lower_ not in _ADVERBIAL
-    ]
+    # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech. A
+    # phrase the clause opens with ("Since 2016, spending has …") is the clause's own.
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _subordinate(c)]
     # What follows the verb is what it reports; a complement before it only when none follows.
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
     if clause is not None:

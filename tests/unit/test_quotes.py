@@ -493,3 +493,26 @@ def test_verbs_that_report_speech_in_one_construction(
 ) -> None:  # type: ignore[no-untyped-def]
     quotes = _quotes(nlp, INTRO + sentence)
     assert [q.text[: len(content)] for q in quotes] == ([content] if content else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Since 2019, ferry traffic on the river has doubled to 4,000 trips a year, the report said.",
+            "Since 2019, ferry traffic",
+        ),
+        (
+            'As the crowd cheered, the engineers cut the ribbon "with both hands," she said.',
+            "As the crowd cheered, the engineers",
+        ),
+    ],
+)
+def test_reported_clause_keeps_the_phrase_it_opens_with(nlp, sentence: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(_quotes(nlp, INTRO + sentence), content)
+    assert quote.text.startswith(content) and quote.kind in {"indirect", "mixed"}
+
+
+def test_clause_a_subordinator_opens_is_no_report(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "The toll rose to 40 dollars on Monday, officials said, as drivers waited."
+    assert [q.text for q in _quotes(nlp, text)] == ["The toll rose to 40 dollars on Monday"]
