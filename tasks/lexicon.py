@@ -104,7 +104,7 @@ NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al 
 # with a clause).
 SPEECH_VERBS_BASE = words(
     """
-    acknowledge add admit advise allege announce argue ask assert boast call caution chant
+    acknowledge add admit advise allege announce argue ask assert assure boast call caution chant
     charge claim comment complain concede conclude confirm contend counter declare demand deny
     disclose emphasise emphasize explain express inform insist joke lament maintain mention note
     observe plead pledge point post predict promise propose quip recall recount reiterate remark
@@ -120,6 +120,7 @@ SPEECH_ACT_VERBS_BASE = words(
     accuse applaud blast call condemn criticise criticize decry demand denounce deny describe
     dismiss echo hail label lament laud liken mock note pledge praise promise propose question
     reiterate slam stress tout urge vow
+    assail attack bemoan blame congratulate defend deride lambaste rebuke
     """
 )
 # Verbs that report speech whoever the subject is; the others ("suggest", "confirm", …) report
