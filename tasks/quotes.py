@@ -657,10 +657,14 @@ def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolve
         i += 1  # "he said on Monday, …"
     if i + 1 >= sentence_end or doc[i].text != ",":
         return None
-    first, last = doc[i + 1], doc[sentence_end - 1]
-    if first.tag_ in {"VBG", "VBN"} or first.lower_ in _ADVERBIAL | _TAG_OPENERS:
-        return None  # "…, adding that" (its own speech), "…, though he did not …"
-    end_i = last.i - 1 if last.is_punct else last.i
+    first = doc[i + 1]
+    if first.tag_ in {"VBG", "VBN"} or first.lower_ in _TAG_OPENERS | _CONTRAST:
+        # "…, adding that" (its own speech), "…, though he did not …" (the writer's); a reason
+        # or a time goes on with the report ("…, he said, since most of them …").
+        return None
+    end_i = sentence_end - 1
+    while end_i > first.i and (doc[end_i].is_punct or doc[end_i].is_space):
+        end_i -= 1
     if end_i - first.i < 3 or any(m.start < doc[end_i].idx and m.end > first.idx for m in marked):
         return None
     return _quote(
