@@ -118,7 +118,7 @@ SPEECH_VERBS_BASE = words(
 SPEECH_ACT_VERBS_BASE = words(
     """
     accuse applaud blast call condemn criticise criticize decry demand denounce deny describe
-    dismiss echo hail label lament laud liken mock note pledge praise promise propose question
+    dismiss echo hail label lament laud liken mock note praise promise propose question
     reiterate slam stress tout urge vow
     assail attack bemoan blame congratulate defend deride lambaste rebuke
     """

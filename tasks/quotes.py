@@ -769,6 +769,12 @@ def _subordinate(clause: Token) -> bool:
     return first.lower_ in _ADVERBIAL and first.dep_ == "mark" and first.head == clause
 
 
+# Verbs whose "how …" or "why …" clause is what was said ("explained how the tolls work"), not
+# a topic ("said what she knew"; "asked why" is a question of its own).
+_EXPLAINING = {"explain", "tell", "question", "describe", "emphasise", "emphasize", "reveal"}
+_HOW_WHY = {"how", "why", "whether"}
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
@@ -780,6 +786,8 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _subordinate(c)]
     # What follows the verb is what it reports; a complement before it only when none follows.
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
+    if clause is not None and clause.i < verb.i and _after_colon(speech):
+        clause = None  # "… announced a policy: Trudeau promised …": the colon opens a new report
     if clause is not None:
         first = clause.left_edge
         if first.i < verb.i < clause.i:
@@ -793,7 +801,8 @@ def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
         asks = VERB_BASE.get(verb.lower_) == "ask"
         if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
             return first.i, clause.right_edge.i  # "asked whether …": a reported question
-        if first.lower_ in _WH_WORDS or asks:
+        explains = VERB_BASE.get(verb.lower_) in _EXPLAINING and first.lower_ in _HOW_WHY
+        if (first.lower_ in _WH_WORDS and not explains) or asks:
             return None
         return first.i, _sentence_tail(verb, clause.right_edge.i)
     misattached = _misattached_clause(verb)
@@ -883,11 +892,22 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     return start, parts[-1].right_edge.i
 
 
+def _after_colon(speech: _Speech) -> bool:
+    """Whether a colon stands right before the speaker and verb."""
+    subject, verb = speech.subject, speech.verb
+    group = min(subject.start, verb.i) if subject is not None else verb.i
+    return group > 0 and verb.doc[group - 1].text == ":"
+
+
 def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """ "<clause>, he said." where the parse did not make the clause the verb's complement."""
     verb, subject = speech.verb, speech.subject
     if subject is None or speech.follows or VERB_BASE.get(verb.lower_) == "ask":
         return None
+    if any(
+        c.dep_ == "mark" or (c.dep_ == "advmod" and c.lower_ in _WH_WORDS) for c in verb.children
+    ):
+        return None  # "<clause>, when Roosevelt announced …": the verb's clause is subordinate
     doc = verb.doc
     group = min(subject.start, verb.i)
     if group < 2 or doc[group - 1].text != ",":

@@ -547,3 +547,29 @@ def test_assurances_and_speech_acts_report_their_content(nlp, sentence: str, con
 def test_reason_after_the_tag_goes_on_with_the_report(nlp, after: str, reported: bool) -> None:  # type: ignore[no-untyped-def]
     text = INTRO + f"The ferry ran at a loss for years, Okafor said, {after}."
     assert (after in [q.text for q in _quotes(nlp, text)]) is reported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("Okafor explained how the tolls would pay for the bridge within a decade.", "how the"),
+        ("Okafor questioned why the county had waited so long to repair the road.", "why the"),
+        ("Okafor said what she knew about the bridge.", None),
+    ],
+)
+def test_explained_how_reports_the_clause(nlp, sentence: str, content: str | None) -> None:  # type: ignore[no-untyped-def]
+    quotes = _quotes(nlp, INTRO + sentence)
+    assert [q.text[: len(content)] for q in quotes] == ([content] if content else [])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ferry was the town's only link until the 1990s when, after years of losses, the "
+        "county announced its closure.",
+        "The council published its plan on Monday, with a new road and two bridges: Okafor "
+        "promised a vote within five years.",
+    ],
+)
+def test_clause_before_a_subordinate_or_a_colon_is_not_reported(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    assert not any(q.text.startswith("The") for q in _quotes(nlp, INTRO + sentence))
