@@ -573,3 +573,7 @@ def test_explained_how_reports_the_clause(nlp, sentence: str, content: str | Non
 )
 def test_clause_before_a_subordinate_or_a_colon_is_not_reported(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
     assert not any(q.text.startswith("The") for q in _quotes(nlp, INTRO + sentence))
+
+
+def test_pledged_money_is_no_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _quotes(nlp, INTRO + "Okafor pledged two million dollars to the restoration fund.") == []
