@@ -892,6 +892,13 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     return start, parts[-1].right_edge.i
 
 
+def _fragment(text: str, mark: _Marked) -> bool:
+    """Whether quote marks hold a few words inside a sentence ("for becoming "too familiar" with
+    …"), not a quote of its own: the clause around them is what was said, quoted words and all."""
+    words = len(text[mark.start : mark.end].split())
+    return words < _MIN_DIRECT_WORDS and not _opens_sentence(text, mark.start)
+
+
 def _after_colon(speech: _Speech) -> bool:
     """Whether a colon stands right before the speaker and verb."""
     subject, verb = speech.subject, speech.verb
@@ -914,8 +921,9 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
         return None
     sentence_start = doc[group - 1].sent.start
     start = sentence_start
+    text = text_of(doc)
     for mark in marked:  # start after the last quote that closed before the comma
-        if mark.end <= doc[group - 1].idx:
+        if mark.end <= doc[group - 1].idx and not _fragment(text, mark):
             while start < group - 1 and doc[start].idx < mark.end:
                 start += 1
     if group - 1 - start < 4:
@@ -1000,6 +1008,8 @@ def _speech_after(
     inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + "'` ")
     if inner.endswith(".") and not mark.open_ended:
         return None  # a quote that ends its own sentence is not attributed by what follows
+    if _fragment(text, mark):
+        return None  # quoted words inside a sentence belong to the clause the verb reports
     limit = min((m.start for m in marked if m.start >= mark.end), default=len(text))
     newline = text.find("\n", mark.end)
     limit = min(limit, newline if newline != -1 else len(text))

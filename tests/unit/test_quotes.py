@@ -577,3 +577,11 @@ def test_clause_before_a_subordinate_or_a_colon_is_not_reported(nlp, sentence: s
 
 def test_pledged_money_is_no_quote(nlp) -> None:  # type: ignore[no-untyped-def]
     assert _quotes(nlp, INTRO + "Okafor pledged two million dollars to the restoration fund.") == []
+
+
+def test_quoted_words_inside_a_sentence_belong_to_its_report(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        INTRO + 'Tenants in the tower fear "renovictions" this spring, a landlord tells the Herald.'
+    )
+    quote = _only(_quotes(nlp, text), "renovictions")
+    assert quote.text.startswith("Tenants in the tower") and quote.kind == "mixed"
