@@ -911,10 +911,12 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     verb, subject = speech.verb, speech.subject
     if subject is None or speech.follows or VERB_BASE.get(verb.lower_) == "ask":
         return None
-    if any(
+    if verb.dep_ == "relcl" or any(
         c.dep_ == "mark" or (c.dep_ == "advmod" and c.lower_ in _WH_WORDS) for c in verb.children
     ):
-        return None  # "<clause>, when Roosevelt announced …": the verb's clause is subordinate
+        # "<clause>, when Roosevelt announced …", "<clause>, a critic who has said …": the verb's
+        # clause is subordinate
+        return None
     doc = verb.doc
     group = min(subject.start, verb.i)
     if group < 2 or doc[group - 1].text != ",":

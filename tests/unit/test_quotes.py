@@ -585,3 +585,11 @@ def test_quoted_words_inside_a_sentence_belong_to_its_report(nlp) -> None:  # ty
     )
     quote = _only(_quotes(nlp, text), "renovictions")
     assert quote.text.startswith("Tenants in the tower") and quote.kind == "mixed"
+
+
+def test_clause_before_a_relative_speech_verb_is_not_its_report(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + (
+        "Okafor runs the council with care and is a tireless engineer, former teacher and "
+        "neighbour who has often complained."
+    )
+    assert _quotes(nlp, text) == []
