@@ -270,6 +270,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         quotes.append(quote)
 
     quotes += _signed(doc, paragraphs, marked, resolver)
+    quotes += _transcribed(doc, paragraphs, resolver)
     resolved: list[Quote] = []
     for quote in _without_overlaps(quotes):
         if quote.speaker_name is None and quote.speaker_start is None:
@@ -336,6 +337,47 @@ def _signed(
                 speaker_end=speaker.end_char,
                 speaker_name=name,
                 speaker_key=key,
+            )
+        )
+    return found
+
+
+# "PENCE: Well, look, …": a transcript's line, its speaker's name in capitals before a colon.
+_TRANSCRIPT_LINE = re.compile(r"[\"“]?(?P<name>[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s+\S")
+
+
+def _transcribed(doc: Doc, paragraphs: list[tuple[int, int]], resolver: _Resolver) -> list[Quote]:
+    """Lines of an interview transcript: what follows the colon is a direct quote of the person
+    named before it, when that name is the surname of someone the article names (so "UPDATE:" or
+    "VIDEO:" are no speakers)."""
+    text = text_of(doc)
+    found = []
+    for para_start, para_end in paragraphs:
+        match = _TRANSCRIPT_LINE.match(text, para_start, para_end)
+        if match is None:
+            continue
+        surname = match["name"].split()[-1].lower()
+        person = next((m for m in resolver.people if m.name.split()[-1].lower() == surname), None)
+        if person is None:
+            continue
+        start, end = match.end() - 1, para_end
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _ALL_MARKS):
+            end -= 1
+        if len(text[start:end].split()) < _MIN_DIRECT_WORDS:
+            continue
+        found.append(
+            Quote(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind="direct",
+                rule="transcript",
+                confidence=0.8,
+                speaker_text=match["name"],
+                speaker_start=match.start("name"),
+                speaker_end=match.end("name"),
+                speaker_name=person.name,
+                speaker_key=person.key,
             )
         )
     return found

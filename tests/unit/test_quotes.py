@@ -593,3 +593,17 @@ def test_clause_before_a_relative_speech_verb_is_not_its_report(nlp) -> None:  #
         "neighbour who has often complained."
     )
     assert _quotes(nlp, text) == []
+
+
+def test_transcript_lines_are_quotes_of_the_named(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Radio host Ann Lee spoke to Mayor Ruth Okafor on Monday.\n\n"
+        '"LEE: Will the new bridge really open this summer, as the county promised?\n\n'
+        '"OKAFOR: It will open in June, on time and on budget.\n\n'
+        "UPDATE: The bridge opened on June 3, a week ahead of the date set by the county."
+    )
+    quotes = _quotes(nlp, text)
+    first, second = _only(quotes, "really open"), _only(quotes, "on budget")
+    assert (first.speaker_name, second.speaker_name) == ("Ann Lee", "Ruth Okafor")
+    assert second.text == "It will open in June, on time and on budget."
+    assert not any("June 3" in q.text for q in quotes)
