@@ -425,8 +425,10 @@ def _after_tag(text: str, mark: _Marked, before: list[Quote]) -> bool:
 
 def _opens_sentence(text: str, position: int) -> bool:
     """Whether a quote starts its own sentence (or paragraph) rather than sitting inside one."""
-    before = text[:position].rstrip()
-    return not before or before[-1] in "\n.!?:" + _ALL_MARKS
+    i = position
+    while i > 0 and text[i - 1].isspace():
+        i -= 1  # the text before, without copying it
+    return i == 0 or text[i - 1] in ".!?:" + _ALL_MARKS
 
 
 def _ends_sentence(text: str, mark: _Marked) -> bool:
@@ -967,7 +969,8 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
     start = sentence_start
     text = text_of(doc)
     for mark in marked:  # start after the last quote that closed before the comma
-        if mark.end <= doc[group - 1].idx and not _fragment(text, mark):
+        inside = doc[start].idx < mark.end <= doc[group - 1].idx
+        if inside and not _fragment(text, mark):
             while start < group - 1 and doc[start].idx < mark.end:
                 start += 1
     if group - 1 - start < 4:
