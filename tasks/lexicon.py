@@ -100,15 +100,16 @@ ALIAS_TYPES = {
 # Lower-case words inside names ("Ludwig van Beethoven", "Osama bin Laden").
 NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al el ibn dos das y")
 
-# Reporting verbs, as base forms; quotes.py inflects them.
+# Reporting verbs, as base forms; quotes.py inflects them ("point" only with "out", "charge" only
+# with a clause).
 SPEECH_VERBS_BASE = words(
     """
-    acknowledge add admit advise allege announce argue ask assert boast call caution chant
-    claim comment complain concede conclude confirm contend counter declare demand deny disclose
-    emphasise emphasize explain express inform insist joke lament maintain
-    mention note observe plead pledge post predict promise propose quip recall recount reiterate
-    remark repeat reply report respond reveal say shout speculate state stress suggest tell
-    testify tweet underline underscore urge vow warn whisper write yell scream
+    acknowledge add admit advise allege announce argue ask assert assure boast call caution chant
+    charge claim comment complain concede conclude confirm contend counter declare demand deny
+    disclose emphasise emphasize explain express inform insist joke lament maintain mention note
+    observe plead pledge point post predict promise propose quip recall recount reiterate remark
+    repeat reply report respond reveal say shout speculate state stress suggest tell testify tweet
+    underline underscore urge vow warn whisper write yell scream
     """
 )
 # Speech acts whose content is a noun phrase or an infinitive rather than a clause ("urged
@@ -117,8 +118,9 @@ SPEECH_VERBS_BASE = words(
 SPEECH_ACT_VERBS_BASE = words(
     """
     accuse applaud blast call condemn criticise criticize decry demand denounce deny describe
-    dismiss echo hail label lament laud liken mock note pledge praise promise propose question
+    dismiss echo hail label lament laud liken mock note praise promise propose question
     reiterate slam stress tout urge vow
+    assail attack bemoan blame congratulate defend deride lambaste rebuke
     """
 )
 # Verbs that report speech whoever the subject is; the others ("suggest", "confirm", …) report

@@ -37,9 +37,27 @@ _IRREGULAR = {
 }
 
 
+_VOWELS = "aeiou"
+# Verbs of two syllables stressed on the last, which double their last consonant ("admitted").
+_STRESS_FINAL = {"admit", "rebut", "regret", "omit", "commit", "refer", "confer", "deter"}
+
+
+def _doubles(base: str) -> bool:
+    """Whether the last consonant doubles before -ed/-ing: a short vowel and a consonant closing
+    one syllable ("slam", "quip", "admit"), not "plead", "vow" or "label"."""
+    if len(base) < 3 or base[-1] in _VOWELS + "wxy" or base[-2] not in _VOWELS:
+        return False
+    if base[-3] in _VOWELS and base[-3:-1] != "ui":  # "plead"; "quip" is one vowel after q
+        return False
+    syllables = len(re.findall(r"[aeiou]+", base.replace("qu", "q")))
+    return syllables == 1 or base in _STRESS_FINAL
+
+
 def _inflect(base: str) -> set[str]:
     if base in _IRREGULAR:
         return {base, *_IRREGULAR[base]}
+    if _doubles(base):
+        return {base, f"{base}s", f"{base}{base[-1]}ed", f"{base}{base[-1]}ing"}
     stem = base[:-1] if base.endswith("e") else base
     past = (
         f"{base}d"
@@ -50,7 +68,7 @@ def _inflect(base: str) -> set[str]:
     )
     third = (
         f"{base}es"
-        if base.endswith(("s", "sh", "ch", "x"))
+        if base.endswith(("s", "sh", "ch", "x", "o"))
         else (f"{base[:-1]}ies" if base.endswith("y") and base[-2] not in "aeiou" else f"{base}s")
     )
     if base.endswith("y") and base[-2] in "aeiou":
@@ -252,6 +270,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
         quotes.append(quote)
 
     quotes += _signed(doc, paragraphs, marked, resolver)
+    quotes += _transcribed(doc, paragraphs, resolver)
     resolved: list[Quote] = []
     for quote in _without_overlaps(quotes):
         if quote.speaker_name is None and quote.speaker_start is None:
@@ -323,6 +342,47 @@ def _signed(
     return found
 
 
+# "PENCE: Well, look, …": a transcript's line, its speaker's name in capitals before a colon.
+_TRANSCRIPT_LINE = re.compile(r"[\"“]?(?P<name>[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s+\S")
+
+
+def _transcribed(doc: Doc, paragraphs: list[tuple[int, int]], resolver: _Resolver) -> list[Quote]:
+    """Lines of an interview transcript: what follows the colon is a direct quote of the person
+    named before it, when that name is the surname of someone the article names (so "UPDATE:" or
+    "VIDEO:" are no speakers)."""
+    text = text_of(doc)
+    found = []
+    for para_start, para_end in paragraphs:
+        match = _TRANSCRIPT_LINE.match(text, para_start, para_end)
+        if match is None:
+            continue
+        surname = match["name"].split()[-1].lower()
+        person = next((m for m in resolver.people if m.name.split()[-1].lower() == surname), None)
+        if person is None:
+            continue
+        start, end = match.end() - 1, para_end
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _ALL_MARKS):
+            end -= 1
+        if len(text[start:end].split()) < _MIN_DIRECT_WORDS:
+            continue
+        found.append(
+            Quote(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind="direct",
+                rule="transcript",
+                confidence=0.8,
+                speaker_text=match["name"],
+                speaker_start=match.start("name"),
+                speaker_end=match.end("name"),
+                speaker_name=person.name,
+                speaker_key=person.key,
+            )
+        )
+    return found
+
+
 def _names_a_person(resolver: _Resolver, start: int, end: int) -> bool:
     """Whether the characters start..end are (nearly all) one person mention."""
     return any(m.start <= start + 1 and m.end >= end - 1 for m in resolver.people)
@@ -365,8 +425,10 @@ def _after_tag(text: str, mark: _Marked, before: list[Quote]) -> bool:
 
 def _opens_sentence(text: str, position: int) -> bool:
     """Whether a quote starts its own sentence (or paragraph) rather than sitting inside one."""
-    before = text[:position].rstrip()
-    return not before or before[-1] in "\n.!?:" + _ALL_MARKS
+    i = position
+    while i > 0 and text[i - 1].isspace():
+        i -= 1  # the text before, without copying it
+    return i == 0 or text[i - 1] in ".!?:" + _ALL_MARKS
 
 
 def _ends_sentence(text: str, mark: _Marked) -> bool:
@@ -394,6 +456,8 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             sourced += filter(None, [_according_to(token)])
             continue
         if lower not in SPEECH_VERBS or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if not _speaks_in_this_sense(token):
             continue
         if token.idx in quoted or token.idx in ignored:
             continue  # a verb inside quote marks is what someone said, not who said it
@@ -439,6 +503,17 @@ def _speeches(doc: Doc, marks: list[_Marked], ignored: set[int]) -> list[_Speech
             continue
         found.append(_Speech(token, _subject_span(subject)))
     return found + sourced
+
+
+def _speaks_in_this_sense(verb: Token) -> bool:
+    """Verbs that report speech only in one construction: "pointed out (that)", not "pointed a
+    finger"; "charged that …", not "charged with fraud"."""
+    base = VERB_BASE[verb.lower_]
+    if base == "point":
+        return any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+    if base == "charge":
+        return any(c.dep_ == "ccomp" for c in verb.children)
+    return True
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
@@ -626,10 +701,14 @@ def _clause_after_tag(speech: _Speech, marked: list[_Marked], resolver: _Resolve
         i += 1  # "he said on Monday, …"
     if i + 1 >= sentence_end or doc[i].text != ",":
         return None
-    first, last = doc[i + 1], doc[sentence_end - 1]
-    if first.tag_ in {"VBG", "VBN"} or first.lower_ in _ADVERBIAL | _TAG_OPENERS:
-        return None  # "…, adding that" (its own speech), "…, though he did not …"
-    end_i = last.i - 1 if last.is_punct else last.i
+    first = doc[i + 1]
+    if first.tag_ in {"VBG", "VBN"} or first.lower_ in _TAG_OPENERS | _CONTRAST:
+        # "…, adding that" (its own speech), "…, though he did not …" (the writer's); a reason
+        # or a time goes on with the report ("…, he said, since most of them …").
+        return None
+    end_i = sentence_end - 1
+    while end_i > first.i and (doc[end_i].is_punct or doc[end_i].is_space):
+        end_i -= 1
     if end_i - first.i < 3 or any(m.start < doc[end_i].idx and m.end > first.idx for m in marked):
         return None
     return _quote(
@@ -655,32 +734,124 @@ def _fronted(verb: Token, first: Token) -> bool:
     return bool(phrase) and all(t.dep_ in {"prep", "advmod", "npadvmod"} for t in phrase)
 
 
+_CLAUSE_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
+
+
+def _subject_taken(verb: Token, clause: Token) -> bool:
+    """ "said smaller brewers … are likely to suffer": a finite clause after the verb without a
+    subject of its own, because the parse made its subject the verb's object; the clause then
+    starts right after the verb."""
+    if clause.i < verb.i or any(c.dep_ in _CLAUSE_SUBJECTS for c in clause.children):
+        return False
+    taken = any(c.dep_ in {"dobj", "npadvmod"} and verb.i < c.i < clause.i for c in verb.children)
+    return taken and _finite(clause)
+
+
+_AUX = {"aux", "auxpass"}
+# Verbs whose first object is whom they address: "told the network on Wednesday that …".
+_ADDRESSING = {"tell", "inform", "assure", "remind", "warn", "advise"}
+
+
+def _finite(clause: Token) -> bool:
+    """Whether a clause has a tense of its own (not an infinitive or a participle)."""
+    return clause.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
+        c.dep_ == "aux" and c.tag_ in {"MD", "VBD", "VBZ", "VBP"} for c in clause.children
+    )
+
+
+def _misattached_clause(verb: Token) -> tuple[int, int] | None:
+    """ "said after the convention he would not …", "told the network on Wednesday that he …": a
+    clause with its own subject that the parse hung on the verb as a circumstance, on a phrase of
+    time after it, or on whom it addresses, when the verb has no complement. Not one a
+    subordinator opens ("said, as rescuers searched …"), a relative clause ("told the story that
+    moved them") nor the content of a noun ("expressed concern that …")."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.pos_ not in {"VERB", "AUX"} or token.dep_ in _AUX:
+            continue
+        if token.dep_ not in {"advcl", "acl", "relcl"} or not _finite(token):
+            return None  # the first verb after the speech verb decides
+        subject = next((c for c in token.children if c.dep_ in _CLAUSE_SUBJECTS), None)
+        if subject is None or subject.lower_ in _WH_WORDS | {"that"}:
+            return None
+        openers = [c for c in token.children if c.dep_ in {"mark", "advmod"} and c.i < subject.i]
+        that = next((c for c in openers if c.lower_ == "that"), None)
+        if any(c.lower_ != "that" and (c.dep_ == "mark" or c.lower_ in _WH_WORDS) for c in openers):
+            return None
+        if that is None and (token.dep_ != "advcl" or token.head != verb):
+            return None
+        if token.dep_ != "advcl" and not (
+            VERB_BASE.get(verb.lower_) in _ADDRESSING or _not_relative(token, that)
+        ):
+            return None  # "expressed concern that …": what the noun holds, not what was said
+        head = token.head
+        while head != verb:
+            if head.pos_ in {"VERB", "AUX"}:
+                return None  # inside another clause
+            head = head.head
+        start = that.i if that is not None else subject.left_edge.i
+        return start, _sentence_tail(verb, token.right_edge.i)
+    return None
+
+
+def _not_relative(clause: Token, that: Token | None) -> bool:
+    """ "reported at the time that the editor conveyed …": a "that" the parse took for a relative
+    pronoun (not the conjunction that opens what a noun holds, "concern that …"), in a clause
+    with its own subject and object, so it is no relative clause ("the story that he told")."""
+    return (
+        that is not None
+        and that.tag_ == "WDT"
+        and any(
+            c.dep_ in {"dobj", "ccomp", "acomp", "attr", "xcomp", "oprd"} for c in clause.children
+        )
+    )
+
+
+def _subordinate(clause: Token) -> bool:
+    """Whether a subordinator of time, cause or contrast opens the clause ("as rescuers …"), not
+    a phrase or a subordinate clause inside it ("Since 2016, spending …", "As they left, …")."""
+    first = clause.left_edge
+    return first.lower_ in _ADVERBIAL and first.dep_ == "mark" and first.head == clause
+
+
+# Verbs whose "how …" or "why …" clause is what was said ("explained how the tolls work"), not
+# a topic ("said what she knew"; "asked why" is a question of its own).
+_EXPLAINING = {"explain", "tell", "question", "describe", "emphasise", "emphasize", "reveal"}
+_HOW_WHY = {"how", "why", "whether"}
+
+
 def _clause_bounds(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """First and last token of the clause a speech reports, if it reports one."""
     verb = speech.verb
     if verb.lower_ == "according":
         tokens = _according_clause(verb)
         return (tokens[0].i, tokens[-1].i) if tokens else None
-    # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech.
-    clauses = [
-        c for c in verb.children if c.dep_ == "ccomp" and c.left_edge.lower_ not in _ADVERBIAL
-    ]
+    # "as rescuers searched …" parses as a complement too; it is a circumstance, not speech. A
+    # phrase the clause opens with ("Since 2016, spending has …") is the clause's own.
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _subordinate(c)]
     # What follows the verb is what it reports; a complement before it only when none follows.
     clause = next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
+    if clause is not None and clause.i < verb.i and _after_colon(speech):
+        clause = None  # "… announced a policy: Trudeau promised …": the colon opens a new report
     if clause is not None:
         first = clause.left_edge
         if first.i < verb.i < clause.i:
             # "the workers, who she said were …": the relative pronoun is the clause's gapped
             # subject; what was said is the rest of the clause.
             first = verb.doc[verb.i + 1]
-        elif _fronted(verb, first):
-            first = verb.doc[verb.i + 1]  # "said at 7 p.m., there were …": the clause's own time
+        elif _fronted(verb, first) or _subject_taken(verb, clause):
+            # "said at 7 p.m., there were …": the clause's own time; "said smaller brewers … are
+            # likely to …": its subject, which the parse made the verb's object.
+            first = verb.doc[verb.i + 1]
         asks = VERB_BASE.get(verb.lower_) == "ask"
         if asks and first.lower_ in {"whether", "if"} and clause.i > verb.i:
             return first.i, clause.right_edge.i  # "asked whether …": a reported question
-        if first.lower_ in _WH_WORDS or asks:
+        explains = VERB_BASE.get(verb.lower_) in _EXPLAINING and first.lower_ in _HOW_WHY
+        if (first.lower_ in _WH_WORDS and not explains) or asks:
             return None
         return first.i, _sentence_tail(verb, clause.right_edge.i)
+    misattached = _misattached_clause(verb)
+    if misattached is not None:
+        return misattached
     instruction = _instruction(verb)
     if instruction is not None:
         return instruction
@@ -765,10 +936,30 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     return start, parts[-1].right_edge.i
 
 
+def _fragment(text: str, mark: _Marked) -> bool:
+    """Whether quote marks hold a few words inside a sentence ("for becoming "too familiar" with
+    …"), not a quote of its own: the clause around them is what was said, quoted words and all."""
+    words = len(text[mark.start : mark.end].split())
+    return words < _MIN_DIRECT_WORDS and not _opens_sentence(text, mark.start)
+
+
+def _after_colon(speech: _Speech) -> bool:
+    """Whether a colon stands right before the speaker and verb."""
+    subject, verb = speech.subject, speech.verb
+    group = min(subject.start, verb.i) if subject is not None else verb.i
+    return group > 0 and verb.doc[group - 1].text == ":"
+
+
 def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | None:
     """ "<clause>, he said." where the parse did not make the clause the verb's complement."""
     verb, subject = speech.verb, speech.subject
     if subject is None or speech.follows or VERB_BASE.get(verb.lower_) == "ask":
+        return None
+    if verb.dep_ == "relcl" or any(
+        c.dep_ == "mark" or (c.dep_ == "advmod" and c.lower_ in _WH_WORDS) for c in verb.children
+    ):
+        # "<clause>, when Roosevelt announced …", "<clause>, a critic who has said …": the verb's
+        # clause is subordinate
         return None
     doc = verb.doc
     group = min(subject.start, verb.i)
@@ -776,8 +967,10 @@ def _clause_before(speech: _Speech, marked: list[_Marked]) -> tuple[int, int] | 
         return None
     sentence_start = doc[group - 1].sent.start
     start = sentence_start
+    text = text_of(doc)
     for mark in marked:  # start after the last quote that closed before the comma
-        if mark.end <= doc[group - 1].idx:
+        inside = doc[start].idx < mark.end <= doc[group - 1].idx
+        if inside and not _fragment(text, mark):
             while start < group - 1 and doc[start].idx < mark.end:
                 start += 1
     if group - 1 - start < 4:
@@ -862,6 +1055,8 @@ def _speech_after(
     inner = text[mark.start : mark.end].rstrip(_ALL_MARKS + "'` ")
     if inner.endswith(".") and not mark.open_ended:
         return None  # a quote that ends its own sentence is not attributed by what follows
+    if _fragment(text, mark):
+        return None  # quoted words inside a sentence belong to the clause the verb reports
     limit = min((m.start for m in marked if m.start >= mark.end), default=len(text))
     newline = text.find("\n", mark.end)
     limit = min(limit, newline if newline != -1 else len(text))
