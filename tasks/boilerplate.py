@@ -177,7 +177,7 @@ def filter_lines(
         repeated = repeats[number]
         below_article = number > last_prose and not extracted
         if rules.LINK_BLOCK.match(stripped) or (
-            (repeated or below_article)
+            ((repeated and seen_prose) or below_article)
             and _introduces_links(lines, number, reasons[number])
             and (repeated or _label_shaped(stripped, lines, number, vocabulary))
         ):
@@ -210,8 +210,10 @@ def filter_lines(
         reason = reasons[number]
         if reason is None and not seen_prose:
             reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
-        if reason is None and not (seen_prose or extracted) and _looks_like_navigation(stripped):
-            reason = "navigation-shaped"
+            if reason is None and not (extracted or result.paragraphs):
+                reason = _NAVIGATION if _looks_like_navigation(stripped) else None
+            if reason in (_SECTION_LABEL, _NAVIGATION) and _named_in_article(stripped, lines):
+                reason = None  # a dateline: "Pittsburgh", "OTTAWA —"
         after_headline = reason == "repeated headline"
         if reason is not None:
             result.dropped.append((stripped, reason))
@@ -475,7 +477,22 @@ def _lead_in(
         return "byline"
     if extracted or result.paragraphs or word_count(line) > 3 or re.search(r"[,\d“\"'‘]", line):
         return None
-    return None if rules.PROSE_END.search(line) else "section label"
+    return None if rules.PROSE_END.search(line) else _SECTION_LABEL
+
+
+_SECTION_LABEL = "section label"
+_NAVIGATION = "navigation-shaped"
+
+
+def _named_in_article(line: str, paragraphs: list[str]) -> bool:
+    """Every word of a short line is a name the article's prose writes with a capital inside a
+    sentence: a dateline ("Pittsburgh", "OTTAWA —") is the article's; a section label ("World
+    News", "Politics") names a topic that the prose, if it names it, writes in lower case."""
+    words = [w.capitalize() for w in re.findall(r"[^\W\d_]{2,}", line)]
+    prose = [p for p in paragraphs if is_prose(p)]
+    return bool(words) and all(
+        any(re.search(rf"(?<![.!?\"“])\s{re.escape(word)}\b", p) for p in prose) for word in words
+    )
 
 
 def same_headline(line: str, headline: str) -> bool:

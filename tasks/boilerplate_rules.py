@@ -65,18 +65,21 @@ CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# The rest of a header after its opening words ("More from The Harlow Herald"): a few words, no
+# colon or bar, which would make the line a teaser with a headline after it ("Also on N: …").
+_LABEL_TAIL = r"[^:|»→]{0,40}"
 # Headers of blocks whose following lines are other stories' headlines.
 LINK_BLOCK = re.compile(
-    r"^(?:Articles? You May Like|Related(?: Articles?| Stories| Coverage| Content| Links| News| Posts| Topics| Videos| Reading)?"
-    r"|Read (?:More|Next|Also)|More (?:from|on|in|about|News|Stories|Videos)\b.*|More|You (?:May|Might) Also (?:Like|Enjoy)"
-    r"|Recommended(?: for You| Stories| Reading| Videos)?|Trending(?: Now| Stories)?|Most (?:Read|Popular|Viewed|Shared|Watched)\b.*"
-    r"|Also (?:Read|on|See|in)\b.*|See Also|Popular (?:Stories|Now|in|on)\b.*|Top Stories|Latest (?:News|Stories|Videos)"
+    rf"^(?:Articles? You May Like|Related(?: Articles?| Stories| Coverage| Content| Links| News| Posts| Topics| Videos| Reading)?"
+    rf"|Read (?:More|Next|Also)|More (?:from|on|in|about|News|Stories|Videos)\b{_LABEL_TAIL}|More|You (?:May|Might) Also (?:Like|Enjoy)"
+    rf"|Recommended(?: for You| Stories| Reading| Videos)?|Trending(?: Now| Stories)?|Most (?:Read|Popular|Viewed|Shared|Watched)\b{_LABEL_TAIL}"
+    rf"|Also (?:Read|on|See|in)\b{_LABEL_TAIL}|See Also|Popular (?:Stories|Now|in|on)\b{_LABEL_TAIL}|Top Stories|Latest (?:News|Stories|Videos)"
     r"|What to Read Next|Further Reading|In Other News|Editor'?s Picks|Don'?t Miss|Must Read|Up Next|Next Up"
     r"|In Case You Missed It|ICYMI|Keep Reading|Explore Further|More to Explore|(?:From|Around) the Web"
     r"|(?:Sponsored|Promoted|Partner) (?:Stories|Links|Content)|Weitere Artikel|Mehr zum Thema|Lesen Sie auch|Auch interessant"
     r"|Das könnte Sie auch interessieren|Leia também|Lea también|Te puede interesar|À lire aussi|Lire aussi"
-    r"|Voir aussi|Leggi anche|Baca juga|Artikel Terkait|Weitere (?:Themen|Artikel|Beiträge|Nachrichten|Meldungen)\b.*"
-    r"|(?:Empfohlene|Ähnliche|Verwandte|Beliebte) (?:Beiträge|Artikel|Themen)|Top-Themen\b.*"
+    rf"|Voir aussi|Leggi anche|Baca juga|Artikel Terkait|Weitere (?:Themen|Artikel|Beiträge|Nachrichten|Meldungen)\b{_LABEL_TAIL}"
+    rf"|(?:Empfohlene|Ähnliche|Verwandte|Beliebte) (?:Beiträge|Artikel|Themen)|Top-Themen\b{_LABEL_TAIL}"
     r"|Meist(?:-| )?(?:gelesen|diskutiert|kommentiert)\w*|Kommentierte Artikel|Schon gelesen\?|Zum Weiterlesen"
     r"|Das (?:Thema )?könnte (?:Sie|dich) auch interessieren|(?:Contenido|Notas|Noticias|Artículos) relacionad[oa]s"
     r"|(?:Matérias|Notícias) relacionadas|Articles similaires|Sur le même sujet|Articoli correlati"
@@ -84,13 +87,15 @@ LINK_BLOCK = re.compile(
     r"|関連記事|相关阅读|相關新聞|관련\s?기사)\s*[:.…]*\s*$",
     re.IGNORECASE,
 )
-# One-line link teasers: "Read more: Some other story", "RELATED: …".
+# One-line link teasers: "Read more: Some other story", "RELATED: …", "Also on The Herald: …"
+# (a teaser word, then at most a site's name, then the headline).
+_SITE_NAME = r"(?:\s+(?:on|from|in|at|(?-i:the|The|THE|[A-Z][\w'’&.-]*))){0,5}"
 LINK_TEASER = re.compile(
-    r"^(?:Read (?:more|next|also)|Related|See (?:also|more)|Also(?: read| see)?|More|Must read|Don'?t miss"
+    r"^(?:Read(?: more| next| also)?|Related|See (?:also|more)|Also(?: read| see)?|More|Must read|Don'?t miss"
     r"|Watch(?: below| more| now| live)?|Listen|Click here|Check out|Lesen Sie auch|Auch lesen|Mehr(?: dazu)?"
     r"|Weiterlesen|Leia (?:também|mais)|Veja também|Saiba mais|Lea(?: también| más)?|Lee también|Vea también"
     r"|Ver también|(?:Le|Te) puede interesar|Puedes ver|Mira|Mire|(?:À )?lire aussi|Voir aussi|Leggi anche"
-    r"|Czytaj (?:też|także|więcej)|Zobacz (?:też|także)|Baca juga)\s*[:|»>-]\s*\S",
+    rf"|Czytaj (?:też|także|więcej)|Zobacz (?:też|także)|Baca juga)(?:\s*[:|»>→-]|{_SITE_NAME}\s*[:|»→])\s*\S",
     re.IGNORECASE,
 )
 PROMPTS = re.compile(
@@ -221,8 +226,14 @@ TIMESTAMP = re.compile(
     re.IGNORECASE,
 )
 TIMESTAMP_ALONE = re.compile(rf"^{TIMESTAMP_LABEL}\s*$", re.IGNORECASE)
+# A person's name as bylines print it: capitalised words, with the lower-case particles of many
+# names between them ("Agnes van der Berg", "Ana de la Cruz").
+_PARTICLES = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|bin|ibn|al|el|ten|ter)"
+_PERSON = rf"[A-Z][\w.'’-]+(?:\s+(?:{_PARTICLES}\s+){{0,2}}[A-Z][\w.'’-]+){{0,3}}"
+# "By Jane Roe", "BY JANE ROE", "Words by …", and the word for "by" in other languages.
 BYLINE = re.compile(
-    r"^(?:(?:Written|Story|Words|Text|Reported) )?[Bb]y\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)"
+    r"^(?:(?:Written|Story|Words|Text|Reported) )?(?:[Bb]y|BY|Von|VON|Par|PAR|Por|POR|Door|Przez)\s+"
+    rf"({_PERSON}(?:\s*(?:,|and|und|et|y|e|&)\s*{_PERSON})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
 )
 NOTE = re.compile(
