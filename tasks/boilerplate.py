@@ -257,7 +257,7 @@ def filter_lines(
         below_article = number > last_prose and not extracted
         if rules.LINK_BLOCK.match(stripped) or (
             (seen_prose or below_article)
-            and _introduces_links(lines, number, reasons[number])
+            and _introduces_links(lines, number, reasons)
             and (
                 _names_other_stories(stripped)
                 or repeated
@@ -323,7 +323,7 @@ def _under_link_header(
         if not line or not (
             rules.LINK_BLOCK.match(line)
             or (
-                _introduces_links(lines, number, reasons[number])
+                _introduces_links(lines, number, reasons)
                 and (_names_other_stories(line) or _label_shaped(line, lines, number, vocabulary))
             )
         ):
@@ -368,10 +368,19 @@ _NAVIGATION_SCORE = 0.9
 
 
 def _looks_like_navigation(line: str) -> bool:
-    """A short line that is not a sentence and that the line model scores as boilerplate: at the
+    """A line that does not read as prose and that the line model scores as boilerplate: at the
     top of a text, above its first paragraph, that is the page, not the story (below the last
     one, articles end in lists and credits the model cannot tell from the page's)."""
-    return not is_prose(line) and boilerplate_probability(line) >= _NAVIGATION_SCORE
+    return (
+        not is_prose(line)
+        and not (word_count(line) >= 12 and _SENTENCE_INSIDE.search(line))
+        and boilerplate_probability(line) >= _NAVIGATION_SCORE
+    )
+
+
+# A sentence that ends inside a line and another that starts after it: a line of twelve words or
+# more with one reads as prose, however it ends ("… All opinions are mine alone. #ad").
+_SENTENCE_INSIDE = re.compile(r"\w{2}[.!?][\"'”’)]*\s+[“\"‘']?[A-Z]")
 
 
 # The line model's score from which a short line below the article may head a block of links.
@@ -411,23 +420,30 @@ def _names_other_stories(line: str) -> bool:
     return word_count(line) <= 6 and bool(rules.OTHER_STORIES.search(line))
 
 
-def _introduces_links(lines: list[str], number: int, reason: str | None) -> bool:
+def _introduces_links(lines: list[str], number: int, reasons: list[str | None]) -> bool:
     """A short label, not a sentence, with headline-shaped lines under it: a block of links. A
-    label has no figures (a date or a score is no header) and is no line of another kind (a
-    share button, a caption, a timestamp: `reason` is the rule it matched, or that it repeats
-    and no rule was asked); the lines under it are no dated list items."""
+    label has no figures (a date or a score is no header); neither it nor the two lines under it
+    is a line of another kind (a share button, a caption, a credit: `reasons` holds the rule
+    each line matched, or that it repeats and no rule was asked), and those are no dated list
+    items: a sign-off over the story's credits heads no links."""
     line = lines[number]
     below = lines[number + 1 : number + 3]
     return (  # cheapest tests first: every line of a text is asked
-        reason in (None, _REPEATED)
+        reasons[number] in (None, _REPEATED)
         and len(below) == 2
         and line.count(" ") < 8
         and not any(c.isdigit() for c in line)
         and not rules.PROSE_END.search(line)
         and word_count(line) <= 8
         and all(_headline_shaped(p, sentences=True) and not _DATED_ITEM.match(p) for p in below)
-        and (reason is None or classify(line) is None)
+        and all(_no_rule(lines, n, reasons) for n in range(number, number + 3))
     )
+
+
+def _no_rule(lines: list[str], number: int, reasons: list[str | None]) -> bool:
+    """No rule matches the line (a repeated line was not asked yet)."""
+    reason = reasons[number]
+    return reason is None or (reason == _REPEATED and classify(lines[number]) is None)
 
 
 def _vocabulary(paragraphs: list[str]) -> set[str]:
@@ -556,7 +572,8 @@ def _lead_in(
     line: str, headline: str, after_headline: bool, extracted: bool, result: Filtered
 ) -> str | None:
     """Lines above the first paragraph: a repeated headline and the standfirst under it, a
-    byline, and a section label ("US", "World News") when nothing of the article came yet."""
+    byline, and a section label ("US", "World News") when nothing of the article came yet (an
+    unsigned credit such as "Staff Reports" is the article's own)."""
     if headline and same_headline(line, headline):
         return "repeated headline"
     if after_headline and not rules.PROSE_END.search(line) and word_count(line) <= 40:
@@ -566,6 +583,8 @@ def _lead_in(
         result.bylines += byline_names(byline.group(1))
         return "byline"
     if extracted or result.paragraphs or word_count(line) > 3 or re.search(r"[,\d“\"'‘]", line):
+        return None
+    if rules.COLLECTIVE_CREDIT.match(line):
         return None
     return None if rules.PROSE_END.search(line) else _SECTION_LABEL
 

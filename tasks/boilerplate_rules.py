@@ -213,7 +213,8 @@ AD_MARK = re.compile(
     r"^(?:Ads?|Advert(?:isement|ising)?|Sponsored(?: (?:content|post|story|links?))?|Promoted"
     r"|Paid (?:content|post|partnership)|Anzeige|Werbung|Publicidad|Publicidade|Publicité"
     r"|Pubblicità|Reclame|Advertentie|Annons|Reklam[ae])(?:\s*[-–—:|·•]\s*[^.!?]{0,40})?$"
-    r"|^(?:[\w'’]+\s+){0,2}(?:continues?|resumes?)\s+(?:below|after|under)\b[^.!?]{0,40}$",
+    r"|^(?:[\w'’]+\s+){0,2}(?:continues?|resumes?)\s+(?:below|after|under)"
+    r"(?:\s+(?:the\s+|this\s+)?(?:ad|ads|advert\w*|sponsored\s+\w+|message|break))?$",
     re.IGNORECASE,
 )
 # Accounts and sign-in: "Already have an account? Log in", "You must be logged in to …", "Sign
@@ -376,6 +377,12 @@ BYLINE = re.compile(
     r"^(?:(?:Written|Story|Words|Text|Reported) )?(?:[Bb]y|BY|Von|VON|Par|PAR|Por|POR|Door|Przez)\s+"
     rf"({_PERSON}(?:\s*(?:,|and|und|et|y|e|&)\s*{_PERSON})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
+)
+# "Staff Reports", "From wire reports": the article's credit when no one signs it (the line names
+# no person, so there is no byline to move into the metadata).
+COLLECTIVE_CREDIT = re.compile(
+    r"^(?:From )?(?:Staff|Wire|News|Agency|Bureau)(?: and (?:Staff|Wire|Agency))? (?:Reports?|Services?)$",
+    re.IGNORECASE,
 )
 NOTE = re.compile(
     r"^(?:\[?(?:Editor['’]?s? ?Note|Correction|Clarification|Update|Updated|Editor['’]s Update)\]?\s*[:.\]-]"

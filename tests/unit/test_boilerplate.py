@@ -118,6 +118,7 @@ def test_boilerplate_line(line: str, reason: str | None) -> None:
         "If you already have a library card, you can renew it online from next week.",
         "Comments from the mayor drew criticism from both parties on Tuesday night.",
         "Story Timeline",  # a label of the article's own list
+        "Story continues below gallery",  # no advertisement: a gallery's marker, not an ad's
         "More than 40 people were hurt: officials",  # not a teaser, whatever its colon
         "Con Dios y con la ley, dijo el alcalde ante la multitud reunida en la plaza.",
     ],
@@ -273,3 +274,21 @@ def test_navigation_is_asked_only_until_the_article_starts() -> None:
         "Bugs fixed",
     ]
     assert filter_lines([*lines, PROSE]).paragraphs == [*lines[2:], PROSE]
+
+
+def test_an_unsigned_credit_above_the_article_is_its_own() -> None:
+    assert filter_lines(["Wire reports", PROSE]).paragraphs == ["Wire reports", PROSE]
+
+
+def test_a_disclosure_with_sentences_inside_is_no_navigation() -> None:
+    disclosure = "Our trip was paid for by the tourist board. All opinions are our own. #travel #ad"
+    assert filter_lines([disclosure, PROSE]).paragraphs == [disclosure, PROSE]
+
+
+def test_a_label_over_the_storys_credits_heads_no_links() -> None:
+    text = [PROSE, PROSE.replace("Tuesday", "Friday"), "Disclaimer"]
+    credits = [
+        "Writing by Omar Brennan; Editing by Ines Tanaka",
+        "Felix Moreau contributed reporting.",
+    ]
+    assert filter_lines([*text, *credits]).paragraphs == text
