@@ -154,6 +154,9 @@ SOCIAL = re.compile(
     r"^(?:Share(?: this| on| via)?\b.{0,60}|Tweet|Email|Print|Pin(?: it)?|Copy link|Facebook|Twitter|X"
     r"|LinkedIn|WhatsApp|Reddit|Flipboard|Skip (?:to|Advertisement).*"
     r"|(?:Subscribe|Sign up)\b(?:\W+\w+){0,7}\W*|Follow (?:us|me|@)\b.{0,80}|Get (?:our|the) .{0,60}newsletter.*"
+    r"|(?:Folgen Sie uns|Folge uns|Suivez-nous|Síguenos|Siga-nos|Seguici|Volg ons)\b.{0,80}"
+    r"|Log ?in|Sign ?in|Register|Anmelden|Einloggen|Registrieren|Connexion|Se connecter|Iniciar sesión|Accedi"
+    r"|(?:Proudly )?Powered by\b.{0,60}"
     r"|Newsletter sign-up.*|Back to top|Top of page|Next (?:article|story)\b.*|Previous (?:article|story)\b.*"
     r"|(?:Copyright|©|\(c\)).{0,120}|All rights reserved.*|Terms of (?:Use|Service)|Privacy Policy"
     r"|Cookie (?:Policy|Settings)|Contact us|About us|Home(?:\s*[|›>/].*)?"
@@ -200,10 +203,15 @@ _PAGE = (
     r"|mat[ée]ria|articolo|notizia|pagina|p[áa]gina|bericht)"
 )
 _THIS = r"(?:this|cet|cette|ce|dit|deze|diesen|dieses|diese|esta|este|essa|esse|questo|questa)"
+# What languages that put the verb last do with it: "Diesen Artikel teilen", "Artikel delen".
+_VERB_AFTER = (
+    r"(?:teilen|drucken|speichern|merken|versenden|vorlesen|anhören|kopieren|empfehlen|delen"
+    r"|printen|opslaan|bewaren)"
+)
 PAGE_ACTION = re.compile(
-    rf"^(?:[\w'’-]+\s+){{0,3}}{_THIS}\s+{_PAGE}\s*[!:]?$"
+    rf"^(?:[\w'’-]+\s+){{0,3}}{_THIS}\s+{_PAGE}(?:\s+{_VERB_AFTER})?\s*[!:]?$"
     rf"|^(?:save|copy|print|e-?mail|share|send|gift|bookmark|embed)\s+(?:the\s+)?{_PAGE}$"
-    rf"|^{_PAGE}\s+(?:copied|kopiert|copié|copiado|copiato|teilen|drucken|speichern|merken|versenden)\s*!?$"
+    rf"|^{_PAGE}\s+(?:copied|kopiert|copié|copiado|copiato|{_VERB_AFTER})\s*!?$"
     r"|^(?:[\w'’-]+\s+){0,2}(?:to|an|à|a)\s+(?:a|einen|une?|un|uma?)\s+(?:friend|Freund|amie?|amig[oa])$",
     re.IGNORECASE,
 )

@@ -95,6 +95,10 @@ PROSE = "The council voted on Tuesday to repair the bridge before the winter sto
         ("Updated 3 hours ago", "timestamp"),
         ("READ: Ferry crews rehearse a winter rescue", "link teaser"),
         ("More from the Valley Ledger » Port Ellis braces for storms", "link teaser"),
+        ("Diesen Beitrag drucken", "share or navigation"),
+        ("Folge uns auf Mastodon", "share or navigation"),
+        ("Sign in", "share or navigation"),
+        ("Powered by Ghost", "share or navigation"),
     ],
 )
 def test_boilerplate_line(line: str, reason: str | None) -> None:
