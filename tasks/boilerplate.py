@@ -596,8 +596,11 @@ _NAVIGATION = "navigation-shaped"
 def _named_in_article(line: str, paragraphs: list[str]) -> bool:
     """Every word of a short line is a name the article's prose writes with a capital inside a
     sentence: a dateline ("Pittsburgh", "OTTAWA —") is the article's; a section label ("World
-    News", "Politics") names a topic that the prose, if it names it, writes in lower case."""
+    News", "Health") names one of the sections every newspaper has, or a topic that the prose,
+    if it names it, writes in lower case."""
     words = [w.capitalize() for w in re.findall(r"[^\W\d_]{2,}", line)]
+    if all(word.lower() in rules.SECTION_WORDS for word in words):
+        return False  # a section's name, whatever the story names
     prose = [p for p in paragraphs if is_prose(p)]
     return bool(words) and all(
         any(re.search(rf"(?<![.!?\"“])\s{re.escape(word)}\b", p) for p in prose) for word in words

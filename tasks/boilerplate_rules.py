@@ -386,6 +386,24 @@ BYLINE = re.compile(
     rf"({_PERSON}(?:\s*(?:,|and|und|et|y|e|&)\s*{_PERSON})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?$"
 )
+# The sections newspapers file stories under, in the languages of the drops: a short line of
+# these words above an article is its section label, even when the story names one of them
+# ("Health" over a story quoting the Department of Health).
+SECTION_WORDS = frozenset(
+    (
+        "news", "world", "us", "uk", "local", "national", "nation", "international", "metro",
+        "region", "regional", "politics", "business", "economy", "money", "markets", "finance",
+        "sport", "sports", "opinion", "opinions", "comment", "culture", "arts", "entertainment",
+        "lifestyle", "life", "living", "health", "science", "tech", "technology", "weather",
+        "travel", "food", "style", "education", "environment", "climate", "crime", "obituaries",
+        "religion", "autos", "real", "estate", "video", "photos", "podcasts", "breaking",
+        "latest", "top", "stories", "home", "features",
+        "lokales", "politik", "wirtschaft", "kultur", "panorama", "wissen", "gesundheit",
+        "nachrichten", "actualités", "économie", "société", "monde", "santé", "nacional",
+        "internacional", "deportes", "economía", "cultura", "salud", "mundo", "noticias",
+        "política", "esportes", "saúde", "notizie", "cronaca", "esteri",
+    )
+)  # fmt: skip
 # "Staff Reports", "From wire reports": the article's credit when no one signs it (the line names
 # no person, so there is no byline to move into the metadata).
 COLLECTIVE_CREDIT = re.compile(

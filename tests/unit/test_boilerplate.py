@@ -244,6 +244,8 @@ def test_the_articles_own_dateline_stays_above_its_first_paragraph() -> None:
     prose = "Voters in Harlow Falls agreed on Tuesday to repair the bridge before the storms."
     assert filter_lines(["Sport", "HARLOW FALLS", prose]).paragraphs == ["HARLOW FALLS", prose]
     assert filter_lines(["Voters", prose]).paragraphs == [prose]  # no name: a label
+    ministry = "The Harlow Falls Department of Health will review the hospital's plan in May."
+    assert filter_lines(["Health", ministry]).paragraphs == [ministry]  # a section's name
 
 
 def test_a_repeated_byline_heads_no_link_list_above_the_article() -> None:
