@@ -55,12 +55,72 @@ def _all_caps(line: str) -> bool:
 
 # A credit closing a line is short: looking at the line's end is enough, and much cheaper.
 _CREDIT_SPAN = 160
+# Words in the longest share button, ad mark or comment label ("Click to share on X (Opens in
+# new window)", "Advertisement - scroll to continue").
+_SHORT = 10
+
+
+def _credit_marked(line: str) -> bool:
+    """What CREDIT_MARK needs: a copyright sign, or a closing parenthesis at the end."""
+    return "©" in line or line.rstrip(" .").endswith(")")
+
+
 _COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 
 
 def _may_promote(line: str) -> bool:
     lower = line.lower()
     return any(word in lower for word in rules.PROMO_WORDS) and bool(rules.PROMO.search(line))
+
+
+def _site_asks(line: str) -> bool:
+    """The site's comment section or account asking in a sentence of its own: its rules
+    ("Comments are moderated …") or a sign-in ("You must be logged in to post a comment.").
+    The patterns are asked only when a word they need is there (most lines have none)."""
+    lower = line.lower()
+    return bool(
+        (any(word in lower for word in rules.COMMENT_WORDS) and rules.COMMENT_RULES.search(line))
+        or (any(word in lower for word in rules.ACCOUNT_WORDS) and rules.ACCOUNT.search(line))
+    )
+
+
+def _asks_to_sign_up(line: str) -> bool:
+    """A newsletter, app or subscription asked for: "Get … with the N app", "Jetzt abonnieren",
+    "Enter your email address to …", "… straight to your inbox"."""
+    if rules.SIGN_UP.match(line):
+        return True
+    lower = line.lower()
+    return any(word in lower for word in rules.SIGN_UP_WORDS) and bool(
+        rules.ASKS_TO_SIGN_UP.search(line)
+    )
+
+
+def _share_button(line: str) -> bool:
+    """A share or follow button: a short line naming a social network ("Pinterest", "Auf
+    WhatsApp teilen", "Like us on Facebook", "Click to share on X (Opens in new window)"), its
+    other words lower-case but the first, after a preposition when they are more than one (a
+    line that opens with the network's name is about it: "Facebook shares fall"); X, a letter
+    too, only as the last word after a preposition."""
+    words = rules.ASIDE.sub(" ", line).split()
+    if not 1 <= len(words) <= 6:
+        return False
+    at = [
+        n
+        for n, word in enumerate(words)
+        if rules.NETWORK.fullmatch(word)
+        or (
+            word == "X"
+            and n == len(words) - 1
+            and words[n - 1].lower() in rules.NETWORK_PREPOSITIONS
+        )
+    ]
+    if not at:
+        return False
+    lone = len(words) == len(at)
+    return lone or (
+        all(not w[:1].isupper() for n, w in enumerate(words[1:], 1) if n not in at)
+        and any(n and words[n - 1].lower() in rules.NETWORK_PREPOSITIONS for n in at)
+    )
 
 
 def classify(line: str) -> str | None:
@@ -73,6 +133,7 @@ def classify(line: str) -> str | None:
         or rules.CREDIT_ANYWHERE.search(stripped)
         or rules.CREDIT_LINE.match(stripped)
         or rules.CREDIT_AFTER.search(stripped)
+        or (_credit_marked(stripped) and rules.CREDIT_MARK.search(stripped[-_CREDIT_SPAN:]))
         or (
             _COPYRIGHT_MARK.search(stripped)
             and word_count(stripped) <= 40
@@ -80,17 +141,33 @@ def classify(line: str) -> str | None:
         )
     ):
         return "caption"
-    if rules.PROMPTS.match(stripped) or rules.COMMENTS.match(stripped):
+    words = word_count(stripped)
+    short = words <= _SHORT  # buttons, labels and ad marks are no longer than this
+    if (
+        rules.PROMPTS.match(stripped)
+        or rules.COMMENTS.match(stripped)
+        or (short and rules.COMMENT_LABEL.match(stripped))
+        or ("*" in stripped and rules.FORM_FIELD.match(stripped))
+        or (words <= 30 and _site_asks(stripped) and not rules.QUOTED.search(stripped))
+    ):
         return "comment prompt"
     if (
         rules.SOCIAL.match(stripped)
+        or (
+            short
+            and (
+                rules.AD_MARK.match(stripped)
+                or rules.PAGE_ACTION.match(stripped)
+                or _share_button(stripped)
+            )
+        )
         or rules.SHORTCODE.search(stripped)
         or rules.IMAGE_ADDRESS.match(stripped)
     ):
         return "share or navigation"
     if (
-        word_count(stripped) <= 60
-        and (_may_promote(stripped) or rules.FOLLOW.search(stripped))
+        words <= 60
+        and (_may_promote(stripped) or rules.FOLLOW.search(stripped) or _asks_to_sign_up(stripped))
         and not rules.QUOTED.search(stripped)
     ):
         return "promotion"
@@ -98,6 +175,8 @@ def classify(line: str) -> str | None:
         rules.CONTRIBUTED.match(stripped)
         or rules.BYLINE_LINE.match(stripped)
         or rules.SOURCE.match(stripped)
+        or (words <= 40 and rules.REPORTING_CREDIT.match(stripped))
+        or ("used in this" in stripped and rules.MATERIAL_USED.search(stripped))
     ):
         return "reporting credit"
     if rules.VIDEO_LEAD.match(stripped):
@@ -177,9 +256,13 @@ def filter_lines(
         repeated = repeats[number]
         below_article = number > last_prose and not extracted
         if rules.LINK_BLOCK.match(stripped) or (
-            (repeated or below_article)
-            and _introduces_links(lines, number, reasons[number])
-            and (repeated or _label_shaped(stripped, lines, number, vocabulary))
+            (seen_prose or below_article)
+            and _introduces_links(lines, number, reasons)
+            and (
+                _names_other_stories(stripped)
+                or repeated
+                or (below_article and _label_shaped(stripped, lines, number, vocabulary))
+            )
         ):
             links_left = _MAX_LINKS
             result.dropped.append((stripped, "link list"))
@@ -210,8 +293,10 @@ def filter_lines(
         reason = reasons[number]
         if reason is None and not seen_prose:
             reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
-        if reason is None and not (seen_prose or extracted) and _looks_like_navigation(stripped):
-            reason = "navigation-shaped"
+            if reason is None and not (extracted or result.paragraphs):
+                reason = _NAVIGATION if _looks_like_navigation(stripped) else None
+            if reason in (_SECTION_LABEL, _NAVIGATION) and _named_in_article(stripped, lines):
+                reason = None  # a dateline: "Pittsburgh", "OTTAWA —"
         after_headline = reason == "repeated headline"
         if reason is not None:
             result.dropped.append((stripped, reason))
@@ -228,17 +313,18 @@ _REPEATED = "repeated across the outlet"
 def _under_link_header(
     lines: list[str], reasons: list[str | None], vocabulary: set[str]
 ) -> set[int]:
-    """Line numbers in the run of headline-shaped lines under a "Related" header (a known one, or
-    a label the model reads as the page's), when no paragraph of the article follows the run:
-    they may read as sentences, but they are not the article's, so its last paragraph comes
-    before them. A line mostly in the article's own words ends the run: the article goes on."""
+    """Line numbers in the run of headline-shaped lines under a "Related" header (a known one, a
+    label worded for other stories, or a label the model reads as the page's), when no
+    paragraph of the article follows the run: they may read as sentences, but they are not the
+    article's, so its last paragraph comes before them. A line mostly in the article's own words
+    ends the run: the article goes on."""
     listed: set[int] = set()
     for number, line in enumerate(lines):
         if not line or not (
             rules.LINK_BLOCK.match(line)
             or (
-                _introduces_links(lines, number, reasons[number])
-                and _label_shaped(line, lines, number, vocabulary)
+                _introduces_links(lines, number, reasons)
+                and (_names_other_stories(line) or _label_shaped(line, lines, number, vocabulary))
             )
         ):
             continue
@@ -282,10 +368,19 @@ _NAVIGATION_SCORE = 0.9
 
 
 def _looks_like_navigation(line: str) -> bool:
-    """A short line that is not a sentence and that the line model scores as boilerplate: at the
+    """A line that does not read as prose and that the line model scores as boilerplate: at the
     top of a text, above its first paragraph, that is the page, not the story (below the last
     one, articles end in lists and credits the model cannot tell from the page's)."""
-    return not is_prose(line) and boilerplate_probability(line) >= _NAVIGATION_SCORE
+    return (
+        not is_prose(line)
+        and not (word_count(line) >= 12 and _SENTENCE_INSIDE.search(line))
+        and boilerplate_probability(line) >= _NAVIGATION_SCORE
+    )
+
+
+# A sentence that ends inside a line and another that starts after it: a line of twelve words or
+# more with one reads as prose, however it ends ("… All opinions are mine alone. #ad").
+_SENTENCE_INSIDE = re.compile(r"\w{2}[.!?][\"'”’)]*\s+[“\"‘']?[A-Z]")
 
 
 # The line model's score from which a short line below the article may head a block of links.
@@ -319,23 +414,36 @@ def _mostly_own_words(line: str, vocabulary: set[str] | None, share: float = 0.5
     return shared > share * len(words) and (share >= 0.5 or shared > 1)
 
 
-def _introduces_links(lines: list[str], number: int, reason: str | None) -> bool:
+def _names_other_stories(line: str) -> bool:
+    """A short label with a word that points at other stories ("What others are reading",
+    "Latest from N", "Ook interessant"): a block header, whatever its wording."""
+    return word_count(line) <= 6 and bool(rules.OTHER_STORIES.search(line))
+
+
+def _introduces_links(lines: list[str], number: int, reasons: list[str | None]) -> bool:
     """A short label, not a sentence, with headline-shaped lines under it: a block of links. A
-    label has no figures (a date or a score is no header) and is no line of another kind (a
-    share button, a caption, a timestamp: `reason` is the rule it matched, or that it repeats
-    and no rule was asked); the lines under it are no dated list items."""
+    label has no figures (a date or a score is no header); neither it nor the two lines under it
+    is a line of another kind (a share button, a caption, a credit: `reasons` holds the rule
+    each line matched, or that it repeats and no rule was asked), and those are no dated list
+    items: a sign-off over the story's credits heads no links."""
     line = lines[number]
     below = lines[number + 1 : number + 3]
     return (  # cheapest tests first: every line of a text is asked
-        reason in (None, _REPEATED)
+        reasons[number] in (None, _REPEATED)
         and len(below) == 2
         and line.count(" ") < 8
         and not any(c.isdigit() for c in line)
         and not rules.PROSE_END.search(line)
         and word_count(line) <= 8
         and all(_headline_shaped(p, sentences=True) and not _DATED_ITEM.match(p) for p in below)
-        and (reason is None or classify(line) is None)
+        and all(_no_rule(lines, n, reasons) for n in range(number, number + 3))
     )
+
+
+def _no_rule(lines: list[str], number: int, reasons: list[str | None]) -> bool:
+    """No rule matches the line (a repeated line was not asked yet)."""
+    reason = reasons[number]
+    return reason is None or (reason == _REPEATED and classify(lines[number]) is None)
 
 
 def _vocabulary(paragraphs: list[str]) -> set[str]:
@@ -464,7 +572,8 @@ def _lead_in(
     line: str, headline: str, after_headline: bool, extracted: bool, result: Filtered
 ) -> str | None:
     """Lines above the first paragraph: a repeated headline and the standfirst under it, a
-    byline, and a section label ("US", "World News") when nothing of the article came yet."""
+    byline, and a section label ("US", "World News") when nothing of the article came yet (an
+    unsigned credit such as "Staff Reports" is the article's own)."""
     if headline and same_headline(line, headline):
         return "repeated headline"
     if after_headline and not rules.PROSE_END.search(line) and word_count(line) <= 40:
@@ -475,7 +584,27 @@ def _lead_in(
         return "byline"
     if extracted or result.paragraphs or word_count(line) > 3 or re.search(r"[,\d“\"'‘]", line):
         return None
-    return None if rules.PROSE_END.search(line) else "section label"
+    if rules.COLLECTIVE_CREDIT.match(line):
+        return None
+    return None if rules.PROSE_END.search(line) else _SECTION_LABEL
+
+
+_SECTION_LABEL = "section label"
+_NAVIGATION = "navigation-shaped"
+
+
+def _named_in_article(line: str, paragraphs: list[str]) -> bool:
+    """Every word of a short line is a name the article's prose writes with a capital inside a
+    sentence: a dateline ("Pittsburgh", "OTTAWA —") is the article's; a section label ("World
+    News", "Health") names one of the sections every newspaper has, or a topic that the prose,
+    if it names it, writes in lower case."""
+    words = [w.capitalize() for w in re.findall(r"[^\W\d_]{2,}", line)]
+    if all(word.lower() in rules.SECTION_WORDS for word in words):
+        return False  # a section's name, whatever the story names
+    prose = [p for p in paragraphs if is_prose(p)]
+    return bool(words) and all(
+        any(re.search(rf"(?<![.!?\"“])\s{re.escape(word)}\b", p) for p in prose) for word in words
+    )
 
 
 def same_headline(line: str, headline: str) -> bool:

@@ -28,7 +28,7 @@ from tasks.time_limit import TimeLimitExceeded, time_limit
 
 # Part of the cache key of cleaned batches: raise it with any change that alters what clean()
 # returns for the same record, or runs will reuse results the old code produced.
-CLEANER_VERSION = 4
+CLEANER_VERSION = 5
 
 
 @dataclass(frozen=True)

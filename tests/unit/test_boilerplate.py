@@ -60,6 +60,45 @@ PROSE = "The council voted on Tuesday to repair the bridge before the winter sto
         ("Image 3 of 12", "share or navigation"),
         ("Back to Gallery", "share or navigation"),
         ("This article is the copyrighted property of the Valley Ledger.", "promotion"),
+        # Share bars, ad markers and sign-ups in wordings no pattern names.
+        ("Instagram", "share or navigation"),
+        ("Per WhatsApp versenden", "share or navigation"),
+        ("Find us on TikTok", "share or navigation"),
+        ("Tap to share on X (new tab)", "share or navigation"),
+        ("Print this story", "share or navigation"),
+        ("Bookmark article", "share or navigation"),
+        ("Forward to a friend", "share or navigation"),
+        ("URL copied", "share or navigation"),
+        ("Ads", "share or navigation"),
+        ("Werbung - weiterlesen unten", "share or navigation"),
+        ("Report continues after the break", "share or navigation"),
+        ("Type your email to receive the morning digest.", "promotion"),
+        ("Get the Gull Point Radio app for storm warnings", "promotion"),
+        ("Abonnez-vous maintenant", "promotion"),
+        ("Don't have an account? Register here", "comment prompt"),
+        ("You need to be signed in to reply.", "comment prompt"),
+        ("Join the debate: comentários (4)", None),  # a label and a count, not a short prompt
+        ("Ver comentários", "comment prompt"),
+        ("Kommentare (12)", "comment prompt"),
+        ("Comments are moderated before they are published.", "comment prompt"),
+        ("E-mail address *", "comment prompt"),
+        # Credits after a caption, and who made the story.
+        ("Dock workers wait at the gate on Monday. (Handout)", "caption"),
+        ("Farmers sort apples near Ashby. © Lena Brandt", "caption"),
+        ("Boats line the harbour at dawn. Courtesy of the Port Authority", "caption"),
+        ("Picture via Lakeshore Review", "caption"),
+        ("Rosa Abara reported from Port Ellis.", "reporting credit"),
+        ("Dev Rahman is a staff writer for the Down East Wire.", "reporting credit"),
+        ("Avec Lakeshore Review", "reporting credit"),
+        ("Con información de la Agencia Costera", "reporting credit"),
+        ("This series was made possible by a grant from the Harbour Fund.", "reporting credit"),
+        ("Updated 3 hours ago", "timestamp"),
+        ("READ: Ferry crews rehearse a winter rescue", "link teaser"),
+        ("More from the Valley Ledger » Port Ellis braces for storms", "link teaser"),
+        ("Diesen Beitrag drucken", "share or navigation"),
+        ("Folge uns auf Mastodon", "share or navigation"),
+        ("Sign in", "share or navigation"),
+        ("Powered by Ghost", "share or navigation"),
     ],
 )
 def test_boilerplate_line(line: str, reason: str | None) -> None:
@@ -78,6 +117,14 @@ def test_boilerplate_line(line: str, reason: str | None) -> None:
         "As Grace Lindqvist reports for the Ledger, the first cases came to light last week.",
         "Photos of the damage, taken by residents, were shared widely on Monday night.",
         "Source: the city's own figures, published on Tuesday, show a 4 per cent rise.",
+        "The harbour master declined to comment.",  # a sentence about a comment
+        "Facebook shares fall after the outage",  # about the network, not a button to it
+        "If you already have a library card, you can renew it online from next week.",
+        "Comments from the mayor drew criticism from both parties on Tuesday night.",
+        "Story Timeline",  # a label of the article's own list
+        "Story continues below gallery",  # no advertisement: a gallery's marker, not an ad's
+        "More than 40 people were hurt: officials",  # not a teaser, whatever its colon
+        "Con Dios y con la ley, dijo el alcalde ante la multitud reunida en la plaza.",
     ],
 )
 def test_prose_is_never_boilerplate(line: str) -> None:
@@ -191,3 +238,63 @@ def test_a_repeated_timestamp_heads_no_link_list() -> None:
     filtered = filter_lines(text[1:], known=frozenset(template_keys(dated)))
     assert filter_lines(text, known=frozenset(template_keys(dated))).paragraphs[-1] == PROSE
     assert PROSE in filtered.paragraphs
+
+
+def test_the_articles_own_dateline_stays_above_its_first_paragraph() -> None:
+    prose = "Voters in Harlow Falls agreed on Tuesday to repair the bridge before the storms."
+    assert filter_lines(["Sport", "HARLOW FALLS", prose]).paragraphs == ["HARLOW FALLS", prose]
+    assert filter_lines(["Voters", prose]).paragraphs == [prose]  # no name: a label
+    ministry = "The Harlow Falls Department of Health will review the hospital's plan in May."
+    assert filter_lines(["Health", ministry]).paragraphs == [ministry]  # a section's name
+
+
+def test_a_repeated_byline_heads_no_link_list_above_the_article() -> None:
+    byline = "Par Rosa Abara"
+    opening = "Tour dates and ticket prices, as the band announced them on Monday night"
+    lines = [byline, opening, PROSE]
+    known = frozenset(template_keys(byline))
+    assert filter_lines(lines, known=known).paragraphs == [opening, PROSE]
+
+
+def test_a_teaser_naming_its_site_is_no_header() -> None:
+    after = "Repairs are due to finish in May, the county engineer told reporters on Friday."
+    short = "The county declined to say more."
+    lines = [PROSE, "ALSO ON THE VALLEY LEDGER: Port Ellis braces for storms", short, after]
+    assert filter_lines(lines).paragraphs == [PROSE, short, after]
+
+
+def test_a_label_worded_for_other_stories_heads_a_block_inside_the_article() -> None:
+    after = "Repairs are due to finish in May, the county engineer told reporters on Friday."
+    lines = [PROSE, "Readers also liked", *OTHER_STORIES[:2], after]
+    assert filter_lines(lines).paragraphs == [PROSE, after]
+
+
+def test_navigation_is_asked_only_until_the_article_starts() -> None:
+    """Short lines the model reads as navigation ("Bugs fixed") are the article's once one of
+    its lines was kept."""
+    lines = [
+        "Skip navigation",
+        "Menu",
+        "Release notes for version 2.4:",
+        "Faster sync",
+        "Bugs fixed",
+    ]
+    assert filter_lines([*lines, PROSE]).paragraphs == [*lines[2:], PROSE]
+
+
+def test_an_unsigned_credit_above_the_article_is_its_own() -> None:
+    assert filter_lines(["Wire reports", PROSE]).paragraphs == ["Wire reports", PROSE]
+
+
+def test_a_disclosure_with_sentences_inside_is_no_navigation() -> None:
+    disclosure = "Our trip was paid for by the tourist board. All opinions are our own. #travel #ad"
+    assert filter_lines([disclosure, PROSE]).paragraphs == [disclosure, PROSE]
+
+
+def test_a_label_over_the_storys_credits_heads_no_links() -> None:
+    text = [PROSE, PROSE.replace("Tuesday", "Friday"), "Disclaimer"]
+    credits = [
+        "Writing by Omar Brennan; Editing by Ines Tanaka",
+        "Felix Moreau contributed reporting.",
+    ]
+    assert filter_lines([*text, *credits]).paragraphs == text
