@@ -18,6 +18,7 @@ from tasks.gender import agreeing_speakers, with_gender
 from tasks.nlp import BATCH_CHARS, load_model, parse, text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
+from tasks.subjects import clause_subjects
 
 ENGLISH = "en"
 # Below this many articles a batch is parsed in this process: spawning workers and loading the
@@ -31,7 +32,7 @@ _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
 # results the old code produced.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 
 def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
@@ -46,7 +47,8 @@ def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
             mentions = speaker_mentions(doc, mentions, quotes)
             sentence_starts = [s.start_char for s in doc.sents]
             mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes)
-            quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes)
+            subjects = clause_subjects(doc)
+            quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes, subjects)
             results.append(Analysis(mentions=mentions, quotes=quotes))
     return results
 

@@ -386,6 +386,8 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
                 name, type_ = expanded, "person"
         elif type_ == "person":
             name = full_people.get(name, name)
+        elif (person := _ending(name, known)) is not None:
+            name, type_ = person, "person"  # "Al Mnajer" tagged ORG, of "Mohammad Al Mnajer"
         elif type_ == "org" and name.isupper() and len(name) <= 6:
             name = next((o for o in orgs if _initials(o) == name), name)
         mentions.append(
@@ -504,12 +506,27 @@ def _is_role_word(word: str) -> bool:
     return word.lower().rstrip(".") in ROLE_WORDS or bool(_OCCUPATION.search(word))
 
 
-def expand_surname(single: str, people: list[Mention], position: int) -> Mention | None:
-    """The person, named in full before `position`, whose surname this single word is."""
-    single = _POSSESSIVE.sub("", single).lower()
+def _ending(name: str, full_names: list[str]) -> str | None:
+    """The full name of a person that ends with these words and has more of them: a surname of
+    several words ("Al Mnajer", "van der Pluijm") the model tagged as something else."""
+    words = name.lower().split()
+    return next(
+        (
+            n
+            for n in full_names
+            if len(n.split()) > len(words) and n.lower().split()[-len(words) :] == words
+        ),
+        None,
+    )
+
+
+def expand_surname(surname: str, people: list[Mention], position: int) -> Mention | None:
+    """The person, named in full before `position`, whose surname these words are ("Lee",
+    "Al Mnajer")."""
+    wanted = _POSSESSIVE.sub("", surname).lower().split()
     for mention in reversed([m for m in people if m.start < position]):
-        words = mention.name.split()
-        if len(words) > 1 and words[-1].lower() == single:
+        words = mention.name.lower().split()
+        if len(words) > len(wanted) and words[-len(wanted) :] == wanted:
             return mention
     return None
 

@@ -20,7 +20,7 @@ import json
 import mmap
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,15 @@ from typing import Literal
 
 from unidecode import unidecode
 
-from tasks.lexicon import FEMALE_PRONOUNS, FEMALE_WORDS, MALE_PRONOUNS, MALE_WORDS
+from tasks.lexicon import (
+    FEMALE_PRONOUNS,
+    FEMALE_WORDS,
+    MALE_PRONOUNS,
+    MALE_WORDS,
+    ORG_WORDS,
+    PERSON_NOUNS,
+    TITLES,
+)
 from tasks.records import Mention, Quote
 
 Gender = Literal["female", "male", "unknown"]
@@ -198,7 +206,11 @@ def _pronoun_referents(
 
 
 def agreeing_speakers(
-    text: str, sentence_starts: list[int], mentions: list[Mention], quotes: list[Quote]
+    text: str,
+    sentence_starts: list[int],
+    mentions: list[Mention],
+    quotes: list[Quote],
+    subjects: Collection[int] = (),
 ) -> list[Quote]:
     """The quotes, each "he said" or "she said" attributed to the person its pronoun is about.
 
@@ -218,25 +230,35 @@ def agreeing_speakers(
     spoken: set[str] = set()
     moved: tuple[str, str | None] | None = None  # (old key, new key) of the quote before
     for quote in quotes:
-        if moved is not None and quote.speaker_start is None and quote.speaker_key == moved[0]:
+        if (
+            moved is not None
+            and quote.speaker_start is None
+            and (quote.speaker_key or "") == moved[0]
+        ):
             result.append(_attributed(quote, moved[1], names))
             continue
         moved = None
         said = _pronoun_gender(quote.speaker_text)
         held = gender_of.get(quote.speaker_key or "")
-        if said is None or quote.speaker_start is None or held is None:
+        described = held is None and _describes_person(quote.speaker_text, quote.speaker_key)
+        described = described and not _introduced_unnamed(text, quote)
+        if quote.speaker_start is None or not (described or (said and held)):
             result.append(quote)
             spoken.add(quote.speaker_key or "")
             continue
+        wanted = said or _stated_gender(quote.speaker_text)
         before = [
             (p, k)
             for p, k in named[: bisect.bisect_left(positions, quote.speaker_start)]
-            if gender_of[k] in (said, "unknown") and not quote.start <= p < quote.end
+            if gender_of[k] in (wanted or gender_of[k], "unknown")
+            and not quote.start <= p < quote.end
         ]
         sentence = bisect.bisect_right(sentence_starts, quote.speaker_start) - 1
         earliest = sentence_starts[max(0, sentence - PRONOUN_REACH)] if sentence >= 0 else 0
-        key = next((k for p, k in reversed(before) if p >= earliest and k in spoken), None)
-        if key is None:
+        key = _continued_person([(p, k) for p, k in before if p >= earliest], subjects, spoken)
+        if key is None and described:
+            key = quote.speaker_key
+        elif key is None:
             key = quote.speaker_key if held in (said, "unknown") else None
             key = key or next((k for _, k in reversed(before)), None)
         if key != quote.speaker_key:
@@ -244,7 +266,53 @@ def agreeing_speakers(
             quote = _attributed(quote, key, names)
         result.append(quote)
         spoken.add(key or "")
+        if key is not None:  # "he said" names its person where it stands, as their subject
+            index = bisect.bisect_left(positions, quote.speaker_start)
+            named.insert(index, (quote.speaker_start, key))
+            positions.insert(index, quote.speaker_start)
+            subjects = {*subjects, quote.speaker_start}
     return result
+
+
+def _continued_person(
+    reach: list[tuple[int, str]], subjects: Collection[int], spoken: set[str]
+) -> str | None:
+    """The person a pronoun continues, from the people (position, key) named in its reach:
+    those of the nearest sentence that names any, and of them the subject of its main clause
+    or of a speech verb, else the one already quoted, else the last named ("Myers cited an
+    idea from Frank Clayton. … 'It pushes everyone down,' he said" is Myers)."""
+    latest = reach[::-1]
+    return next(
+        (k for p, k in latest if p in subjects),
+        next((k for _, k in latest if k in spoken), None),
+    )
+
+
+def _describes_person(speaker: str | None, key: str | None) -> bool:
+    """A definite description of someone the article has named: "the mayor", "the
+    26-year-old right wing", "the Kentucky Republican" (one member of a group, not "the
+    Liberals"). "The bank" and "the report" are not people."""
+    words = (speaker or "").lower().split()
+    if len(words) < 2 or words[0] != "the" or words[-1] in ORG_WORDS:
+        return False
+    if words[-1] in PERSON_NOUNS | TITLES or any(w.endswith("-year-old") for w in words):
+        return True
+    return (key or "").startswith("group:") and not words[-1].endswith("s")
+
+
+def _introduced_unnamed(text: str, quote: Quote) -> bool:
+    """Whether the article introduced the described person without a name before: "a justice
+    official said …; the official said" is that official, not the last person named."""
+    head = (quote.speaker_text or "").split()[-1]
+    unnamed = re.compile(rf"\b(?:an?|one|another)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b", re.I)
+    return unnamed.search(text, 0, quote.speaker_start or 0) is not None
+
+
+def _stated_gender(speaker: str | None) -> Gender | None:
+    """The gender the words of a description state ("the spokeswoman"), if any."""
+    words = set((speaker or "").lower().split())
+    female, male = bool(words & FEMALE_WORDS), bool(words & MALE_WORDS)
+    return None if female == male else "female" if female else "male"
 
 
 def _pronoun_gender(speaker: str | None) -> Gender | None:
