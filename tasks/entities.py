@@ -206,15 +206,21 @@ def _not_a_person(span: Span) -> bool:
 
 def _looks_like_person(span: Span, name: str, owner: bool) -> bool:
     """An "organisation" that is a person: two or three name words that own something
-    ("Blaine Higgs' Tories") or are followed by an age or a role ("Philip Cross, a former
-    chief economist"; "Abir Al Basha, 39,")."""
+    ("Blaine Higgs' Tories"), are followed by an age or a role ("Philip Cross, a former
+    chief economist"; "Abir Al Basha, 39,") or open with a first name and come after a
+    lower-case word for a person ("economist Philip Cross")."""
     words = name.split()
     if not 2 <= len(words) <= 3 or any(w.lower().strip(".,") in ORG_WORDS for w in words):
         return False
     if name.lower() in KNOWN_ORGS or not all(w[:1].isupper() and not w.isupper() for w in words):
         return False
-    return owner or bool(
-        _AGE_OR_ROLE_AFTER.match(text_of(span.doc)[span.end_char : span.end_char + 30])
+    before = span.doc[span.start - 1] if span.start else None
+    described = before is not None and before.is_lower and before.text in PERSON_NOUNS | TITLES
+    described = described and name_call(name).source == "name"  # not "fellow Canadians X"
+    return (
+        owner
+        or described
+        or bool(_AGE_OR_ROLE_AFTER.match(text_of(span.doc)[span.end_char : span.end_char + 30]))
     )
 
 
