@@ -212,15 +212,20 @@ def agreeing_speakers(
     quotes: list[Quote],
     subjects: Collection[int] = (),
 ) -> list[Quote]:
-    """The quotes, each "he said" or "she said" attributed to the person its pronoun is about.
+    """The quotes, each "he said", "she said" or "the mayor said" attributed to the person it
+    is about.
 
     Quotes resolve a pronoun speaker to the last person named before it, before anyone has a
-    gender. Two rules a reader follows do better. A person named in the pronoun's sentence or
-    the PRONOUN_REACH before it who has already been quoted, and whose gender does not
-    contradict the pronoun, is the one still speaking ("Poulter said … played with Jordan
+    gender, and a description to nobody (or to a group: "the Ohio Republican"). A reader does
+    better, looking at the people named in the speaker's sentence or the PRONOUN_REACH before
+    it whose gender does not contradict the pronoun or the description: the latest subject of a
+    main clause among them (`subjects`; a "he said" counts as its person's) is the one still
+    talked about, else the latest one already quoted ("Poulter said … played with Jordan
     Spieth. 'It was fun,' he said" is Poulter). Failing that, "she said" is never a man: the
     quote goes to the nearest person named before it whose gender does not contradict it, or to
-    nobody. The quotes without a speaker of their own that continue it follow it."""
+    nobody; a description stays as it was. A description of someone introduced without a name
+    ("a city official … the official said") is left alone. The quotes without a speaker of
+    their own that continue a corrected one follow it."""
     people = [m for m in mentions if m.label == "person"]
     gender_of = {m.key: m.gender for m in people}
     names = {m.key: m.name for m in people}
@@ -266,7 +271,7 @@ def agreeing_speakers(
             quote = _attributed(quote, key, names)
         result.append(quote)
         spoken.add(key or "")
-        if key is not None:  # "he said" names its person where it stands, as their subject
+        if key in gender_of:  # "he said" names its person where it stands, as their subject
             index = bisect.bisect_left(positions, quote.speaker_start)
             named.insert(index, (quote.speaker_start, key))
             positions.insert(index, quote.speaker_start)

@@ -177,3 +177,12 @@ def test_a_description_of_someone_introduced_without_a_name_stays_unnamed(nlp) -
 def test_they_said_is_no_person(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Union members met with Premier Alan Ruiz on Friday. They said the offer was too low."
     assert _resolved(nlp, text, "too low") is None
+
+
+def test_a_description_left_to_a_group_is_no_person_for_the_quotes_after_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        'The vote failed on Monday. "We will try again," the Ohio Democrat said. Senator Ann '
+        'Lowe agreed. "It matters," the senator said.'
+    )
+    assert _resolved(nlp, text, "try again") == "Democrat"  # no one named before: as it was
+    assert _resolved(nlp, text, "It matters") == "Ann Lowe"
