@@ -393,7 +393,7 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
         elif type_ == "person":
             name = full_people.get(name, name)
         elif (person := _ending(name, known)) is not None:
-            name, type_ = person, "person"  # "Al Mnajer" tagged ORG, of "Mohammad Al Mnajer"
+            name, type_ = person, "person"  # "Al Khatib" tagged ORG, of "Ahmad Al Khatib"
         elif type_ == "org" and name.isupper() and len(name) <= 6:
             name = next((o for o in orgs if _initials(o) == name), name)
         mentions.append(
@@ -514,7 +514,7 @@ def _is_role_word(word: str) -> bool:
 
 def _ending(name: str, full_names: list[str]) -> str | None:
     """The full name of a person that ends with these words and has more of them: a surname of
-    several words ("Al Mnajer", "van der Pluijm") the model tagged as something else."""
+    several words ("Al Khatib", "van der Berg") the model tagged as something else."""
     words = name.lower().split()
     return next(
         (
@@ -528,7 +528,7 @@ def _ending(name: str, full_names: list[str]) -> str | None:
 
 def expand_surname(surname: str, people: list[Mention], position: int) -> Mention | None:
     """The person, named in full before `position`, whose surname these words are ("Lee",
-    "Al Mnajer")."""
+    "Al Khatib")."""
     wanted = _POSSESSIVE.sub("", surname).lower().split()
     for mention in reversed([m for m in people if m.start < position]):
         words = mention.name.lower().split()

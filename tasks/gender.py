@@ -284,8 +284,8 @@ def _continued_person(
 ) -> str | None:
     """The person a pronoun continues, from the people (position, key) named in its reach:
     those of the nearest sentence that names any, and of them the subject of its main clause
-    or of a speech verb, else the one already quoted, else the last named ("Myers cited an
-    idea from Frank Clayton. … 'It pushes everyone down,' he said" is Myers)."""
+    or of a speech verb, else the one already quoted, else the last named ("Ben Alvarez
+    borrowed a drill from Owen Tate. … 'It keeps the kids moving,' he said" is Alvarez)."""
     latest = reach[::-1]
     return next(
         (k for p, k in latest if p in subjects),
@@ -295,7 +295,7 @@ def _continued_person(
 
 def _describes_person(speaker: str | None, key: str | None) -> bool:
     """A definite description of someone the article has named: "the mayor", "the
-    26-year-old right wing", "the Kentucky Republican" (one member of a group, not "the
+    24-year-old forward", "the Ohio Republican" (one member of a group, not "the
     Liberals"). "The bank" and "the report" are not people."""
     words = (speaker or "").lower().split()
     if len(words) < 2 or words[0] != "the" or words[-1] in ORG_WORDS:

@@ -459,7 +459,7 @@ def _subject_span(token: Token) -> Span:
     """The subject's words up to its head: "Pentagon Press Secretary Alyssa Farah"."""
     doc = token.doc
     if token.pos_ == "NOUN" or token.ent_type_ == "NORP":
-        # "the county treasurer, Alan Price, said", "One Democrat, Sen. Jon Tester, said": the
+        # "the county treasurer, Alan Price, said", "One Democrat, Sen. Carla Nunez, said": the
         # name in apposition is the speaker.
         named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None:
@@ -1004,8 +1004,8 @@ class _Resolver:
 
     def _role_holder(self, noun: str, position: int) -> Mention | None:
         """ "the minister": the person named last with that word in their role. A word that
-        names an organisation is not the person ("the bank" is not "European Central Bank
-        President Mario Draghi")."""
+        names an organisation is not the person ("the bank" is not "Bank of Canada
+        Governor Lena Marsh")."""
         if noun in ORG_WORDS:
             return None
         for mention in reversed(self.people[: bisect.bisect_left(self.starts, position)]):

@@ -1,9 +1,9 @@
 """Who a sentence is about: the subject of its main clause.
 
 A "he said" or "she said" most often continues the person the text has been talking about, and
-a reader takes that to be the subject ("Myers cited an idea from Frank Clayton. … 'It pushes
-everyone down,' he said" is Myers, not Clayton). The gender step uses these positions to pick
-among the people a pronoun could refer to.
+a reader takes that to be the subject ("Ben Alvarez borrowed a drill from Owen Tate, who coaches
+in Regina. 'It keeps the kids moving,' he said" is Alvarez, not Tate). The gender step uses
+these positions to pick among the people a pronoun could refer to.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def clause_subjects(doc: Doc) -> frozenset[int]:
 
 
 def _is_subject(token: Token) -> bool:
-    """Subjects of subordinate clauses are left out: "Although Trump has tweeted …, its
-    inclusion …" is not about Trump."""
+    """Subjects of subordinate clauses are left out: "Although the mayor has argued …, the
+    plan …" is not about the mayor."""
     verb = token.head
     main = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
     return token.dep_ in _SUBJECT and main
