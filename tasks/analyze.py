@@ -46,8 +46,8 @@ def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
             quotes = extract_quotes(doc, mentions)
             mentions = speaker_mentions(doc, mentions, quotes)
             sentence_starts = [s.start_char for s in doc.sents]
-            mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes)
             subjects = clause_subjects(doc)
+            mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes, subjects)
             quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes, subjects)
             results.append(Analysis(mentions=mentions, quotes=quotes))
     return results

@@ -4,8 +4,9 @@ What the article says comes first: a title ("Ms.", "Mr.", "Sir"), a gendered rol
 the name ("spokeswoman Jane Roe", "Jo Lee, a mother of three", "his wife, Kim"), and the
 third-person pronouns that refer to the person. A pronoun refers to the nearest person named
 before it, in its sentence or the two before, whose gender does not contradict it: this is the
-agreement a reader relies on ("Mary thanked John. She said …" is Mary). Pronouns inside direct
-quotes are skipped: there the speaker talks about someone else.
+agreement a reader relies on ("Mary thanked John. She said …" is Mary). A subject "he" or "she"
+prefers the subject of a main clause among them ("Robin met Casey. Later he said …" is Robin).
+Pronouns inside direct quotes are skipped: there the speaker talks about someone else.
 
 When the text says nothing clear, a first-name statistic decides: how the name is gendered in
 nomquamgender's data (name records from many countries and decades), not who the person is. A
@@ -84,12 +85,13 @@ def with_gender(
     sentence_starts: list[int],
     mentions: list[Mention],
     quotes: Iterable[Quote] = (),
+    subjects: Collection[int] = (),
 ) -> list[Mention]:
     """The mentions, each person carrying the gender of its entity in this article."""
     people = [m for m in mentions if m.label == "person"]
     if not people:
         return mentions
-    calls = genders(text, sentence_starts, people, quotes)
+    calls = genders(text, sentence_starts, people, quotes, subjects)
     return [
         replace(m, gender=c.gender, gender_source=c.source, gender_probability=c.probability)
         if (c := calls.get(m.key)) is not None
@@ -99,7 +101,11 @@ def with_gender(
 
 
 def genders(
-    text: str, sentence_starts: list[int], people: list[Mention], quotes: Iterable[Quote] = ()
+    text: str,
+    sentence_starts: list[int],
+    people: list[Mention],
+    quotes: Iterable[Quote] = (),
+    subjects: Collection[int] = (),
 ) -> dict[str, Call]:
     """One call per person entity (key) of an article: the text first, the name second."""
     by_name = _name_calls(people)
@@ -112,7 +118,7 @@ def genders(
             votes[mention.key][said == "male"] += WORD_WEIGHT
     # What a title or role noun says beats the name when pronouns look for their person.
     prior = {key: _decide(votes[key]) or call for key, call in by_name.items()}
-    for key, gender in _pronoun_referents(text, sentence_starts, people, quotes, prior):
+    for key, gender in _pronoun_referents(text, sentence_starts, people, quotes, prior, subjects):
         votes[key][gender == "male"] += 1
     calls = {}
     for key, weights in votes.items():
@@ -178,8 +184,11 @@ def _pronoun_referents(
     people: list[Mention],
     quotes: Iterable[Quote],
     prior: dict[str, Call],
+    subjects: Collection[int] = (),
 ) -> Iterable[tuple[str, Gender]]:
-    """(entity key, gender) for each pronoun outside direct quotes that refers to a person."""
+    """(entity key, gender) for each pronoun outside direct quotes that refers to a person: the
+    nearest agreeing person in reach, or for "he" and "she" the nearest agreeing subject of a
+    main clause (`subjects`) if there is one."""
     quoted = sorted((q.start, q.end) for q in quotes if q.kind != "indirect")
     quote_starts = [start for start, _ in quoted]
     named = _named_at(text, people)
@@ -196,11 +205,15 @@ def _pronoun_referents(
         for index in range(bisect.bisect_left(positions, position) - 1, -1, -1):
             if named[index][0] < earliest:
                 break
-            reach.append(named[index][1])
-        agreeing = [key for key in reach if prior[key].gender in (gender, "unknown")]
+            reach.append(named[index])
+        agreeing = [k for _, k in reach if prior[k].gender in (gender, "unknown")]
+        if match.group(1).lower() in {"he", "she"}:
+            agreeing = [
+                k for p, k in reach if prior[k].gender in (gender, "unknown") and p in subjects
+            ] + agreeing
         # No one in reach agrees: the name statistic is likely wrong about the nearest person
         # (a woman named Darian), unless the text itself has said otherwise.
-        against = [key for key in reach if prior[key].source == "name"]
+        against = [key for _, key in reach if prior[key].source == "name"]
         for key in agreeing[:1] or against[:1]:
             yield key, gender
 

@@ -19,8 +19,8 @@ def _speakers(nlp, text: str):  # type: ignore[no-untyped-def]
     quotes = extract_quotes(doc, mentions)
     mentions = speaker_mentions(doc, mentions, quotes)
     starts = [s.start_char for s in doc.sents]
-    gendered = with_gender(text_of(doc), starts, mentions, quotes)
     subjects = clause_subjects(doc)
+    gendered = with_gender(text_of(doc), starts, mentions, quotes, subjects)
     return quotes, gendered, agreeing_speakers(text_of(doc), starts, gendered, quotes, subjects)
 
 
@@ -186,3 +186,13 @@ def test_a_description_left_to_a_group_is_no_person_for_the_quotes_after_it(nlp)
     )
     assert _resolved(nlp, text, "try again") == "Democrat"  # no one named before: as it was
     assert _resolved(nlp, text, "It matters") == "Ann Lowe"
+
+
+def test_a_subject_pronoun_is_evidence_about_the_subject_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Robin Quill met Casey Ardent in Ottawa on Monday. Later he said the talks had gone well."
+    )
+    people = _genders(nlp, text)
+    assert name_call("Robin Quill").gender == name_call("Casey Ardent").gender == "unknown"
+    assert (people["Robin Quill"].gender, people["Robin Quill"].gender_source) == ("male", "text")
+    assert people["Casey Ardent"].gender == "unknown"  # nearer, but not whom "he" continues
