@@ -18,6 +18,7 @@ from tasks.gender import agreeing_speakers, with_gender
 from tasks.nlp import BATCH_CHARS, load_model, parse, text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
+from tasks.subjects import clause_subjects
 
 ENGLISH = "en"
 # Below this many articles a batch is parsed in this process: spawning workers and loading the
@@ -45,8 +46,9 @@ def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
             quotes = extract_quotes(doc, mentions)
             mentions = speaker_mentions(doc, mentions, quotes)
             sentence_starts = [s.start_char for s in doc.sents]
-            mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes)
-            quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes)
+            subjects = clause_subjects(doc)
+            mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes, subjects)
+            quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes, subjects)
             results.append(Analysis(mentions=mentions, quotes=quotes))
     return results
 

@@ -206,15 +206,21 @@ def _not_a_person(span: Span) -> bool:
 
 def _looks_like_person(span: Span, name: str, owner: bool) -> bool:
     """An "organisation" that is a person: two or three name words that own something
-    ("Blaine Higgs' Tories") or are followed by an age or a role ("Philip Cross, a former
-    chief economist"; "Abir Al Basha, 39,")."""
+    ("Blaine Higgs' Tories"), are followed by an age or a role ("Philip Cross, a former
+    chief economist"; "Abir Al Basha, 39,") or open with a first name and come after a
+    lower-case word for a person ("economist Philip Cross")."""
     words = name.split()
     if not 2 <= len(words) <= 3 or any(w.lower().strip(".,") in ORG_WORDS for w in words):
         return False
     if name.lower() in KNOWN_ORGS or not all(w[:1].isupper() and not w.isupper() for w in words):
         return False
-    return owner or bool(
-        _AGE_OR_ROLE_AFTER.match(text_of(span.doc)[span.end_char : span.end_char + 30])
+    before = span.doc[span.start - 1] if span.start else None
+    described = before is not None and before.is_lower and before.text in PERSON_NOUNS | TITLES
+    described = described and name_call(name).source == "name"  # not "fellow Canadians X"
+    return (
+        owner
+        or described
+        or bool(_AGE_OR_ROLE_AFTER.match(text_of(span.doc)[span.end_char : span.end_char + 30]))
     )
 
 
@@ -386,6 +392,8 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
                 name, type_ = expanded, "person"
         elif type_ == "person":
             name = full_people.get(name, name)
+        elif (person := _ending(name, known)) is not None:
+            name, type_ = person, "person"  # "Al Khatib" tagged ORG, of "Ahmad Al Khatib"
         elif type_ == "org" and name.isupper() and len(name) <= 6:
             name = next((o for o in orgs if _initials(o) == name), name)
         mentions.append(
@@ -504,12 +512,27 @@ def _is_role_word(word: str) -> bool:
     return word.lower().rstrip(".") in ROLE_WORDS or bool(_OCCUPATION.search(word))
 
 
-def expand_surname(single: str, people: list[Mention], position: int) -> Mention | None:
-    """The person, named in full before `position`, whose surname this single word is."""
-    single = _POSSESSIVE.sub("", single).lower()
+def _ending(name: str, full_names: list[str]) -> str | None:
+    """The full name of a person that ends with these words and has more of them: a surname of
+    several words ("Al Khatib", "van der Berg") the model tagged as something else."""
+    words = name.lower().split()
+    return next(
+        (
+            n
+            for n in full_names
+            if len(n.split()) > len(words) and n.lower().split()[-len(words) :] == words
+        ),
+        None,
+    )
+
+
+def expand_surname(surname: str, people: list[Mention], position: int) -> Mention | None:
+    """The person, named in full before `position`, whose surname these words are ("Lee",
+    "Al Khatib")."""
+    wanted = _POSSESSIVE.sub("", surname).lower().split()
     for mention in reversed([m for m in people if m.start < position]):
-        words = mention.name.split()
-        if len(words) > 1 and words[-1].lower() == single:
+        words = mention.name.lower().split()
+        if len(words) > len(wanted) and words[-len(wanted) :] == wanted:
             return mention
     return None
 

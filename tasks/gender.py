@@ -4,8 +4,9 @@ What the article says comes first: a title ("Ms.", "Mr.", "Sir"), a gendered rol
 the name ("spokeswoman Jane Roe", "Jo Lee, a mother of three", "his wife, Kim"), and the
 third-person pronouns that refer to the person. A pronoun refers to the nearest person named
 before it, in its sentence or the two before, whose gender does not contradict it: this is the
-agreement a reader relies on ("Mary thanked John. She said …" is Mary). Pronouns inside direct
-quotes are skipped: there the speaker talks about someone else.
+agreement a reader relies on ("Mary thanked John. She said …" is Mary). A subject "he" or "she"
+prefers the subject of a main clause among them ("Robin met Casey. Later he said …" is Robin).
+Pronouns inside direct quotes are skipped: there the speaker talks about someone else.
 
 When the text says nothing clear, a first-name statistic decides: how the name is gendered in
 nomquamgender's data (name records from many countries and decades), not who the person is. A
@@ -20,7 +21,7 @@ import json
 import mmap
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +29,15 @@ from typing import Literal
 
 from unidecode import unidecode
 
-from tasks.lexicon import FEMALE_PRONOUNS, FEMALE_WORDS, MALE_PRONOUNS, MALE_WORDS
+from tasks.lexicon import (
+    FEMALE_PRONOUNS,
+    FEMALE_WORDS,
+    MALE_PRONOUNS,
+    MALE_WORDS,
+    ORG_WORDS,
+    PERSON_NOUNS,
+    TITLES,
+)
 from tasks.records import Mention, Quote
 
 Gender = Literal["female", "male", "unknown"]
@@ -76,12 +85,13 @@ def with_gender(
     sentence_starts: list[int],
     mentions: list[Mention],
     quotes: Iterable[Quote] = (),
+    subjects: Collection[int] = (),
 ) -> list[Mention]:
     """The mentions, each person carrying the gender of its entity in this article."""
     people = [m for m in mentions if m.label == "person"]
     if not people:
         return mentions
-    calls = genders(text, sentence_starts, people, quotes)
+    calls = genders(text, sentence_starts, people, quotes, subjects)
     return [
         replace(m, gender=c.gender, gender_source=c.source, gender_probability=c.probability)
         if (c := calls.get(m.key)) is not None
@@ -91,7 +101,11 @@ def with_gender(
 
 
 def genders(
-    text: str, sentence_starts: list[int], people: list[Mention], quotes: Iterable[Quote] = ()
+    text: str,
+    sentence_starts: list[int],
+    people: list[Mention],
+    quotes: Iterable[Quote] = (),
+    subjects: Collection[int] = (),
 ) -> dict[str, Call]:
     """One call per person entity (key) of an article: the text first, the name second."""
     by_name = _name_calls(people)
@@ -104,7 +118,7 @@ def genders(
             votes[mention.key][said == "male"] += WORD_WEIGHT
     # What a title or role noun says beats the name when pronouns look for their person.
     prior = {key: _decide(votes[key]) or call for key, call in by_name.items()}
-    for key, gender in _pronoun_referents(text, sentence_starts, people, quotes, prior):
+    for key, gender in _pronoun_referents(text, sentence_starts, people, quotes, prior, subjects):
         votes[key][gender == "male"] += 1
     calls = {}
     for key, weights in votes.items():
@@ -170,8 +184,11 @@ def _pronoun_referents(
     people: list[Mention],
     quotes: Iterable[Quote],
     prior: dict[str, Call],
+    subjects: Collection[int] = (),
 ) -> Iterable[tuple[str, Gender]]:
-    """(entity key, gender) for each pronoun outside direct quotes that refers to a person."""
+    """(entity key, gender) for each pronoun outside direct quotes that refers to a person: the
+    nearest agreeing person in reach, or for "he" and "she" the nearest agreeing subject of a
+    main clause (`subjects`) if there is one."""
     quoted = sorted((q.start, q.end) for q in quotes if q.kind != "indirect")
     quote_starts = [start for start, _ in quoted]
     named = _named_at(text, people)
@@ -188,27 +205,40 @@ def _pronoun_referents(
         for index in range(bisect.bisect_left(positions, position) - 1, -1, -1):
             if named[index][0] < earliest:
                 break
-            reach.append(named[index][1])
-        agreeing = [key for key in reach if prior[key].gender in (gender, "unknown")]
+            reach.append(named[index])
+        agreeing = [k for _, k in reach if prior[k].gender in (gender, "unknown")]
+        if match.group(1).lower() in {"he", "she"}:
+            agreeing = [
+                k for p, k in reach if prior[k].gender in (gender, "unknown") and p in subjects
+            ] + agreeing
         # No one in reach agrees: the name statistic is likely wrong about the nearest person
         # (a woman named Darian), unless the text itself has said otherwise.
-        against = [key for key in reach if prior[key].source == "name"]
+        against = [key for _, key in reach if prior[key].source == "name"]
         for key in agreeing[:1] or against[:1]:
             yield key, gender
 
 
 def agreeing_speakers(
-    text: str, sentence_starts: list[int], mentions: list[Mention], quotes: list[Quote]
+    text: str,
+    sentence_starts: list[int],
+    mentions: list[Mention],
+    quotes: list[Quote],
+    subjects: Collection[int] = (),
 ) -> list[Quote]:
-    """The quotes, each "he said" or "she said" attributed to the person its pronoun is about.
+    """The quotes, each "he said", "she said" or "the mayor said" attributed to the person it
+    is about.
 
     Quotes resolve a pronoun speaker to the last person named before it, before anyone has a
-    gender. Two rules a reader follows do better. A person named in the pronoun's sentence or
-    the PRONOUN_REACH before it who has already been quoted, and whose gender does not
-    contradict the pronoun, is the one still speaking ("Poulter said … played with Jordan
+    gender, and a description to nobody (or to a group: "the Ohio Republican"). A reader does
+    better, looking at the people named in the speaker's sentence or the PRONOUN_REACH before
+    it whose gender does not contradict the pronoun or the description: the latest subject of a
+    main clause among them (`subjects`; a "he said" counts as its person's) is the one still
+    talked about, else the latest one already quoted ("Poulter said … played with Jordan
     Spieth. 'It was fun,' he said" is Poulter). Failing that, "she said" is never a man: the
     quote goes to the nearest person named before it whose gender does not contradict it, or to
-    nobody. The quotes without a speaker of their own that continue it follow it."""
+    nobody; a description stays as it was. A description of someone introduced without a name
+    ("a city official … the official said") is left alone. The quotes without a speaker of
+    their own that continue a corrected one follow it."""
     people = [m for m in mentions if m.label == "person"]
     gender_of = {m.key: m.gender for m in people}
     names = {m.key: m.name for m in people}
@@ -218,25 +248,35 @@ def agreeing_speakers(
     spoken: set[str] = set()
     moved: tuple[str, str | None] | None = None  # (old key, new key) of the quote before
     for quote in quotes:
-        if moved is not None and quote.speaker_start is None and quote.speaker_key == moved[0]:
+        if (
+            moved is not None
+            and quote.speaker_start is None
+            and (quote.speaker_key or "") == moved[0]
+        ):
             result.append(_attributed(quote, moved[1], names))
             continue
         moved = None
         said = _pronoun_gender(quote.speaker_text)
         held = gender_of.get(quote.speaker_key or "")
-        if said is None or quote.speaker_start is None or held is None:
+        described = held is None and _describes_person(quote.speaker_text, quote.speaker_key)
+        described = described and not _introduced_unnamed(text, quote)
+        if quote.speaker_start is None or not (described or (said and held)):
             result.append(quote)
             spoken.add(quote.speaker_key or "")
             continue
+        wanted = said or _stated_gender(quote.speaker_text)
         before = [
             (p, k)
             for p, k in named[: bisect.bisect_left(positions, quote.speaker_start)]
-            if gender_of[k] in (said, "unknown") and not quote.start <= p < quote.end
+            if gender_of[k] in (wanted or gender_of[k], "unknown")
+            and not quote.start <= p < quote.end
         ]
         sentence = bisect.bisect_right(sentence_starts, quote.speaker_start) - 1
         earliest = sentence_starts[max(0, sentence - PRONOUN_REACH)] if sentence >= 0 else 0
-        key = next((k for p, k in reversed(before) if p >= earliest and k in spoken), None)
-        if key is None:
+        key = _continued_person([(p, k) for p, k in before if p >= earliest], subjects, spoken)
+        if key is None and described:
+            key = quote.speaker_key
+        elif key is None:
             key = quote.speaker_key if held in (said, "unknown") else None
             key = key or next((k for _, k in reversed(before)), None)
         if key != quote.speaker_key:
@@ -244,7 +284,53 @@ def agreeing_speakers(
             quote = _attributed(quote, key, names)
         result.append(quote)
         spoken.add(key or "")
+        if key in gender_of:  # "he said" names its person where it stands, as their subject
+            index = bisect.bisect_left(positions, quote.speaker_start)
+            named.insert(index, (quote.speaker_start, key))
+            positions.insert(index, quote.speaker_start)
+            subjects = {*subjects, quote.speaker_start}
     return result
+
+
+def _continued_person(
+    reach: list[tuple[int, str]], subjects: Collection[int], spoken: set[str]
+) -> str | None:
+    """The person a pronoun continues, from the people (position, key) named in its reach:
+    those of the nearest sentence that names any, and of them the subject of its main clause
+    or of a speech verb, else the one already quoted, else the last named ("Ben Alvarez
+    borrowed a drill from Owen Tate. … 'It keeps the kids moving,' he said" is Alvarez)."""
+    latest = reach[::-1]
+    return next(
+        (k for p, k in latest if p in subjects),
+        next((k for _, k in latest if k in spoken), None),
+    )
+
+
+def _describes_person(speaker: str | None, key: str | None) -> bool:
+    """A definite description of someone the article has named: "the mayor", "the
+    24-year-old forward", "the Ohio Republican" (one member of a group, not "the
+    Liberals"). "The bank" and "the report" are not people."""
+    words = (speaker or "").lower().split()
+    if len(words) < 2 or words[0] != "the" or words[-1] in ORG_WORDS:
+        return False
+    if words[-1] in PERSON_NOUNS | TITLES or any(w.endswith("-year-old") for w in words):
+        return True
+    return (key or "").startswith("group:") and not words[-1].endswith("s")
+
+
+def _introduced_unnamed(text: str, quote: Quote) -> bool:
+    """Whether the article introduced the described person without a name before: "a justice
+    official said …; the official said" is that official, not the last person named."""
+    head = (quote.speaker_text or "").split()[-1]
+    unnamed = re.compile(rf"\b(?:an?|one|another)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b", re.I)
+    return unnamed.search(text, 0, quote.speaker_start or 0) is not None
+
+
+def _stated_gender(speaker: str | None) -> Gender | None:
+    """The gender the words of a description state ("the spokeswoman"), if any."""
+    words = set((speaker or "").lower().split())
+    female, male = bool(words & FEMALE_WORDS), bool(words & MALE_WORDS)
+    return None if female == male else "female" if female else "male"
 
 
 def _pronoun_gender(speaker: str | None) -> Gender | None:

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
-from tasks.lexicon import CORE_SPEECH_VERBS, SPEECH_ACT_VERBS_BASE, SPEECH_VERBS_BASE, UNREALISED
+from tasks.lexicon import (
+    CORE_SPEECH_VERBS,
+    ORG_WORDS,
+    SPEECH_ACT_VERBS_BASE,
+    SPEECH_VERBS_BASE,
+    UNREALISED,
+)
 from tasks.nlp import text_of
 from tasks.records import Mention, Quote
 
@@ -128,7 +134,10 @@ _MANNER_PREPS = {"by", "after", "before", "while", "in", "when"}
 _HYPOTHETICAL = {"will", "would", "could", "might", "may", "should", "can", "must", "'ll"}
 # Clauses these open are questions or descriptions, not what was said.
 _WH_WORDS = {"what", "whether", "why", "how", "if", "when", "where", "who", "which", "whom"}
-PRONOUNS = {"he", "she", "they", "i", "we", "him", "her"}
+# Pronouns that stand for a person. "They" stands for a group (a party, the members, a union)
+# and is resolved like "it".
+PRONOUNS = {"he", "she", "i", "we", "him", "her"}
+_GROUP_PRONOUNS = {"it", "they"}
 _OPENING = "“„«"
 _CLOSING = "”»"
 _ALL_MARKS = _OPENING + _CLOSING + '"'
@@ -524,8 +533,9 @@ def _relative_antecedent(verb: Token) -> Token | None:
 def _subject_span(token: Token) -> Span:
     """The subject's words up to its head: "Pentagon Press Secretary Alyssa Farah"."""
     doc = token.doc
-    if token.pos_ == "NOUN":
-        # "the county treasurer, Alan Price, said": the name in apposition is the speaker.
+    if token.pos_ == "NOUN" or token.ent_type_ == "NORP":
+        # "the county treasurer, Alan Price, said", "One Democrat, Sen. Carla Nunez, said": the
+        # name in apposition is the speaker.
         named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None:
             token = named
@@ -1162,13 +1172,13 @@ class _Resolver:
             words = span.text.split()
             if len(words) == 1 and words[0].lower() in PRONOUNS:
                 target = self._last_person(start)
-            elif len(words) == 1 and words[0].lower() == "it":
+            elif len(words) == 1 and words[0].lower() in _GROUP_PRONOUNS:
                 target = self._last_organisation(start)
             elif words and not words[-1][0].isupper():
                 target = self._role_holder(words[-1].lower(), start)
             elif words and all(w[0].isupper() for w in words):
                 # A name NER missed: a surname of someone named before, or a new person.
-                target = expand_surname(words[-1], self.people, start) if len(words) == 1 else None
+                target = expand_surname(span.text, self.people, start)
                 name = None
                 if target is None:
                     single = len(words) == 1 and full_name_in_text(words[0], text_of(self.doc))
@@ -1187,8 +1197,13 @@ class _Resolver:
         last = max(before, key=lambda m: m.end, default=None)
         return last if last is not None and position - last.end <= _IT_REACH else None
 
-    def _role_holder(self, role: str, position: int) -> Mention | None:
+    def _role_holder(self, noun: str, position: int) -> Mention | None:
+        """ "the minister": the person named last with that word in their role. A word that
+        names an organisation is not the person ("the bank" is not "Bank of Canada
+        Governor Lena Marsh")."""
+        if noun in ORG_WORDS:
+            return None
         for mention in reversed(self.people[: bisect.bisect_left(self.starts, position)]):
-            if mention.role and role in mention.role.lower():
+            if mention.role and noun in mention.role.lower().split():
                 return mention
         return None

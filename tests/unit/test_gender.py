@@ -8,6 +8,7 @@ from tasks.gender import agreeing_speakers, name_call, name_statistic, with_gend
 from tasks.nlp import text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Mention
+from tasks.subjects import clause_subjects
 
 
 def _speakers(nlp, text: str):  # type: ignore[no-untyped-def]
@@ -18,8 +19,9 @@ def _speakers(nlp, text: str):  # type: ignore[no-untyped-def]
     quotes = extract_quotes(doc, mentions)
     mentions = speaker_mentions(doc, mentions, quotes)
     starts = [s.start_char for s in doc.sents]
-    gendered = with_gender(text_of(doc), starts, mentions, quotes)
-    return quotes, gendered, agreeing_speakers(text_of(doc), starts, gendered, quotes)
+    subjects = clause_subjects(doc)
+    gendered = with_gender(text_of(doc), starts, mentions, quotes, subjects)
+    return quotes, gendered, agreeing_speakers(text_of(doc), starts, gendered, quotes, subjects)
 
 
 def _genders(nlp, text: str) -> dict[str, Mention]:  # type: ignore[no-untyped-def]
@@ -131,3 +133,66 @@ def test_he_said_is_the_man_already_quoted_not_the_man_named_in_passing(nlp) -> 
     assert [q.speaker_text for q in quotes if "gamble" in q.text] == ["he"]
     assert [q.speaker_name for q in quotes if "gamble" in q.text] == ["Tom Keller"]  # the last
     assert [q.speaker_name for q in gamble] == ["Ian Brody"]
+
+
+def _resolved(nlp, text: str, fragment: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The name the quote containing `fragment` is finally attributed to."""
+    _, _, resolved = _speakers(nlp, text)
+    found = [q for q in resolved if fragment in q.text]
+    assert len(found) == 1, [q.text for q in resolved]
+    return found[0].speaker_name
+
+
+def test_he_said_continues_the_subject_not_a_man_named_in_passing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ben Alvarez has coached the team for six years. Alvarez borrowed a drill from Owen "
+        'Tate, who coaches in Regina. "It keeps the kids moving," he said.'
+    )
+    quotes, _, _ = _speakers(nlp, text)
+    assert [q.speaker_name for q in quotes if "kids" in q.text] == ["Owen Tate"]  # the last
+    assert _resolved(nlp, text, "kids") == "Ben Alvarez"
+
+
+def test_a_definite_description_is_the_person_named_before(nlp) -> None:  # type: ignore[no-untyped-def]
+    scorer = (
+        "Tomas Berglund scored twice as the Hawks beat Regina 4-1. The 24-year-old forward "
+        "said the team had finally found its rhythm."
+    )
+    assert _resolved(nlp, scorer, "rhythm") == "Tomas Berglund"
+    senator = (
+        'Senator Paul Danner criticised the budget on Tuesday. "It spends money we do not '
+        'have," the Ohio Republican said.'
+    )
+    assert _resolved(nlp, senator, "money") == "Paul Danner"  # one Republican, not the party
+
+
+def test_a_description_of_someone_introduced_without_a_name_stays_unnamed(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Marcus Hale, the fire chief, praised the rescue crews. A city official said the "
+        'bridge would stay closed. "We cannot risk it," the official said.'
+    )
+    assert _resolved(nlp, text, "risk it") is None
+
+
+def test_they_said_is_no_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Union members met with Premier Alan Ruiz on Friday. They said the offer was too low."
+    assert _resolved(nlp, text, "too low") is None
+
+
+def test_a_description_left_to_a_group_is_no_person_for_the_quotes_after_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        'The vote failed on Monday. "We will try again," the Ohio Democrat said. Senator Ann '
+        'Lowe agreed. "It matters," the senator said.'
+    )
+    assert _resolved(nlp, text, "try again") == "Democrat"  # no one named before: as it was
+    assert _resolved(nlp, text, "It matters") == "Ann Lowe"
+
+
+def test_a_subject_pronoun_is_evidence_about_the_subject_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Robin Quill met Casey Ardent in Ottawa on Monday. Later he said the talks had gone well."
+    )
+    people = _genders(nlp, text)
+    assert name_call("Robin Quill").gender == name_call("Casey Ardent").gender == "unknown"
+    assert (people["Robin Quill"].gender, people["Robin Quill"].gender_source) == ("male", "text")
+    assert people["Casey Ardent"].gender == "unknown"  # nearer, but not whom "he" continues

@@ -607,3 +607,31 @@ def test_transcript_lines_are_quotes_of_the_named(nlp) -> None:  # type: ignore[
     assert (first.speaker_name, second.speaker_name) == ("Ann Lee", "Ruth Okafor")
     assert second.text == "It will open in June, on time and on budget."
     assert not any("June 3" in q.text for q in quotes)
+
+
+def test_the_organisation_a_role_names_is_not_its_holder(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Bank of Canada Governor Lena Marsh spoke in Ottawa. The bank said it would keep its "
+        "rate at two per cent."
+    )
+    quote = _only(_quotes(nlp, text), "two per cent")
+    assert quote.speaker_text == "The bank" and quote.speaker_name is None
+
+
+def test_the_name_in_apposition_to_a_party_member_is_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = _only(
+        _quotes(nlp, "One Democrat, Sen. Carla Nunez of Arizona, said the bill would fail."),
+        "bill would fail",
+    )
+    assert quote.speaker_text == "Sen. Carla Nunez" and quote.speaker_name == "Carla Nunez"
+
+
+def test_a_surname_of_several_words_is_the_person_named_in_full(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ahmad Al Khatib arrived in Halifax in 2016. Al Khatib now drives a bus. "
+        '"They gave me a chance," Al Khatib said.'
+    )
+    doc = nlp(text)
+    named_in_full = [m for m in extract_mentions(doc) if m.text != "Al Khatib"]  # NER missed
+    quote = _only(extract_quotes(doc, named_in_full), "a chance")
+    assert quote.speaker_text == "Al Khatib" and quote.speaker_name == "Ahmad Al Khatib"
