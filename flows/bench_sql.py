@@ -273,6 +273,7 @@ import json, resource, sys, time
 from pathlib import Path
 from warehouse.store import Store
 con = Store(Path(sys.argv[1])).connect()
+con.execute("SET enable_progress_bar = false")  # a query over 2 s would draw one on stdout
 started = time.perf_counter()
 con.execute(sys.stdin.read()).fetchall()
 seconds = time.perf_counter() - started
