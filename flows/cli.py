@@ -229,7 +229,8 @@ def run(
         )
         return
 
-    from flows.startup import begin, new_local_lake, prepare_lake, would_start_server
+    from flows.server import would_start
+    from flows.startup import begin, new_local_lake, prepare_lake
 
     # The lake opens (and is created or upgraded) in a thread while the spaCy workers start and
     # Prefect is imported; the flow waits for the server only. Unless the home's Prefect server
@@ -238,7 +239,7 @@ def run(
     preparing = prepare_lake(store, lambda: loaded(path, entries, store))
     if (
         not surely_new
-        and would_start_server(home_path)
+        and would_start(home_path)
         and not _work_to_do(preparing, store, path, entries)
     ):
         return

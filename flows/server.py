@@ -177,14 +177,14 @@ def lease(home: Path) -> Lease:
     running; none when NEWSFLOW_SERVER_IDLE_MINUTES is 0.
     """
     configured = os.environ.get("PREFECT_API_URL")
-    idle = idle_seconds()
-    if configured or idle <= 0:
+    if configured or idle_seconds() <= 0:
         return Lease(configured or None)
     folder = prefect_home()
     handle = _open_lock(folder)
     try:
         # Under the lock: `newsflow serve` holds it exclusive until its serve.json is written.
-        held = _serving_or_running(home, folder, handle) or _start_or_join(folder, handle, idle)
+        api = _serving_or_running(home, folder)
+        held = Lease(api, handle=handle) if api else _start_or_join(folder, handle, idle_seconds())
     except BaseException:
         handle.close()
         raise
@@ -192,12 +192,20 @@ def lease(home: Path) -> Lease:
     return held
 
 
-def _serving_or_running(home: Path, folder: Path, handle: IO[str]) -> Lease | None:
+def would_start(home: Path) -> bool:
+    """Whether `lease` would start the home's server now (seconds of work), by the same tests."""
+    if os.environ.get("PREFECT_API_URL") or idle_seconds() <= 0:
+        return False
+    return _serving_or_running(home, prefect_home()) is None
+
+
+def _serving_or_running(home: Path, folder: Path) -> str | None:
+    """The API of a `newsflow serve` on this home, else of the home's background server."""
     serving = running_api(home)
     if serving is not None:
-        return Lease(serving, handle=handle)
+        return serving
     found = running(folder)
-    return Lease(found.api_url, handle=handle) if found else None
+    return found.api_url if found else None
 
 
 def _start_or_join(folder: Path, handle: IO[str], idle: int) -> Lease:

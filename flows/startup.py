@@ -17,8 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.local_server import running_api
-from flows.server import Lease, idle_seconds, lease, prefect_home, running
+from flows.server import Lease, lease
 from flows.settings import env_int
 from tasks.analyze import MIN_POOL_BATCH, start_workers
 from tasks.clean import load_language_model
@@ -72,14 +71,6 @@ def new_local_lake(store: Store) -> bool:
     """A home whose SQLite catalog does not exist yet: nothing can be loaded in it already."""
     catalog = store.location.sqlite_file
     return catalog is not None and not catalog.exists()
-
-
-def would_start_server(home: Path) -> bool:
-    """Whether `lease` would start the home's Prefect server: seconds of work to do only for a
-    drop with something to load."""
-    if os.environ.get("PREFECT_API_URL") or idle_seconds() <= 0:
-        return False
-    return running_api(home) is None and running(prefect_home()) is None
 
 
 def workers_needed(entries: list[FileEntry], workers: int) -> int:
