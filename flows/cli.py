@@ -113,6 +113,12 @@ def _locate(home: str | None, catalog: str | None, data_path: str | None) -> Non
         raise _fail(str(error), 2) from None
 
 
+def _busy(error: BaseException) -> typer.Exit:
+    """Exit 3, saying which run holds the warehouse."""
+    errors.print(f"[red]busy:[/] {error}")
+    return typer.Exit(3)
+
+
 def _unreachable(error: BaseException, store: Store) -> typer.Exit | None:
     """One line and exit 1 when the catalog or the data files cannot be reached or used."""
     from warehouse.remote import explain
@@ -152,8 +158,7 @@ def _exclusive(home: str | None) -> Iterator[Store]:
         with store.write_lock():
             yield store
     except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
+        raise _busy(error) from None
     except duckdb.Error as error:
         raise (_unreachable(error, store) or error) from None
 
@@ -297,8 +302,7 @@ def run(
             )
             return
         if isinstance(error, WarehouseBusy):
-            errors.print(f"[red]busy:[/] {error}")
-            raise typer.Exit(3) from None
+            raise _busy(error) from None
         reason = _cause(error, store)
         errors.print(f"[red]run failed:[/] {reason}")
         errors.print("nothing of this run was committed; --verbose shows Prefect's logs")
@@ -320,8 +324,7 @@ def _work_to_do(preparing: Future[bool], store: Store, path: Path, entries: list
     try:
         already = preparing.result()
     except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
+        raise _busy(error) from None
     except duckdb.Error as error:
         raise (_unreachable(error, store) or error) from None
     if already:
@@ -871,8 +874,7 @@ def migrate(
             state = "already holds a lakehouse" if store.exists() else "holds no warehouse"
             raise _fail(f"{store.location.describe_catalog()} {state}; nothing to migrate")
     except WarehouseBusy as error:
-        errors.print(f"[red]busy:[/] {error}")
-        raise typer.Exit(3) from None
+        raise _busy(error) from None
     except duckdb.Error as error:
         raise (_unreachable(error, store) or error) from None
     table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
