@@ -401,8 +401,9 @@ def _report_interrupt(store: Store, source: str, since: datetime, signum: int) -
     from warehouse.store import WarehouseBusy
 
     # What the run wrote is invisible already; removing it now leaves the disk as before too.
-    # (Should the flow still hold the write lock, the next run removes it instead.)
-    with contextlib.suppress(WarehouseBusy, OSError), store.write_lock(wait=0):
+    # The flow may still be unwinding (the watchdog reports for it): give it a moment to let go
+    # of the write lock. (Should it still hold it, the next run removes the batches instead.)
+    with contextlib.suppress(WarehouseBusy, OSError), store.write_lock(wait=2.0):
         store.discard_staging()
     errors.print(
         f"[yellow]interrupted ({name}):[/] nothing of this run was committed; the warehouse is "
