@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.abc
 import json
 import os
 import signal
@@ -1347,10 +1348,22 @@ def eval_text_drops(
         errors_out.write_text("\n".join(tally.misses) + "\n", encoding="utf-8")
 
 
+class _WithoutPandas(importlib.abc.MetaPathFinder):
+    """pandas is installed (for nomquamgender, whose name table tasks/gender.py reads without
+    it), so DuckDB imports it at the first bound query parameter, to compare it with pandas.NaT,
+    and pyarrow at the first table built from Python rows: 0.7 s of CPU in every command. No
+    command hands either a pandas object, so to them it is as if pandas were not installed."""
+
+    def find_spec(self, name: str, *_: object) -> None:
+        if name.partition(".")[0] == "pandas":
+            raise ModuleNotFoundError(f"newsflow commands run without {name}", name=name)
+
+
 def main() -> None:
     """The `newsflow` command: an error no command turned into a message is still one line
     (the traceback with --verbose)."""
     atexit.register(_end_process)  # the first handler registered is the last to run
+    sys.meta_path.insert(0, _WithoutPandas())
     try:
         app()
     except SystemExit as done:

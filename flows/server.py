@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from flows import prefect_database
 from flows.local_server import LOG_FILE, ServerError, healthy, running_api
 from flows.settings import env_int
 
@@ -230,10 +231,23 @@ def server_command(port: int) -> list[str]:
     ]
 
 
-def _spawn(folder: Path, idle: int) -> Background:
-    port = _free_port()
+def server_env() -> dict[str, str]:
+    """The environment a home's server runs in: this process's, less a configured API, with
+    no telemetry and none of the services it does not need."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env |= {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in QUIET_SERVICES}
+    return env | {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+
+def _spawn(folder: Path, idle: int) -> Background:
+    env = server_env()
+    if prefect_database.seed(folder):
+        # The copy holds the block types already: registering them again costs 3-4 s of the
+        # start. (A later start registers them once, should a newer Prefect bring new ones.)
+        env["PREFECT_API_BLOCKS_REGISTER_ON_START"] = "false"
+    else:
+        prefect_database.build_in_background(folder / LOG_FILE)
+    port = _free_port()
     with open(folder / LOG_FILE, "ab") as log:
         supervisor = subprocess.Popen(
             [sys.executable, "-m", "flows.server", str(folder), str(idle), *server_command(port)],

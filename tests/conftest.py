@@ -27,6 +27,7 @@ SEED_ARTICLE = SHARED / "seeds" / "000_f7baf2ad073ccccb.txt"
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="newsflow-tests-"))
 os.environ["NEWSFLOW_HOME"] = str(_SESSION_HOME)
 os.environ["PREFECT_HOME"] = str(_SESSION_HOME / "prefect")
+os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "cache")  # no fresh Prefect database of ours
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

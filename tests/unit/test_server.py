@@ -3,7 +3,7 @@ demand and when idle, never under a run, and out of the way of `newsflow serve`.
 
 A small HTTP stand-in answers /api/health in place of `prefect server start` (which takes 10-80 s
 to start here): what is tested is the supervisor, the lock and the state file, the real server's
-start is covered by tests/integration/test_background_server.py.
+start is not under test (10-80 s); `make demo` and `newsflow bench --cold` start it.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(
         background, "server_command", lambda port: [sys.executable, "-c", STAND_IN, str(port)]
     )
+    # It would start a real Prefect server (tests/unit/test_prefect_database.py covers it).
+    monkeypatch.setattr(background.prefect_database, "build_in_background", lambda log: None)
     yield prefect_home
     recorded = background.Background.read(prefect_home)
     if recorded is not None and background._alive(recorded.pid):
@@ -145,3 +147,41 @@ def test_a_run_uses_the_server_newsflow_serve_runs(folder: Path, tmp_path: Path)
     finally:
         serving.terminate()
         serving.wait()
+
+
+RECORDING_STAND_IN = (
+    "import os, sys\n"
+    "open(os.path.join(os.environ['PREFECT_HOME'], 'register-blocks'), 'w').write("
+    "os.environ.get('PREFECT_API_BLOCKS_REGISTER_ON_START', 'default'))\n" + STAND_IN
+)
+
+
+def test_a_new_home_starts_from_the_fresh_database_and_a_first_start_builds_it(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(
+        background,
+        "server_command",
+        lambda port: [sys.executable, "-c", RECORDING_STAND_IN, str(port)],
+    )
+    builds: list[Path] = []
+    monkeypatch.setattr(background.prefect_database, "build_in_background", builds.append)
+    with background.lease(tmp_path / "home"):
+        pass  # no fresh database yet: the server creates its own, and one is built
+    assert builds == [folder / "server.log"]
+    assert (folder / "register-blocks").read_text() == "default"
+    background._stop(folder)
+
+    fresh = background.prefect_database.template()
+    fresh.parent.mkdir(parents=True)
+    fresh.write_bytes(b"SQLite format 3\0 (a fresh database)")
+    other = tmp_path / "other" / "prefect"
+    monkeypatch.setenv("PREFECT_HOME", str(other))
+    with background.lease(tmp_path / "other"):
+        pass
+    assert (other / "prefect.db").read_bytes() == fresh.read_bytes()
+    # Its block types are in the copy: the server does not register them again.
+    assert (other / "register-blocks").read_text() == "false"
+    assert builds == [folder / "server.log"]
+    background._stop(other)

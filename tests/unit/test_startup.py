@@ -3,6 +3,8 @@ them to work at once."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from itertools import islice
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from flows.startup import (
 )
 from tasks.batching import cut, ramp
 from tasks.records import FileEntry
+from tests.conftest import ROOT
 from warehouse.store import Store, WarehouseBusy
 
 
@@ -107,3 +110,22 @@ def test_only_a_home_without_its_catalog_file_is_surely_new(tmp_path: Path) -> N
     assert new_local_lake(store)
     store.init()
     assert not new_local_lake(store)
+
+
+def test_a_command_binds_query_parameters_and_builds_tables_without_loading_pandas() -> None:
+    """As `newsflow` runs: the lake's look-ups bind parameters, the load builds Arrow tables from
+    rows, and neither DuckDB nor pyarrow falls over pandas being out of reach."""
+    script = """
+import sys
+from flows.cli import _WithoutPandas
+sys.meta_path.insert(0, _WithoutPandas())
+import duckdb, pyarrow as pa
+rows = pa.Table.from_pylist([{"article_id": "a-1", "version": 2}])
+con = duckdb.connect()
+found = con.execute("SELECT version FROM rows WHERE article_id = $id", {"id": "a-1"}).fetchall()
+print(found, rows.num_rows, "pandas" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.split() == ["[(2,)]", "1", "False"]

@@ -1,0 +1,122 @@
+"""A migrated, empty Prefect database that a new home's server starts from.
+
+A Prefect server on a new SQLite database first creates Prefect's schema, one Alembic migration
+after another: 11 of the 24 s a first server start takes on two cores, the same work for every
+home. So a server start with no fresh database at hand also builds one, at the lowest CPU
+priority, for the installed Prefect version in the user's cache (`$XDG_CACHE_HOME/newsflow`, else
+`~/.cache/newsflow`): migrated and with Prefect's block types registered, nothing else. A new
+home's server starts from a copy of it.
+
+This module imports nothing of Prefect: the CLI seeds the database before Prefect loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.metadata
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DATABASE = "prefect.db"  # Prefect's default file under PREFECT_HOME
+BUILD_TIMEOUT = 600.0  # seconds; it runs at the lowest priority, behind whatever else runs
+
+
+def template() -> Path:
+    """The fresh database for the installed Prefect version (which fixes its schema)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "newsflow" / f"prefect-{importlib.metadata.version('prefect')}.db"
+
+
+def seed(prefect_home: Path) -> bool:
+    """Give a home with no Prefect database yet a copy of the fresh one; whether it did.
+    Call it before the home's server starts (the caller holds the home's server lock)."""
+    target, source = prefect_home / DATABASE, template()
+    if target.exists() or not source.exists():
+        return False
+    partial = prefect_home / f".{DATABASE}.{os.getpid()}.tmp"
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)  # a server never sees half a database
+    return True
+
+
+def build_in_background(log: Path) -> None:
+    """Start building the fresh database if there is none (a process of its own session, at
+    the lowest priority, so the run and the server that start now keep the CPU)."""
+    if template().exists():
+        return
+    with open(log, "ab") as output:
+        subprocess.Popen(
+            [sys.executable, "-m", "flows.prefect_database"],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def build() -> None:
+    """Start a Prefect server on an empty database in a folder of its own, as a home's server
+    starts (migrations, then block types), stop it, and put a single-file copy of the database
+    in place atomically. Another process building it already makes this one leave."""
+    from flows.local_server import healthy
+    from flows.server import server_command, server_env
+
+    target = template()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_suffix(".lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        if target.exists():
+            return
+        with tempfile.TemporaryDirectory(dir=target.parent) as work:
+            port = _ephemeral_port()  # never one of the homes' ports, which a home may be taking
+            server = subprocess.Popen(
+                server_command(port),
+                env=server_env() | {"PREFECT_HOME": work},
+                stdin=subprocess.DEVNULL,
+            )
+            try:
+                deadline = time.monotonic() + BUILD_TIMEOUT
+                while not healthy(f"http://127.0.0.1:{port}/api"):
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit("the Prefect server building the fresh database failed")
+                    time.sleep(1.0)
+            finally:
+                server.terminate()
+                try:
+                    server.wait(60)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+            copy = Path(work) / "copy.db"
+            # The backup API writes one consistent file, whatever the journal left beside it.
+            with (
+                contextlib.closing(sqlite3.connect(Path(work) / DATABASE)) as source,
+                contextlib.closing(sqlite3.connect(copy)) as destination,
+            ):
+                source.backup(destination)
+            os.replace(copy, target)
+    for older in target.parent.glob("prefect-*.db"):
+        if older != target:
+            older.unlink(missing_ok=True)
+
+
+def _ephemeral_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+if __name__ == "__main__":
+    os.nice(19)
+    build()

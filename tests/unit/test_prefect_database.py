@@ -1,0 +1,84 @@
+"""The fresh Prefect database a new home's server starts from (flows/prefect_database.py).
+
+A stand-in plays Prefect's server: it creates its SQLite database under PREFECT_HOME in WAL mode,
+as a real server does, and then answers /api/health. What is tested is how the fresh copy is
+built, kept and handed to new homes (a real server builds it in about 30 s here).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import prefect_database, server
+
+STAND_IN = """
+import http.server, os, sqlite3, sys
+db = sqlite3.connect(os.path.join(os.environ["PREFECT_HOME"], "prefect.db"))
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("CREATE TABLE block_type (slug TEXT)")
+db.execute("INSERT INTO block_type VALUES ('s3-bucket'), ('secret')")
+db.commit()
+class Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/api/health" else 404)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Health).serve_forever()
+"""
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(
+        server, "server_command", lambda port: [sys.executable, "-c", STAND_IN, str(port)]
+    )
+    return tmp_path / "cache" / "newsflow"
+
+
+def _block_types(database: Path) -> list[str]:
+    with sqlite3.connect(database) as con:
+        return [slug for (slug,) in con.execute("SELECT slug FROM block_type ORDER BY slug")]
+
+
+def test_build_keeps_one_consistent_file_of_what_the_server_created(cache: Path) -> None:
+    prefect_database.build()
+    template = prefect_database.template()
+    assert template.parent == cache and template.name.startswith("prefect-")
+    # The rows were in the server's write-ahead log; the copy holds them without one.
+    assert sorted(p.name for p in cache.iterdir()) == [template.name, template.stem + ".lock"]
+    assert _block_types(template) == ["s3-bucket", "secret"]
+
+
+def test_build_leaves_when_another_process_is_building(cache: Path) -> None:
+    cache.mkdir(parents=True)
+    with open(prefect_database.template().with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        prefect_database.build()
+    assert not prefect_database.template().exists()
+
+
+def test_a_new_home_gets_a_copy_and_a_home_with_a_database_keeps_its_own(
+    cache: Path, tmp_path: Path
+) -> None:
+    new_home, used_home = tmp_path / "new" / "prefect", tmp_path / "used" / "prefect"
+    new_home.mkdir(parents=True)
+    assert not prefect_database.seed(new_home)  # nothing to copy yet
+    assert not (new_home / "prefect.db").exists()
+
+    prefect_database.build()
+    used_home.mkdir(parents=True)
+    with sqlite3.connect(used_home / "prefect.db") as con:
+        con.execute("CREATE TABLE block_type (slug TEXT)")
+        con.execute("INSERT INTO block_type VALUES ('its-own')")
+    assert prefect_database.seed(new_home)
+    assert not prefect_database.seed(used_home)
+    assert _block_types(new_home / "prefect.db") == ["s3-bucket", "secret"]
+    assert _block_types(used_home / "prefect.db") == ["its-own"]
+    assert not list(new_home.glob(".*tmp"))  # no partial copy left behind
