@@ -119,14 +119,8 @@ class LocalServer:
         return self.process.pid if self.process else None
 
     def stop(self, grace: float = 20.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(grace)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None and self.process.poll() is None:
+            end(self.process, grace)
 
     def __enter__(self) -> LocalServer:
         self.start()
@@ -134,6 +128,16 @@ class LocalServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def end(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
+    """Stop a server process: SIGTERM lets it shut down cleanly, SIGKILL after `grace` s."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _port_taken(port: int) -> bool:

@@ -66,7 +66,7 @@ def build() -> None:
     """Start a Prefect server on an empty database in a folder of its own, as a home's server
     starts (migrations, then block types), stop it, and put a single-file copy of the database
     in place atomically. Another process building it already makes this one leave."""
-    from flows.local_server import healthy
+    from flows.local_server import end, healthy
     from flows.server import server_command, server_env
 
     target = template()
@@ -92,12 +92,7 @@ def build() -> None:
                         raise SystemExit("the Prefect server building the fresh database failed")
                     time.sleep(1.0)
             finally:
-                server.terminate()
-                try:
-                    server.wait(60)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+                end(server)
             copy = Path(work) / "copy.db"
             # The backup API writes one consistent file, whatever the journal left beside it.
             with (

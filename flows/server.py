@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO
 
 from flows import prefect_database
-from flows.local_server import LOG_FILE, ServerError, healthy, running_api
+from flows.local_server import LOG_FILE, ServerError, end, healthy, running_api
 from flows.settings import env_int
 
 STATE_FILE = "server.json"
@@ -406,12 +406,7 @@ def supervise(folder: Path, idle: int, command: list[str]) -> None:
             if _idle_stop(folder, started, idle):
                 return
     finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        end(server)
         Background.clear(folder, os.getpid())
 
 

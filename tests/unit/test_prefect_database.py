@@ -15,22 +15,17 @@ from pathlib import Path
 import pytest
 
 from flows import prefect_database, server
+from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
 
-STAND_IN = """
-import http.server, os, sqlite3, sys
-db = sqlite3.connect(os.path.join(os.environ["PREFECT_HOME"], "prefect.db"))
-db.execute("PRAGMA journal_mode=WAL")
-db.execute("CREATE TABLE block_type (slug TEXT)")
-db.execute("INSERT INTO block_type VALUES ('s3-bucket'), ('secret')")
-db.commit()
-class Health(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200 if self.path == "/api/health" else 404)
-        self.end_headers()
-    def log_message(self, *args):
-        pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Health).serve_forever()
-"""
+# test_server's stand-in, after creating its database as a server does.
+STAND_IN = (
+    "import os, sqlite3\n"
+    "db = sqlite3.connect(os.path.join(os.environ['PREFECT_HOME'], 'prefect.db'))\n"
+    "db.execute('PRAGMA journal_mode=WAL')\n"
+    "db.execute('CREATE TABLE block_type (slug TEXT)')\n"
+    "db.execute(\"INSERT INTO block_type VALUES ('s3-bucket'), ('secret')\")\n"
+    "db.commit()\n" + SERVER_STAND_IN
+)
 
 
 @pytest.fixture
