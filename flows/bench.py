@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +108,8 @@ def build_drop(texts: list[str], drop: Path) -> None:
                 handle.write(json.dumps(record) + "\n")
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def tree_rss(pid: int) -> tuple[int, int]:
+    """Resident memory of a process, and of all its descendants together, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -122,30 +122,48 @@ def tree_rss(pid: int) -> int:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
         rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [pid]
+    descendants, stack = 0, list(children.get(pid, []))
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        descendants += rss.get(current, 0)
         stack += children.get(current, [])
-    return total
+    return rss.get(pid, 0), descendants
+
+
+@dataclass
+class Peaks:
+    """Peak resident memory of process trees: of their sum, and of each root's own process
+    and of its descendants, each at its own peak."""
+
+    total: int = 0
+    parts: list[tuple[int, int]] = field(default_factory=list)  # per root: (own, descendants)
+
+    def add(self, sample: list[tuple[int, int]]) -> None:
+        self.total = max(self.total, sum(own + below for own, below in sample))
+        self.parts = [
+            (max(own, old_own), max(below, old_below))
+            for (own, below), (old_own, old_below) in zip(
+                sample, self.parts or [(0, 0)] * len(sample), strict=True
+            )
+        ]
 
 
 @contextmanager
-def peak_memory(*pids: int) -> Iterator[list[int]]:
-    """Sample the RSS of process trees (default: this process's) every 100 ms; the peak of
-    their sum is in the yielded list."""
+def peak_memory(*pids: int) -> Iterator[Peaks]:
+    """Sample the RSS of process trees (default: this process's) every 100 ms."""
     roots = pids or (os.getpid(),)
-    peak = [sum(tree_rss(root) for root in roots)]
+    peaks = Peaks()
+    peaks.add([tree_rss(root) for root in roots])
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.1):
-            peak[0] = max(peak[0], sum(tree_rss(root) for root in roots))
+            peaks.add([tree_rss(root) for root in roots])
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     try:
-        yield peak
+        yield peaks
     finally:
         done.set()
         thread.join()
@@ -170,7 +188,7 @@ def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
         start = time.perf_counter()
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=n_process))
         seconds = time.perf_counter() - start
-    return Phase("bare nlp.pipe", seconds, len(texts), tokens, peak[0])
+    return Phase("bare nlp.pipe", seconds, len(texts), tokens, peak.total)
 
 
 @dataclass
@@ -179,7 +197,15 @@ class Command:
 
     run: dict[str, Any]  # its `runs` row
     wall: float  # seconds from the command to its exit
-    peak_rss: int  # of its process tree and the home's Prefect server
+    memory: Peaks  # of its process tree, then of the home's Prefect server
+
+    def parts(self) -> str:
+        """Where the peak is: the flow's process, its children, the server (each at its own
+        peak, so they add up to more than the peak of the whole)."""
+        (flow, children), *server = self.memory.parts
+        mib = [f"flow's process {flow / 2**20:,.0f}", f"its children {children / 2**20:,.0f}"]
+        mib += [f"Prefect server {sum(server[0]) / 2**20:,.0f}"] if server else []
+        return ", ".join(mib) + " MiB (children: spaCy workers, Prefect's temporary API)"
 
 
 def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> Command:
@@ -192,7 +218,7 @@ def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> 
     command = [sys.executable, "-m", "flows.cli", "run", str(drop), "--home", str(home), *options]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    with process, peak_memory(process.pid, *([server] if server else [])) as peak:
+    with process, peak_memory(process.pid, *([server] if server else [])) as peaks:
         _, errors = process.communicate()
     wall = time.perf_counter() - started
     if process.returncode != 0:
@@ -201,4 +227,4 @@ def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> 
         cursor = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
-    return Command(row, wall, peak[0])
+    return Command(row, wall, peaks)

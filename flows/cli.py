@@ -1119,8 +1119,8 @@ def bench(
     table = Table("phase", "seconds", "articles/s", "tokens/s", "peak RSS")
     for phase in (
         bare,
-        Phase("newsflow run (command)", done.wall, loaded, bare.tokens, done.peak_rss),
-        Phase("  of which the flow", seconds, loaded, bare.tokens, done.peak_rss),
+        Phase("newsflow run (command)", done.wall, loaded, bare.tokens, done.memory.total),
+        Phase("  of which the flow", seconds, loaded, bare.tokens, done.memory.total),
     ):
         table.add_row(
             phase.name,
@@ -1137,6 +1137,7 @@ def bench(
     )
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
     console.print(f"time per step: {steps}")
+    console.print(f"peak RSS of the run by process: {done.parts()}")
 
 
 @app.command("bench-sql")

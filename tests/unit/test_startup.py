@@ -3,8 +3,10 @@ them to work at once."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from itertools import islice
 from pathlib import Path
 
@@ -129,3 +131,29 @@ print(found, rows.num_rows, "pandas" in sys.modules)
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.split() == ["[(2,)]", "1", "False"]
+
+
+def test_the_bench_tells_a_process_from_its_children_and_keeps_each_ones_peak() -> None:
+    from flows.bench import Peaks, peak_memory, tree_rss
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; blob = b'x' * (60 * 2**20); time.sleep(30)"]
+    )
+    try:
+        with peak_memory() as peaks:
+            deadline = time.monotonic() + 20
+            while tree_rss(os.getpid())[1] < 60 * 2**20 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.3)  # sampled at least twice with the child's memory in
+    finally:
+        child.kill()
+        child.wait()
+    (own, children) = peaks.parts[0]
+    assert children >= 60 * 2**20 and own > 10 * 2**20
+    assert peaks.total >= own + 60 * 2**20
+
+    peaks = Peaks()
+    peaks.add([(100, 500), (300, 0)])
+    peaks.add([(400, 50), (200, 0)])  # the flow's process peaks after its children did
+    assert peaks.parts == [(400, 500), (300, 0)]
+    assert peaks.total == 900  # the sum's own peak, not the sum of the peaks (1,200)
