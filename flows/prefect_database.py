@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 DATABASE = "prefect.db"  # Prefect's default file under PREFECT_HOME
+URL_SETTING = "PREFECT_API_DATABASE_CONNECTION_URL"
+SCHEMA_CHECK = "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
 BUILD_TIMEOUT = 600.0  # seconds; it runs at the lowest priority, behind whatever else runs
 
 
@@ -35,11 +37,17 @@ def template() -> Path:
     return Path(cache) / "newsflow" / f"prefect-{importlib.metadata.version('prefect')}.db"
 
 
+def on_sqlite() -> bool:
+    """Whether the server keeps its database in PREFECT_HOME (a configured database, e.g. on
+    PostgreSQL, is created and migrated where it is; nothing here applies to it)."""
+    return not os.environ.get(URL_SETTING)
+
+
 def seed(prefect_home: Path) -> bool:
     """Give a home with no Prefect database yet a copy of the fresh one; whether it did.
     Call it before the home's server starts (the caller holds the home's server lock)."""
     target, source = prefect_home / DATABASE, template()
-    if target.exists() or not source.exists():
+    if not on_sqlite() or target.exists() or not source.exists():
         return False
     partial = prefect_home / f".{DATABASE}.{os.getpid()}.tmp"
     shutil.copyfile(source, partial)
@@ -50,7 +58,7 @@ def seed(prefect_home: Path) -> bool:
 def build_in_background(log: Path) -> None:
     """Start building the fresh database if there is none (a process of its own session, at
     the lowest priority, so the run and the server that start now keep the CPU)."""
-    if template().exists():
+    if not on_sqlite() or template().exists():
         return
     with open(log, "ab") as output:
         subprocess.Popen(
@@ -82,7 +90,8 @@ def build() -> None:
             port = _ephemeral_port()  # never one of the homes' ports, which a home may be taking
             server = subprocess.Popen(
                 server_command(port),
-                env=server_env() | {"PREFECT_HOME": work},
+                env={k: v for k, v in server_env().items() if k != URL_SETTING}
+                | {"PREFECT_HOME": work},
                 stdin=subprocess.DEVNULL,
             )
             try:
@@ -100,6 +109,8 @@ def build() -> None:
                 contextlib.closing(sqlite3.connect(copy)) as destination,
             ):
                 source.backup(destination)
+                if not destination.execute(SCHEMA_CHECK).fetchone():
+                    raise SystemExit(f"the server left no Prefect schema in {work}")
             os.replace(copy, target)
     for older in target.parent.glob("prefect-*.db"):
         if older != target:

@@ -22,6 +22,7 @@ STAND_IN = (
     "import os, sqlite3\n"
     "db = sqlite3.connect(os.path.join(os.environ['PREFECT_HOME'], 'prefect.db'))\n"
     "db.execute('PRAGMA journal_mode=WAL')\n"
+    "db.execute('CREATE TABLE alembic_version (version_num TEXT)')\n"
     "db.execute('CREATE TABLE block_type (slug TEXT)')\n"
     "db.execute(\"INSERT INTO block_type VALUES ('s3-bucket'), ('secret')\")\n"
     "db.commit()\n" + SERVER_STAND_IN
@@ -77,3 +78,26 @@ def test_a_new_home_gets_a_copy_and_a_home_with_a_database_keeps_its_own(
     assert _block_types(new_home / "prefect.db") == ["s3-bucket", "secret"]
     assert _block_types(used_home / "prefect.db") == ["its-own"]
     assert not list(new_home.glob(".*tmp"))  # no partial copy left behind
+
+
+def test_a_server_with_a_configured_database_is_left_alone(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefect_database.build()
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
+    home = tmp_path / "home" / "prefect"
+    home.mkdir(parents=True)
+    assert not prefect_database.seed(home)
+    assert not (home / "prefect.db").exists()
+
+
+def test_a_server_that_leaves_no_schema_leaves_no_fresh_database(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = SERVER_STAND_IN  # answers, but creates no database
+    monkeypatch.setattr(
+        server, "server_command", lambda port: [sys.executable, "-c", bare, str(port)]
+    )
+    with pytest.raises(SystemExit, match="no Prefect schema"):
+        prefect_database.build()
+    assert not prefect_database.template().exists()
