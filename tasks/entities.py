@@ -516,14 +516,13 @@ def _ending(name: str, full_names: list[str]) -> str | None:
     """The full name of a person that ends with these words and has more of them: a surname of
     several words ("Al Khatib", "van der Berg") the model tagged as something else."""
     words = name.lower().split()
-    return next(
-        (
-            n
-            for n in full_names
-            if len(n.split()) > len(words) and n.lower().split()[-len(words) :] == words
-        ),
-        None,
-    )
+    return next((n for n in full_names if _ends_in(n, words)), None)
+
+
+def _ends_in(full_name: str, words: list[str]) -> bool:
+    """Whether a full name ends with these lower-case words and has more words than they."""
+    names = full_name.lower().split()
+    return len(names) > len(words) and names[-len(words) :] == words
 
 
 def expand_surname(surname: str, people: list[Mention], position: int) -> Mention | None:
@@ -531,8 +530,7 @@ def expand_surname(surname: str, people: list[Mention], position: int) -> Mentio
     "Al Khatib")."""
     wanted = _POSSESSIVE.sub("", surname).lower().split()
     for mention in reversed([m for m in people if m.start < position]):
-        words = mention.name.lower().split()
-        if len(words) > len(wanted) and words[-len(wanted) :] == wanted:
+        if _ends_in(mention.name, wanted):
             return mention
     return None
 
