@@ -177,9 +177,8 @@ def lease(home: Path) -> Lease:
     the home's background server, started now (without waiting: see Lease.ready) if it is not
     running; none when NEWSFLOW_SERVER_IDLE_MINUTES is 0.
     """
-    configured = os.environ.get("PREFECT_API_URL")
-    if configured or idle_seconds() <= 0:
-        return Lease(configured or None)
+    if not _background_wanted():
+        return Lease(os.environ.get("PREFECT_API_URL") or None)
     folder = prefect_home()
     handle = _open_lock(folder)
     try:
@@ -195,9 +194,12 @@ def lease(home: Path) -> Lease:
 
 def would_start(home: Path) -> bool:
     """Whether `lease` would start the home's server now (seconds of work), by the same tests."""
-    if os.environ.get("PREFECT_API_URL") or idle_seconds() <= 0:
-        return False
-    return _serving_or_running(home, prefect_home()) is None
+    return _background_wanted() and _serving_or_running(home, prefect_home()) is None
+
+
+def _background_wanted() -> bool:
+    """No server configured (PREFECT_API_URL) and the background server not turned off."""
+    return not os.environ.get("PREFECT_API_URL") and idle_seconds() > 0
 
 
 def _serving_or_running(home: Path, folder: Path) -> str | None:
