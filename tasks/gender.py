@@ -295,10 +295,10 @@ def agreeing_speakers(
 def _continued_person(
     reach: list[tuple[int, str]], subjects: Collection[int], spoken: set[str]
 ) -> str | None:
-    """The person a pronoun continues, from the people (position, key) named in its reach:
-    those of the nearest sentence that names any, and of them the subject of its main clause
-    or of a speech verb, else the one already quoted, else the last named ("Ben Alvarez
-    borrowed a drill from Owen Tate. … 'It keeps the kids moving,' he said" is Alvarez)."""
+    """The person a pronoun continues, from the people (position, key) named in its reach: the
+    latest subject of a main clause or of a speech verb among them, else the latest one already
+    quoted, else nobody ("Ben Alvarez borrowed a drill from Owen Tate. … 'It keeps the kids
+    moving,' he said" is Alvarez)."""
     latest = reach[::-1]
     return next(
         (k for p, k in latest if p in subjects),
