@@ -209,6 +209,61 @@ def test_time_limit_stops_work_in_any_thread() -> None:
     assert outcomes == ["stopped"]
 
 
+def test_time_limits_in_two_threads_stop_only_the_late_one() -> None:
+    """One watchdog keeps every thread's deadline: a short limit ends its own block, and a
+    longer one in another thread, armed meanwhile, lets its block finish."""
+    import threading
+    import time
+
+    from tasks.time_limit import TimeLimitExceeded, time_limit
+
+    outcomes: dict[str, str] = {}
+
+    def work(name: str, limit: float, seconds: float) -> None:
+        try:
+            with time_limit(limit):
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    pass
+            outcomes[name] = "finished"
+        except TimeLimitExceeded:
+            outcomes[name] = "stopped"
+
+    late = threading.Thread(target=work, args=("late", 0.05, 5))
+    patient = threading.Thread(target=work, args=("patient", 5, 0.3))
+    late.start()
+    patient.start()
+    late.join(5)
+    patient.join(5)
+    assert outcomes == {"late": "stopped", "patient": "finished"}
+
+
+def test_time_limit_fires_after_many_limits_in_turn() -> None:
+    """Documents cleaned one after another: after many limits that ended in time, a short one
+    after a long one, and one as long as those before, each still fires."""
+    import time
+
+    from tasks.time_limit import TimeLimitExceeded, time_limit
+
+    def spin(limit: float) -> float:
+        started = time.monotonic()
+        try:
+            with time_limit(limit):
+                while time.monotonic() - started < 5:
+                    pass
+        except TimeLimitExceeded:
+            pass
+        return time.monotonic() - started
+
+    for _ in range(50):
+        with time_limit(0.2):
+            pass
+    assert spin(0.2) < 2
+    with time_limit(30):
+        pass
+    assert spin(0.05) < 2
+
+
 def test_slow_document_becomes_a_reject(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
