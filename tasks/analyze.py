@@ -87,6 +87,19 @@ def start_workers(n_process: int, model: str | None = None) -> None:
         pool.submit(_ready)
 
 
+def release_workers() -> None:
+    """End every worker now: the caller has nothing more to parse. A run's commit then has the
+    workers' memory (about 300 MB each) to itself, and a process that runs again later (`newsflow
+    serve`) holds no idle model between runs; its next run starts workers again (seconds)."""
+    with _POOL_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    if pools:
+        atexit.unregister(_stop)
+    for pool in pools:
+        _stop(pool)
+
+
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End the workers at exit. Every result is in by then, and an orderly exit costs each worker
     one to three seconds of freeing spaCy's memory at the end of every run; the executor has no

@@ -15,7 +15,7 @@ import contextlib
 import os
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -290,6 +290,18 @@ def _prepare_sqlite(location: Location) -> None:
                 (location.data_path, location.data_path),
             )
             db.commit()
+
+
+@contextlib.contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory cap for the work inside, the connection's own again after it: work that
+    needs more spills to the temp directory."""
+    (before,) = con.execute("SELECT current_setting('memory_limit')").fetchone()  # type: ignore[misc]
+    con.execute(f"SET memory_limit = {literal(limit)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = {literal(before)}")
 
 
 def duckdb_types(con: duckdb.DuckDBPyConnection, schema: pa.Schema) -> dict[str, str]:

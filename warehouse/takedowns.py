@@ -44,8 +44,10 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
             )
             marts.apply(
                 con,
-                removed_rows(con, "entity_mentions", marts.MENTION_COLUMNS, "gone_current"),
-                removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "gone_current"),
+                marts.Rows(
+                    removed_rows(con, "entity_mentions", marts.MENTION_COLUMNS, "gone_current")
+                ),
+                marts.Rows(removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "gone_current")),
             )
             counts = {"stories": _count(con, "SELECT count(*) FROM gone")}
             for table in ("articles", "entity_mentions", "quotes", "current_articles"):
