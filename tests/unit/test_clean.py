@@ -147,6 +147,7 @@ def test_identity_and_metadata_helpers() -> None:
     assert parse_time("not a date") is None
     assert strip_site_name("Bridge closes | Harlow Herald", "Harlow Herald") == "Bridge closes"
     assert normalise("a\u00a0 b\r\n\n\n\nc ") == "a b\n\nc"
+    assert normalise("a\tb  c \u3000d\u2009\u00a0 e f") == "a b c d e f"
     assert normalise("“curly” ‘quotes’") == "“curly” ‘quotes’"
 
 
