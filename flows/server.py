@@ -14,7 +14,8 @@ How runs and the server share the home, through two files in PREFECT_HOME:
   A run touches the file when it starts and ends: its mtime is the server's last use.
 - `server.json`: the server's address and the pid of its supervisor, `python -m flows.server`, a
   small process of its own session (Ctrl-C in the terminal does not reach it) that runs the
-  server as its child and stops it when idle or on SIGTERM.
+  server as its child and stops it when idle or on SIGTERM; and, beside it, the home's warm
+  runner (flows/warm_runner.py), in the environment the first run started with.
 
 This module imports nothing of Prefect: the CLI starts the server before Prefect loads, and the
 supervisor stays small.
