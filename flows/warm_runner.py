@@ -171,7 +171,8 @@ def _build_models() -> None:
     for model in seen:
         if not model.__pydantic_complete__:
             with contextlib.suppress(Exception):
-                model.model_rebuild()
+                # Names resolved in the model's own module, never among this function's locals.
+                model.model_rebuild(raise_errors=False, _parent_namespace_depth=0)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ ends as it would there; anything else runs the command in the client's process.
 
 The runner here is the real one (its socket, checks, fork and take-over of the client's process)
 with nothing imported ahead: the runs under test fail or stop before the flow, so they need
-neither Prefect nor spaCy. tests/e2e/test_warm_runner.py runs a whole drop through a real one.
+neither Prefect nor spaCy. tests/e2e/test_through_the_runner.py runs a whole drop through a real one.
 """
 
 from __future__ import annotations
