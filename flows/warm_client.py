@@ -12,11 +12,10 @@ The conversation, on a Unix socket in Linux's abstract namespace (no path to out
 108-byte limit, nothing left behind by a runner that was killed), each side checking that the
 other is the same user (SO_PEERCRED), so that nobody else can have the runner run anything, nor
 pose as it to read a client's environment:
-1. client → runner: argv, cwd, environment, the signals it ignores, and its stdin, stdout and
-   stderr (SCM_RIGHTS);
+1. client → runner: argv, cwd, environment, the signals it ignores, umask, priority, groups;
 2. runner → client: {"ready": true}, or {"local": why}: run here;
-3. client → runner: {"go": true}. The runner forks only now: a client that gave up waiting for
-   2 never meets a run of its command;
+3. client → runner: {"go": true}, with its stdin, stdout and stderr (SCM_RIGHTS). The runner
+   forks only now: a client that gave up waiting for 2 never meets a run of its command;
 4. the forked run → client: {"started": pid} once it stands in for the client. Until then, the
    end of the conversation means that nothing ran: run here;
 5. runner → client: {"exit": code} once the run has ended (negative: killed by that signal).
@@ -40,7 +39,7 @@ from typing import Any, NoReturn
 OFF = "NEWSFLOW_WARM_RUNNER"  # "0": no runner is started, and none is used
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 HANDSHAKE_SECONDS = 5.0
-MAX_REQUEST = 1 << 20  # argv and the environment, as JSON
+MAX_REQUEST = 1 << 20  # the request of step 1 below (argv and the environment, as JSON)
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
 
 # The environment this `newsflow` process started with, before any command changed it: what
@@ -156,13 +155,15 @@ def _converse(
         "nice": os.getpriority(os.PRIO_PROCESS, 0),
         "groups": os.getgroups(),
     }
-    socket.send_fds(conn, [json.dumps(request).encode()], [0, 1, 2])
+    send(conn, request)
     reply = receive(conn)
     if signals.received:  # before anything ran: as if the command had been stopped at once
         return 128 + signals.received[0]
     if not reply or reply.get("ready") is not True:
         return None
-    send(conn, {"go": True})
+    # The terminal goes with the go, to a runner that has just answered: descriptors in a
+    # message nobody reads would keep the client's pipes open after it has gone.
+    socket.send_fds(conn, [json.dumps({"go": True}).encode()], [0, 1, 2])
     signals.armed = True
     conn.settimeout(None)
     started = receive(conn)

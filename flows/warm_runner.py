@@ -287,11 +287,11 @@ class Request:
 
     @classmethod
     def receive(cls, conn: socket.socket, gid: int) -> Request | None:
-        """The request of a client that connected, with its three file descriptors; None for a
-        look (`newsflow server status`) or anything malformed."""
-        data, fds, flags, _ = socket.recv_fds(conn, client.MAX_REQUEST, 3)
+        """The request of a client that connected; None for a look (`newsflow server status`)
+        or anything malformed."""
+        data, _, flags, _ = conn.recvmsg(client.MAX_REQUEST)
         try:
-            if not data or flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC) or len(fds) != 3:
+            if not data or flags & socket.MSG_TRUNC:
                 raise ValueError("not a whole request")
             asked = json.loads(data)
             return cls(
@@ -306,12 +306,18 @@ class Request:
                 int(asked["nice"]),
                 [int(g) for g in asked["groups"]],
                 gid,
-                fds,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            for fd in fds:
-                os.close(fd)
             return None
+
+    def go(self) -> bool:
+        """Whether the client, told that its run is ready, said go; its three descriptors come
+        with it."""
+        data, self.fds, flags, _ = socket.recv_fds(self.conn, 4096, 3)
+        if len(self.fds) != 3 or flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
+            return False
+        message = json.loads(data) if data else None
+        return isinstance(message, dict) and message.get("go") is True
 
     def close_fds(self) -> None:
         for fd in self.fds:
@@ -387,7 +393,7 @@ class Runner:
                     client.send(conn, {"local": refused})
                 else:
                     client.send(conn, {"ready": True})
-                    if (client.receive(conn) or {}).get("go") is True:
+                    if request.go():
                         sys.stdout.flush()  # or the child would write it again
                         return request
         except (OSError, ValueError):

@@ -52,6 +52,7 @@ def test_a_drop_through_the_runner_loads_and_reports_as_a_local_run(tmp_path: Pa
             return subprocess.run(
                 [str(NEWSFLOW), "run", str(WIRE), "--home", str(home)],
                 env=env | extra,
+                input="",  # a descriptor 0 to pass on (CI may have it closed)
                 capture_output=True,
                 text=True,
                 timeout=300,
