@@ -23,7 +23,8 @@ differ runs in the client's own process:
   no higher than the runner's;
 - the code: size and time of every file of flows/, tasks/ and warehouse/, of Prefect's files in
   its home, and the time of site-packages. Changed code also makes the runner replace itself
-  (the same command, once no run of it is left), so that the next run is warm again.
+  (the same command, once its runs and the run that found the change have ended: its imports
+  would slow that one), so that the next run is warm again.
 The rest of the client's process becomes the run's: its terminal (stdin, stdout and stderr),
 directory, environment, arguments, main module, umask, priority and signal dispositions; and the
 CLI's consoles are made again, since Rich settles colours when a console is made.
@@ -92,8 +93,9 @@ MODULES = (
     "anyio._backends._asyncio",
     "pyarrow.dataset",
 )
-WAIT_SECONDS = 0.5  # between looks at whether the run that started the server has ended
+WAIT_SECONDS = 0.5  # between looks at whether a run holds the server's lock
 LOOK_SECONDS = 5.0  # between looks at whether the supervisor is still there
+RESTART_GRACE = 5.0  # for a run on its own to take the server's lock (it does so within 1-2 s)
 
 
 def log(message: str) -> None:
@@ -123,7 +125,7 @@ def main(home: Path, api_url: str) -> None:
     runner = Runner(listener, baseline, api_url, supervisor)
     request = runner.serve()
     if request is None:
-        if runner.stale and not runner.stopping:
+        if runner.stale_since is not None and not runner.stopping:
             log("restarts: the code changed")
             os.execve(sys.executable, sys.orig_argv, baseline.env)
         return
@@ -190,23 +192,20 @@ class Baseline:
         env = dict(os.environ)
         return cls(sys.executable, env, settings(env, os.getcwd()), code_state(folder), folder)
 
-    def refuse(self, request: Request) -> tuple[str, bool] | None:
-        """Why this runner must not run the request, and whether it is because the code
-        changed (the runner is stale); None when it may."""
+    def refuse(self, request: Request) -> str | None:
+        """Why this runner must not run the request; None when it may."""
         if not client.eligible(request.argv, request.env):
-            return "not a run it can take", False
+            return "not a run it can take"
         if request.executable != self.executable:
-            return f"another interpreter ({request.executable})", False
+            return f"another interpreter ({request.executable})"
         if request.gid != os.getgid() or sorted(request.groups) != sorted(os.getgroups()):
-            return "other groups", False
+            return "other groups"
         nice = os.getpriority(os.PRIO_PROCESS, 0)
         if request.nice < nice:  # a process may lower its priority, not raise it
-            return f"a higher priority (nice {request.nice}) than the runner's ({nice})", False
+            return f"a higher priority (nice {request.nice}) than the runner's ({nice})"
         theirs = settings(request.env, request.cwd)
         if theirs != self.settings:
-            return f"other settings: {', '.join(_differences(self.settings, theirs))}", False
-        if code_state(self.folder) != self.code:
-            return "the code changed", True
+            return f"other settings: {', '.join(_differences(self.settings, theirs))}"
         return None
 
 
@@ -336,7 +335,7 @@ class Runner:
         self.api_url = api_url
         self.supervisor = supervisor
         self.runs: dict[int, socket.socket | None] = {}  # pid → its client (None: gone)
-        self.stale = False
+        self.stale_since: float | None = None  # when a run found the code changed
         self.stopping = False
         self.selector = selectors.DefaultSelector()
         self.wake_read, self.wake_write = os.pipe()
@@ -351,8 +350,8 @@ class Runner:
             signal.signal(signum, _noted)  # the number comes through the wake-up pipe
         self.selector.register(self.listener, selectors.EVENT_READ)
         self.selector.register(self.wake_read, selectors.EVENT_READ)
-        while self.runs or not (self.stopping or self.stale):
-            for key, _ in self.selector.select(LOOK_SECONDS):
+        while self.runs or not (self.stopping or self._restart_due()):
+            for key, _ in self.selector.select(WAIT_SECONDS if self.stale_since else LOOK_SECONDS):
                 if key.fileobj is self.listener and not self.stopping:
                     request = self._accept()
                     if request is None:
@@ -386,8 +385,14 @@ class Runner:
             pid, uid, gid = client.peer(conn)
             if uid != os.getuid():
                 log(f"refused a connection from uid {uid} (pid {pid})")
+            elif self._stale():  # before the request: its form may have changed with the code
+                log(f"left a run to its client (pid {pid}): the code changed")
+                conn.recvmsg(client.MAX_REQUEST)  # read (a socket closed unread resets the reply)
+                client.send(conn, {"local": "the code changed"})
             elif (request := Request.receive(conn, gid)) is not None:
-                refused = self._refuse(request)
+                refused = self.baseline.refuse(request)
+                if refused is None and not healthy(self.api_url, timeout=1.0):
+                    refused = "the home's Prefect server does not answer"
                 if refused is not None:
                     log(f"left a run to its client (pid {pid}): {refused}")
                     client.send(conn, {"local": refused})
@@ -403,17 +408,19 @@ class Runner:
         conn.close()
         return None
 
-    def _refuse(self, request: Request) -> str | None:
-        if self.stale or self.stopping:
-            return "the runner is about to restart or stop"
-        refused = self.baseline.refuse(request)
-        if refused is not None:
-            why, stale = refused
-            self.stale = stale
-            return why
-        if not healthy(self.api_url, timeout=1.0):
-            return "the home's Prefect server does not answer"
-        return None
+    def _stale(self) -> bool:
+        """Whether the code changed since the runner imported it (once it has, it stays so)."""
+        if self.stale_since is None and code_state(self.baseline.folder) != self.baseline.code:
+            self.stale_since = time.monotonic()
+        return self.stale_since is not None
+
+    def _restart_due(self) -> bool:
+        """The code changed, and the run that found it so (which runs on its own) has taken the
+        server's lock, or has had RESTART_GRACE seconds to: the new runner then waits for that
+        run to end before it imports, instead of importing beside its start."""
+        if self.stale_since is None:
+            return False
+        return in_use(self.baseline.folder) or time.monotonic() - self.stale_since > RESTART_GRACE
 
     def _leave_to(self, request: Request) -> None:
         """In the child: nothing of the runner's loop stays open but the run's conversation."""

@@ -244,6 +244,12 @@ def test_a_runner_on_changed_code_declines_then_replaces_itself(
     try:
         pid = runner.process.pid
         module.write_text("# the code a `git pull` brought, longer than before\n")
+        # A client of the new code may ask in a form the old runner does not know: the code is
+        # checked first.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as conn:
+            conn.connect(warm_client.address(runner.home / "prefect"))
+            conn.send(b'{"a request of the next version": true}')
+            assert warm_client.receive(conn) == {"local": "the code changed"}
         missing = str(tmp_path / "no-such-drop")
         assert runner.newsflow("run", missing).returncode == 2  # here, not in the runner
         runner.wait_for("restarts: the code changed")
