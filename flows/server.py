@@ -15,7 +15,8 @@ How runs and the server share the home, through two files in PREFECT_HOME:
 - `server.json`: the server's address and the pid of its supervisor, `python -m flows.server`, a
   small process of its own session (Ctrl-C in the terminal does not reach it) that runs the
   server as its child and stops it when idle or on SIGTERM; and, beside it, the home's warm
-  runner (flows/warm_runner.py), in the environment the first run started with.
+  runner (flows/warm_runner.py), in the environment the first run started with, once that run
+  has ended.
 
 This module imports nothing of Prefect: the CLI starts the server before Prefect loads, and the
 supervisor stays small.
@@ -412,23 +413,26 @@ def _log_tail(folder: Path, lines: int = 15) -> str:
 
 
 def supervise(folder: Path, idle: int, command: list[str], runner: dict[str, Any]) -> None:
-    """Run the server, and the warm runner beside it when `runner` gives its command and
-    environment, until the server has been idle for `idle` seconds, or until SIGTERM."""
+    """Run the server until it has been idle for `idle` seconds, or until SIGTERM; and beside it
+    the warm runner, when `runner` gives its command and environment, from the moment no run
+    holds the server: the run that started the server needs the CPU more than the runner's
+    start (which cannot take it at a lower priority: its runs would inherit that)."""
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     server = subprocess.Popen(command, stdin=subprocess.DEVNULL)
-    warm = (
-        subprocess.Popen(runner["command"], env=runner["env"], stdin=subprocess.DEVNULL)
-        if runner
-        else None
-    )
+    warm = None
     started = time.time()
+    nap = min(5.0, max(idle / 10, 0.2))
     try:
         # Short naps: a server that dies on start is noticed at once; each look is one stat().
-        while not stopping.wait(min(5.0, max(idle / 10, 0.2))):
+        while not stopping.wait(nap if warm or not runner else min(nap, 0.5)):
             if server.poll() is not None:
                 return
+            if runner and warm is None and not in_use(folder):
+                warm = subprocess.Popen(
+                    runner["command"], env=runner["env"], stdin=subprocess.DEVNULL
+                )
             if _idle_stop(folder, started, idle):
                 return
     finally:

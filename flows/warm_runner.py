@@ -8,13 +8,13 @@ the run's own work is under 3 s. Forked from this process, a run starts with all
 and parses a small drop itself with the model it inherits.
 
 How it lives: the home's supervisor (flows/server.py) starts it beside the Prefect server, in the
-environment of the run that started the server, and stops both together. It imports nothing
-until that run has ended (those seconds of CPU are the run's; and the runner cannot take them at
-a lower priority instead, since every run forked from it would inherit that priority), then
-imports in the settings a run gives itself (flows.cli.run_settings and the server's address:
-Prefect reads them at import), and listens on the home's socket (flows/warm_client.py has the
-conversation). It serves only while it is the one thread of its process: a fork copies only the
-thread that forks, and whatever another thread held (a lock, a connection) would be lost.
+environment of the run that started the server, once that run has ended (those seconds of CPU
+are the run's; and the runner cannot take them at a lower priority instead, since every run
+forked from it would inherit that priority), and stops both together. It imports in the
+settings a run gives itself (flows.cli.run_settings and the server's address: Prefect reads
+them at import), then listens on the home's socket (flows/warm_client.py has the conversation).
+It serves only while it is the one thread of its process: a fork copies only the thread that
+forks, and whatever another thread held (a lock, a connection) would be lost.
 
 What a run forked from here shares with the runner is checked for every run; a run that would
 differ runs in the client's own process:
@@ -107,7 +107,7 @@ def main(home: Path, api_url: str) -> None:
     folder = Path(os.environ.get("PREFECT_HOME", home / "prefect"))  # as configure() has it
     baseline = Baseline.take(folder)
     supervisor = os.getppid()
-    while in_use(folder):
+    while in_use(folder):  # a restart's: the run that found the code changed (_restart_due)
         time.sleep(WAIT_SECONDS)
     prepare(home, api_url)
     threads = threading.enumerate()
