@@ -209,7 +209,8 @@ class Command:
 
 
 def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> Command:
-    """`newsflow run` on the drop, exactly as a user runs it, in a process of its own.
+    """`newsflow run` on the drop, as a user runs it with the warm runner off, in a process of
+    its own.
 
     Memory counts its whole process tree (the flow's process and the spaCy workers; Prefect's
     temporary API when there is one) and the home's background server (`server`: the pid of its

@@ -41,8 +41,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
+
+
+def consoles() -> tuple[Console, Console]:
+    """The CLI's stdout and stderr consoles. Rich settles colours and terminal features when a
+    console is made, from the stream it writes to then: a process that takes over another's
+    terminal (a run forked by flows/warm_runner.py) makes them again."""
+    return Console(), Console(stderr=True, soft_wrap=True)
+
+
+console, errors = consoles()
 
 _BAR = (
     TextColumn("[bold]{task.description}"),
@@ -218,9 +226,7 @@ def run(
     for name in ("NEWSFLOW_BATCH_SIZE", "NEWSFLOW_N_PROCESS", "NEWSFLOW_BATCHES_IN_FLIGHT"):
         if env_int(name, 1) < 1:
             raise _fail(f"{name} must be at least 1; unset it or fix it", 2)
-    if not verbose:  # the one-line error below says what failed; Prefect's logs say it again
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-    home_path = configure(home, quiet=not verbose)
+    home_path = run_settings(home, verbose)
 
     from flows.drops import loaded
     from tasks.ingest import scan
@@ -313,6 +319,15 @@ def run(
     _print_summary(summary)
     for line in server.describe(summary.run_id):
         console.print(line, soft_wrap=True)
+
+
+def run_settings(home: str | None, verbose: bool) -> Path:
+    """The settings a run gives itself before Prefect loads (Prefect reads them at import): the
+    home, and Prefect's logs kept quiet unless --verbose. The warm runner imports Prefect in
+    the same ones."""
+    if not verbose:  # the one-line error of a failed run says what failed; Prefect's logs again
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    return configure(home, quiet=not verbose)
 
 
 def _work_to_do(preparing: Future[bool], store: Store, path: Path, entries: list[Any]) -> bool:
@@ -547,6 +562,7 @@ def server_status(home: HomeOption = None) -> None:
     """Whether the home's Prefect server runs, where its UI is, and when it stops by itself."""
     configure(home, quiet=True)
     from flows import server as background
+    from flows.warm_client import runner_pid
 
     state = background.status(background.prefect_home())
     if state.server is None:
@@ -560,6 +576,18 @@ def server_status(home: HomeOption = None) -> None:
     )
     console.print(f"Prefect UI: {state.server.ui_url}   (API {state.server.api_url})")
     console.print(f"supervisor pid {state.server.pid}; {use}")
+    runner = runner_pid(background.prefect_home())
+    if runner is None:
+        console.print(
+            "no warm runner (it starts beside the server once the run that started it has "
+            "ended, unless NEWSFLOW_WARM_RUNNER=0)"
+        )
+        return
+    resident = int(Path(f"/proc/{runner}/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE")
+    console.print(
+        f"warm runner pid {runner}, {resident / 2**20:,.0f} MiB: runs start in it with Prefect "
+        "and spaCy's model loaded (NEWSFLOW_WARM_RUNNER=0 turns it off)"
+    )
 
 
 @server_app.command("stop")
@@ -1084,10 +1112,16 @@ def bench(
         bool, typer.Option(help="Time a run that must start the home's Prefect server too.")
     ] = False,
 ) -> None:
-    """Wall clock of `newsflow run` against bare `nlp.pipe` on the same distinct texts."""
+    """Wall clock of `newsflow run` against bare `nlp.pipe` on the same distinct texts.
+
+    The run is measured in a process tree of its own, with no warm runner (a run forked from
+    one would not count the imports and the model's load, nor the runner's memory)."""
     import tempfile
 
     from flows import server as background
+    from flows.warm_client import OFF
+
+    os.environ[OFF] = "0"  # for the home's server, should this start it, and for the run
     from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, distinct_texts, flow_run
 
     processes = n_process or os.cpu_count() or 1
@@ -1095,7 +1129,9 @@ def bench(
     home_path = configure(home or work / "home", quiet=True)
     texts = distinct_texts([t for source in corpus for t in corpus_texts(source)], articles)
     build_drop(texts, work / "drop")
-    console.print(f"{articles} distinct articles in {work / 'drop'}; {processes} process(es)")
+    console.print(
+        f"{articles} distinct articles in {work / 'drop'}; {processes} process(es); no warm runner"
+    )
     bare = bare_pipe(texts, model, processes)
     console.print(f"bare nlp.pipe: {bare.seconds:.1f}s (model loaded)")
     server = None
@@ -1360,11 +1396,21 @@ class _WithoutPandas(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(f"newsflow commands run without {name}", name=name)
 
 
+def begin_process() -> None:
+    """What a `newsflow` process sets up before it imports anything else: the exit (see
+    _end_process) and commands without pandas. Once per process: the warm runner calls it
+    before its imports, so that a run it forks has the exit handlers a local run has, in the
+    same order, and main() then finds it done."""
+    if any(isinstance(finder, _WithoutPandas) for finder in sys.meta_path):
+        return
+    atexit.register(_end_process)  # the first handler registered is the last to run
+    sys.meta_path.insert(0, _WithoutPandas())
+
+
 def main() -> None:
     """The `newsflow` command: an error no command turned into a message is still one line
     (the traceback with --verbose)."""
-    atexit.register(_end_process)  # the first handler registered is the last to run
-    sys.meta_path.insert(0, _WithoutPandas())
+    begin_process()
     try:
         app()
     except SystemExit as done:

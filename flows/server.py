@@ -14,7 +14,9 @@ How runs and the server share the home, through two files in PREFECT_HOME:
   A run touches the file when it starts and ends: its mtime is the server's last use.
 - `server.json`: the server's address and the pid of its supervisor, `python -m flows.server`, a
   small process of its own session (Ctrl-C in the terminal does not reach it) that runs the
-  server as its child and stops it when idle or on SIGTERM.
+  server as its child and stops it when idle or on SIGTERM; and, beside it, the home's warm
+  runner (flows/warm_runner.py), in the environment the first run started with, once that run
+  has ended.
 
 This module imports nothing of Prefect: the CLI starts the server before Prefect loads, and the
 supervisor stays small.
@@ -35,9 +37,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from flows import prefect_database
+from flows import prefect_database, warm_client
 from flows.local_server import LOG_FILE, ServerError, end, healthy, running_api
 from flows.settings import env_int
 
@@ -184,7 +186,7 @@ def lease(home: Path) -> Lease:
     try:
         # Under the lock: `newsflow serve` holds it exclusive until its serve.json is written.
         api = _serving_or_running(home, folder)
-        held = Lease(api, handle=handle) if api else _start_or_join(folder, handle, idle_seconds())
+        held = Lease(api, handle=handle) if api else _start_or_join(home, folder, handle)
     except BaseException:
         handle.close()
         raise
@@ -211,14 +213,14 @@ def _serving_or_running(home: Path, folder: Path) -> str | None:
     return found.api_url if found else None
 
 
-def _start_or_join(folder: Path, handle: IO[str], idle: int) -> Lease:
+def _start_or_join(home: Path, folder: Path, handle: IO[str]) -> Lease:
     """Start the server under the exclusive lock, unless another run just did."""
     _relock(handle, fcntl.LOCK_EX, START_TIMEOUT)
     try:
         found = running(folder)
         if found is not None:
             return Lease(found.api_url, handle=handle)
-        started = _spawn(folder, idle)
+        started = _spawn(folder, idle_seconds(), home)
         return Lease(started.api_url, started, handle)
     finally:
         os.utime(handle.name)  # a fresh last use, before the supervisor may look
@@ -233,6 +235,12 @@ def server_command(port: int) -> list[str]:
     ]
 
 
+def runner_command(home: Path, api_url: str) -> list[str]:
+    """The home's warm runner, which the supervisor runs beside the server (tests put a
+    stand-in here). -P: nothing of the directory it was started in shadows an installed module."""
+    return [sys.executable, "-P", "-m", "flows.warm_runner", str(home), api_url]
+
+
 def server_env() -> dict[str, str]:
     """The environment a home's server runs in: this process's, less a configured API, with
     no telemetry and none of the services it does not need."""
@@ -241,7 +249,7 @@ def server_env() -> dict[str, str]:
     return env | {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 
 
-def _spawn(folder: Path, idle: int) -> Background:
+def _spawn(folder: Path, idle: int, home: Path) -> Background:
     env = server_env()
     if prefect_database.seed(folder):
         # The copy holds the block types already: registering them again costs 3-4 s of the
@@ -250,16 +258,22 @@ def _spawn(folder: Path, idle: int) -> Background:
     else:
         prefect_database.build_in_background(folder / LOG_FILE)
     port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    runner_env = warm_client.runner_env()
     with open(folder / LOG_FILE, "ab") as log:
         supervisor = subprocess.Popen(
             [sys.executable, "-m", "flows.server", str(folder), str(idle), *server_command(port)],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,
         )
-    started = Background(f"http://127.0.0.1:{port}/api", supervisor.pid, idle)
+    # The runner's command and environment go through a pipe: the environment may hold secrets.
+    runner = {"command": runner_command(home, api_url), "env": runner_env} if runner_env else {}
+    with supervisor.stdin as spec:  # type: ignore[union-attr]
+        spec.write(json.dumps(runner).encode())
+    started = Background(api_url, supervisor.pid, idle)
     started.write(folder)
     return started
 
@@ -316,14 +330,19 @@ class Status:
 
 
 def status(folder: Path) -> Status:
+    used = in_use(folder)
+    idle_for = time.time() - (folder / LOCK_FILE).stat().st_mtime
+    return Status(running(folder), idle_for, used)
+
+
+def in_use(folder: Path) -> bool:
+    """Whether a run (or a start, a stop or `newsflow serve`) holds the server's lock now."""
     with _locked(folder) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            in_use = False
+            return False
         except BlockingIOError:
-            in_use = True
-        idle_for = time.time() - (folder / LOCK_FILE).stat().st_mtime
-        return Status(running(folder), idle_for, in_use)
+            return True
 
 
 class ServerBusy(ServerError):
@@ -393,21 +412,32 @@ def _log_tail(folder: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
-def supervise(folder: Path, idle: int, command: list[str]) -> None:
-    """Run the server until it has been idle for `idle` seconds, or until SIGTERM."""
+def supervise(folder: Path, idle: int, command: list[str], runner: dict[str, Any]) -> None:
+    """Run the server until it has been idle for `idle` seconds, or until SIGTERM; and beside it
+    the warm runner, when `runner` gives its command and environment, from the moment no run
+    holds the server: the run that started the server needs the CPU more than the runner's
+    start (which cannot take it at a lower priority: its runs would inherit that)."""
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     server = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    warm = None
     started = time.time()
+    nap = min(5.0, max(idle / 10, 0.2))
     try:
         # Short naps: a server that dies on start is noticed at once; each look is one stat().
-        while not stopping.wait(min(5.0, max(idle / 10, 0.2))):
+        while not stopping.wait(nap if warm or not runner else min(nap, 0.5)):
             if server.poll() is not None:
                 return
+            if runner and warm is None and not in_use(folder):
+                warm = subprocess.Popen(
+                    runner["command"], env=runner["env"], stdin=subprocess.DEVNULL
+                )
             if _idle_stop(folder, started, idle):
                 return
     finally:
+        if warm is not None:
+            end(warm)
         end(server)
         Background.clear(folder, os.getpid())
 
@@ -432,4 +462,4 @@ def _idle_stop(folder: Path, started: float, idle: int) -> bool:
 
 
 if __name__ == "__main__":
-    supervise(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
+    supervise(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:], json.loads(sys.stdin.read()))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tasks.batching import batches
@@ -44,12 +43,18 @@ def default_model() -> str:
     )
 
 
-@lru_cache(maxsize=2)
+# Pipelines loaded in this process, by resolved name (so that `None` and the default's name
+# are one).
+_LOADED: dict[str, Language] = {}
+
+
 def load_model(name: str | None = None) -> Language:
     """Load a pipeline once per process (a few hundred ms each time otherwise)."""
+    model = name or default_model()
+    if model in _LOADED:
+        return _LOADED[model]
     import spacy
 
-    model = name or default_model()
     try:
         nlp = spacy.load(model, exclude=[c for c in UNUSED])
     except OSError as error:
@@ -58,7 +63,14 @@ def load_model(name: str | None = None) -> Language:
             "NEWSFLOW_MODEL to an installed pipeline"
         ) from error
     nlp.max_length = MAX_LENGTH
+    _LOADED[model] = nlp
     return nlp
+
+
+def is_loaded(name: str | None = None) -> bool:
+    """Whether this process has the pipeline loaded already (the warm runner loads the default
+    one before it forks a run, which then parses a small drop itself)."""
+    return (name or default_model()) in _LOADED
 
 
 def parse(texts: Iterable[str], nlp: Language, max_chars: int = BATCH_CHARS) -> Iterator[Doc]:

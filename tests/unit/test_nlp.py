@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.nlp import parse
+from tasks.nlp import default_model, is_loaded, load_model, parse
 
 TEXTS = [
     "Mayor Ruth Okafor said the bridge would reopen in March.",
@@ -22,3 +22,10 @@ def test_small_character_budget_gives_the_same_parses_in_order(nlp) -> None:  # 
         assert [(t.text, t.dep_, t.head.i, t.ent_type_) for t in a] == [
             (t.text, t.dep_, t.head.i, t.ent_type_) for t in b
         ]
+
+
+def test_the_default_model_is_one_pipeline_by_either_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A process that has it (the warm runner's runs) parses a small drop without workers."""
+    assert load_model(None) is nlp is load_model(default_model())
+    assert is_loaded(None) and is_loaded(default_model())
+    assert not is_loaded("some_other_pipeline")

@@ -8,6 +8,8 @@ start is not under test (10-80 s); `make demo` and `newsflow bench --cold` start
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from flows import server as background
+from flows import warm_client
 from flows.local_server import Running, healthy
 
 STAND_IN = """
@@ -185,3 +188,38 @@ def test_a_new_home_starts_from_the_fresh_database_and_a_first_start_builds_it(
     assert (other / "register-blocks").read_text() == "false"
     assert builds == [folder / "server.log"]
     background._stop(other)
+
+
+RUNNER_STAND_IN = (
+    "import json, os, sys, time\n"
+    "json.dump({'argv': sys.argv[1:], 'pid': os.getpid(), 'env': dict(os.environ)},"
+    " open(sys.argv[1], 'w'))\n"
+    "time.sleep(600)\n"
+)
+
+
+def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "runner.json"
+    monkeypatch.setattr(
+        background,
+        "runner_command",
+        lambda home, api_url: [sys.executable, "-c", RUNNER_STAND_IN, str(record), api_url],
+    )
+    monkeypatch.setattr(warm_client, "ENTRY_ENV", {"PATH": os.environ["PATH"], "AS": "started"})
+    with background.lease(tmp_path / "home") as held:
+        assert held.started is not None
+    assert _wait(record.exists)
+    runner = json.loads(record.read_text())
+    assert runner["argv"][1] == held.api_url  # the runner's Prefect talks to this server
+    assert runner["env"]["AS"] == "started"  # not the server's environment
+    background.stop(folder)
+    assert not background._alive(runner["pid"])  # stopped with the server
+
+    monkeypatch.setenv(warm_client.OFF, "0")
+    with background.lease(tmp_path / "home") as held:
+        assert held.started is not None
+    supervisor = held.started.pid
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    assert len(children) == 1  # the server alone
