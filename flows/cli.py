@@ -1119,10 +1119,10 @@ def bench(
     import tempfile
 
     from flows import server as background
+    from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, distinct_texts, flow_run
     from flows.warm_client import OFF
 
     os.environ[OFF] = "0"  # for the home's server, should this start it, and for the run
-    from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, distinct_texts, flow_run
 
     processes = n_process or os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
