@@ -52,12 +52,13 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         background._stop(prefect_home)
 
 
-def _wait(check: Callable[[], bool], timeout: float = 20.0) -> bool:
+def wait_until(check: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Whether `check` came true within `timeout` seconds (test_warm_runner's waits too)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return True
-        time.sleep(0.1)
+        time.sleep(0.05)
     return False
 
 
@@ -83,7 +84,7 @@ def test_stop_stops_the_server(folder: Path, tmp_path: Path) -> None:
     stopped = background.stop(folder)
     assert stopped is not None and stopped.api_url == api
     assert not background._alive(stopped.pid)
-    assert _wait(lambda: not healthy(api, timeout=0.5))
+    assert wait_until(lambda: not healthy(api, timeout=0.5))
     assert background.status(folder).server is None
     assert background.stop(folder) is None  # nothing left to stop
 
@@ -107,7 +108,7 @@ def test_an_idle_server_stops_itself_but_never_under_a_run(
         time.sleep(3)  # three idle periods, with the run still holding the server
         assert healthy(held.api_url or "")
     pid = held.started.pid
-    assert _wait(lambda: not background._alive(pid))
+    assert wait_until(lambda: not background._alive(pid))
     assert not healthy(held.api_url or "", timeout=0.5)
     assert background.Background.read(folder) is None
     # The next run starts a new one.
@@ -141,7 +142,7 @@ def test_a_run_uses_the_server_newsflow_serve_runs(folder: Path, tmp_path: Path)
     serving = subprocess.Popen(background.server_command(port))
     try:
         api = f"http://127.0.0.1:{port}/api"
-        assert _wait(lambda: healthy(api, timeout=0.5))
+        assert wait_until(lambda: healthy(api, timeout=0.5))
         home.mkdir(parents=True, exist_ok=True)
         Running(api, None).write(home)  # as `newsflow serve` records its server
         with background.lease(home) as held:
@@ -210,7 +211,7 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
     monkeypatch.setattr(warm_client, "ENTRY_ENV", {"PATH": os.environ["PATH"], "AS": "started"})
     with background.lease(tmp_path / "home") as held:
         assert held.started is not None
-    assert _wait(record.exists)
+    assert wait_until(record.exists)
     runner = json.loads(record.read_text())
     assert runner["argv"][1] == held.api_url  # the runner's Prefect talks to this server
     assert runner["env"]["AS"] == "started"  # not the server's environment

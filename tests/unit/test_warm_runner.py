@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import pytest
 from flows import server as background
 from flows import warm_client
 from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
+from tests.unit.test_server import wait_until
 
 NEWSFLOW = Path(sys.executable).with_name("newsflow")  # the console script, as users run it
 STAND_IN = """
@@ -73,7 +74,7 @@ class Runner:
         return self.log.read_text()
 
     def wait_for(self, text: str, count: int = 1) -> None:
-        assert _wait(lambda: self.logged().count(text) >= count), self.logged()
+        assert wait_until(lambda: self.logged().count(text) >= count, 60), self.logged()
 
     def newsflow(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return self.run([str(NEWSFLOW), *args], **env)
@@ -102,17 +103,8 @@ class Runner:
                 stdout=handle,
                 stderr=handle,
             )
-        assert _wait(lambda: "sleeping" in output.read_text()), output.read_text()
+        assert wait_until(lambda: "sleeping" in output.read_text(), 60), output.read_text()
         return client
-
-
-def _wait(check: Callable[[], bool], timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture
