@@ -295,13 +295,19 @@ def _prepare_sqlite(location: Location) -> None:
 @contextlib.contextmanager
 def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     """DuckDB's memory cap for the work inside, the connection's own again after it: work that
-    needs more spills to the temp directory."""
+    needs more spills to the temp directory. After a failure the cap is put back if it can be:
+    a transaction the failure aborted (a catalog that went away) refuses any statement, and that
+    refusal must not take the place of the error that explains it."""
     (before,) = con.execute("SELECT current_setting('memory_limit')").fetchone()  # type: ignore[misc]
+    restore = f"SET memory_limit = {literal(before)}"
     con.execute(f"SET memory_limit = {literal(limit)}")
     try:
         yield
-    finally:
-        con.execute(f"SET memory_limit = {literal(before)}")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(restore)
+        raise
+    con.execute(restore)
 
 
 def duckdb_types(con: duckdb.DuckDBPyConnection, schema: pa.Schema) -> dict[str, str]:

@@ -163,24 +163,24 @@ class Rows:
 def apply(con: duckdb.DuckDBPyConnection, mentions: Rows, quotes: Rows) -> dict[str, int]:
     """Merge the change these signed rows make into every mart; rows changed per mart.
 
-    Runs inside the caller's transaction: the marts move with the rows they summarise.
+    Runs inside the caller's transaction: the marts move with the rows they summarise. Its
+    temporary tables go with the transaction when it fails (a statement to drop them then would
+    only be refused, in place of the error), and are dropped when it succeeds.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE delta_mentions AS {mentions.sql}", mentions.params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE delta_quotes AS {quotes.sql}", quotes.params)
     changed: dict[str, int] = {}
-    try:
-        _identify(con)
-        for mart in MARTS:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE mart_delta AS {mart.delta}")
-            rows, lowest = con.execute(  # type: ignore[misc]
-                f"SELECT count(*), min({mart.measures[0]}) FROM mart_delta"
-            ).fetchone()
-            changed[mart.name] = rows
-            if rows:
-                _merge(con, mart, removes=lowest < 0)
-    finally:
-        for table in ("delta_mentions", "delta_quotes", "mart_delta"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+    _identify(con)
+    for mart in MARTS:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE mart_delta AS {mart.delta}")
+        rows, lowest = con.execute(  # type: ignore[misc]
+            f"SELECT count(*), min({mart.measures[0]}) FROM mart_delta"
+        ).fetchone()
+        changed[mart.name] = rows
+        if rows:
+            _merge(con, mart, removes=lowest < 0)
+    for table in ("delta_mentions", "delta_quotes", "mart_delta"):
+        con.execute(f"DROP TABLE {table}")
     return changed
 
 
