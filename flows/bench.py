@@ -108,10 +108,12 @@ def build_drop(texts: list[str], drop: Path) -> None:
                 handle.write(json.dumps(record) + "\n")
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """Resident memory of a process, and of all its descendants together, from /proc."""
+def tree_rss(*pids: int) -> list[tuple[int, int]]:
+    """Resident memory of each process, and of all its descendants together, from one reading of
+    /proc for all of them."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -121,13 +123,16 @@ def tree_rss(pid: int) -> tuple[int, int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    descendants, stack = 0, list(children.get(pid, []))
-    while stack:
-        current = stack.pop()
-        descendants += rss.get(current, 0)
-        stack += children.get(current, [])
-    return rss.get(pid, 0), descendants
+        rss[int(entry)] = int(fields[21]) * page
+    found = []
+    for pid in pids:
+        descendants, stack = 0, list(children.get(pid, []))
+        while stack:
+            current = stack.pop()
+            descendants += rss.get(current, 0)
+            stack += children.get(current, [])
+        found.append((rss.get(pid, 0), descendants))
+    return found
 
 
 @dataclass
@@ -148,17 +153,23 @@ class Peaks:
         ]
 
 
+# Seconds between samples. The peaks that matter last seconds (the commit, the parsing plateau),
+# and the sampler shares the CPU with what it measures: reading /proc once per process tree
+# every 100 ms took 7% of a core from a 10,000-article run.
+SAMPLE_SECONDS = 0.5
+
+
 @contextmanager
 def peak_memory(*pids: int) -> Iterator[Peaks]:
-    """Sample the RSS of process trees (default: this process's) every 100 ms."""
+    """Sample the RSS of process trees (default: this process's) every SAMPLE_SECONDS."""
     roots = pids or (os.getpid(),)
     peaks = Peaks()
-    peaks.add([tree_rss(root) for root in roots])
+    peaks.add(tree_rss(*roots))
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.1):
-            peaks.add([tree_rss(root) for root in roots])
+        while not done.wait(SAMPLE_SECONDS):
+            peaks.add(tree_rss(*roots))
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()

@@ -134,7 +134,7 @@ print(found, rows.num_rows, "pandas" in sys.modules)
 
 
 def test_the_bench_tells_a_process_from_its_children_and_keeps_each_ones_peak() -> None:
-    from flows.bench import Peaks, peak_memory, tree_rss
+    from flows.bench import SAMPLE_SECONDS, Peaks, peak_memory, tree_rss
 
     child = subprocess.Popen(
         [sys.executable, "-c", "import time; blob = b'x' * (60 * 2**20); time.sleep(30)"]
@@ -142,9 +142,9 @@ def test_the_bench_tells_a_process_from_its_children_and_keeps_each_ones_peak() 
     try:
         with peak_memory() as peaks:
             deadline = time.monotonic() + 20
-            while tree_rss(os.getpid())[1] < 60 * 2**20 and time.monotonic() < deadline:
+            while tree_rss(os.getpid())[0][1] < 60 * 2**20 and time.monotonic() < deadline:
                 time.sleep(0.1)
-            time.sleep(0.3)  # sampled at least twice with the child's memory in
+            time.sleep(2.5 * SAMPLE_SECONDS)  # sampled at least twice with the child's memory in
     finally:
         child.kill()
         child.wait()
