@@ -32,7 +32,7 @@ _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
 # results the old code produced.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 
 def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:

@@ -459,7 +459,9 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
     NER often swallows a preceding role word ("Lobsterman Walt Pruitt"); the same person named
     "Walt Pruitt" elsewhere in the article tells us where the name starts.
     """
-    unique = sorted(set(names), key=lambda n: len(n.split()))
+    # In the order the article first names them (not a set's, which changes with every
+    # process's hash seed, and with it who a lone surname was), shorter names first.
+    unique = sorted(dict.fromkeys(names), key=lambda n: len(n.split()))
     canonical = {name: name for name in unique}
     for short in unique:
         size = len(short.split())
