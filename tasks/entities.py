@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.boilerplate import boilerplate_spans
 from tasks.gender import name_call
 from tasks.lexicon import (
     ALIAS_TYPES,
@@ -32,7 +31,7 @@ from tasks.lexicon import (
     ROLE_WORDS,
     TITLES,
 )
-from tasks.nlp import text_of
+from tasks.nlp import boilerplate_of, text_of
 from tasks.records import Mention, Quote
 
 if TYPE_CHECKING:
@@ -97,7 +96,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
     """Clean, filtered, resolved mentions of one parsed article."""
     text = text_of(doc)
     sentence_starts = [s.start_char for s in doc.sents]
-    excluded = boilerplate_spans(text)
+    excluded = boilerplate_of(doc)
     candidates = []
     for ent in doc.ents:
         candidate = _candidate(ent, sentence_starts)

@@ -372,7 +372,7 @@ def name_call(name: str) -> Call:
     first = name.split()[0] if name.split() else ""
     if len(first.rstrip(".")) < 2 or "." in first:
         return UNKNOWN
-    found = name_statistic().lookup(first)
+    found = first_name_statistic(first)
     if found is None:
         return UNKNOWN
     p_female, count = found
@@ -427,6 +427,13 @@ class NameStatistic:
     def _key(entry: re.Match[bytes]) -> str:
         raw = entry.group(1)
         return json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
+
+
+@lru_cache(maxsize=65_536)
+def first_name_statistic(first_name: str) -> tuple[float, int] | None:
+    """NameStatistic.lookup, remembered: the news names the same people over and over, and a
+    look-up bisects the table with some 25 regex searches (a tenth of a worker's extraction)."""
+    return name_statistic().lookup(first_name)
 
 
 @lru_cache(maxsize=1)

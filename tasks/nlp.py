@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tasks.batching import batches
+from tasks.boilerplate import boilerplate_spans
 
 # spaCy itself is imported when a model is loaded, not with this module: the flow's process,
 # whose batches the worker processes parse, is then spared its 45 MB.
@@ -85,6 +86,15 @@ def parse(texts: Iterable[str], nlp: Language, max_chars: int = BATCH_CHARS) -> 
     """
     for batch in batches(texts, len, max_chars):
         yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def boilerplate_of(doc: Doc) -> list[tuple[int, int]]:
+    """The boilerplate lines of a parse (boilerplate.boilerplate_spans), found once: entities and
+    quotes both leave them out, and classifying every line twice cost a fifth of the extraction."""
+    spans = doc.user_data.get("newsflow_boilerplate")
+    if spans is None:
+        spans = doc.user_data["newsflow_boilerplate"] = boilerplate_spans(text_of(doc))
+    return spans
 
 
 def text_of(doc: Doc) -> str:

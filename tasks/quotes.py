@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tasks.boilerplate import boilerplate_spans
 from tasks.entities import entity_key, expand_surname, full_name_in_text, name_in
 from tasks.lexicon import (
     CORE_SPEECH_VERBS,
@@ -29,7 +28,7 @@ from tasks.lexicon import (
     SPEECH_VERBS_BASE,
     UNREALISED,
 )
-from tasks.nlp import text_of
+from tasks.nlp import boilerplate_of, text_of
 from tasks.records import Mention, Quote
 
 if TYPE_CHECKING:
@@ -232,7 +231,7 @@ def extract_quotes(doc: Doc, mentions: Iterable[Mention] = ()) -> list[Quote]:
     paragraphs = paragraph_bounds(text)
     para_starts = [s for s, _ in paragraphs]
     # Captions, link teasers and other boilerplate that reached the text quote nobody.
-    ignored = {i for s, e in boilerplate_spans(text) for i in range(s, e)}
+    ignored = {i for s, e in boilerplate_of(doc) for i in range(s, e)}
     marked = [
         m
         for m in quote_marks(text, paragraphs)

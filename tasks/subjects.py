@@ -35,6 +35,7 @@ def clause_subjects(doc: Doc) -> frozenset[int]:
 def _is_subject(token: Token) -> bool:
     """Subjects of subordinate clauses are left out: "Although the mayor has argued …, the
     plan …" is not about the mayor."""
+    if token.dep_ not in _SUBJECT:  # most words: their own label settles it, not the head's
+        return False
     verb = token.head
-    main = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
-    return token.dep_ in _SUBJECT and main
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
