@@ -33,6 +33,7 @@ import signal
 import socket
 import struct
 import sys
+from collections import deque
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -164,7 +165,7 @@ def _converse(
     # The terminal goes with the go, to a runner that has just answered: descriptors in a
     # message nobody reads would keep the client's pipes open after it has gone.
     socket.send_fds(conn, [json.dumps({"go": True}).encode()], [0, 1, 2])
-    signals.armed = True
+    signals.arm()
     conn.settimeout(None)
     started = receive(conn)
     if not started or "started" not in started:  # nothing ran
@@ -180,12 +181,28 @@ class _Signals:
     def __init__(self, conn: socket.socket, ignored: list[int]) -> None:
         self.conn = conn
         self.received: list[int] = []
-        self.armed = False
+        self._unsent: deque[int] = deque()
+        self._armed = False
         self._previous = {s: signal.signal(s, self._on) for s in FORWARDED if s not in ignored}
+
+    def arm(self) -> None:
+        """The run is asked for: pass on every signal from now, and those already noted. A
+        Ctrl-C that came between the go and this (its run printed at once, the client was not
+        yet scheduled again) was otherwise noted and never sent: the run went on, the client
+        waited for it."""
+        self._armed = True
+        self._send_unsent()
 
     def _on(self, signum: int, _frame: FrameType | None) -> None:
         self.received.append(signum)
-        if self.armed:
+        self._unsent.append(signum)
+        if self._armed:
+            self._send_unsent()
+
+    def _send_unsent(self) -> None:
+        # popleft is one step: a handler that runs in between sends the others, none twice.
+        while self._unsent:
+            signum = self._unsent.popleft()
             with contextlib.suppress(OSError):
                 send(self.conn, {"signal": signum})
 

@@ -382,3 +382,26 @@ def test_the_runner_is_the_one_of_the_home_the_run_would_use(
     assert warm_client.address(deep) == warm_client.address(deep / ".." / deep.name)
     with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as probe:
         probe.bind(warm_client.address(deep))
+
+
+def test_a_signal_between_the_go_and_the_arming_is_still_passed_on() -> None:
+    """The run can print before the client is scheduled again after its go; a Ctrl-C then came
+    before the client was armed, was noted, and never reached the run (the flaky SIGINT case
+    above, under load)."""
+    ours, runner_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    signals = warm_client._Signals(ours, ignored=[])
+    try:
+        signals._on(signal.SIGINT, None)  # as the handler does, before arm()
+        runner_end.settimeout(0.2)
+        with pytest.raises(TimeoutError):
+            runner_end.recv(4096)  # nothing sent before the run is asked for
+        signals.arm()
+        signals._on(signal.SIGTERM, None)
+        runner_end.settimeout(5)
+        sent = [json.loads(runner_end.recv(4096)) for _ in range(2)]
+        assert sent == [{"signal": signal.SIGINT}, {"signal": signal.SIGTERM}]
+        assert signals.received == [signal.SIGINT, signal.SIGTERM]
+    finally:
+        signals.restore()
+        ours.close()
+        runner_end.close()
