@@ -35,9 +35,15 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 def pytest_configure() -> None:
     """A SIGTERM (a CI timeout, `kill`) ends the session as Ctrl-C does: the session's servers
-    (Prefect, moto, PostgreSQL) are stopped by their finalizers instead of outliving it."""
+    (Prefect, moto, PostgreSQL) are stopped by their finalizers instead of outliving it.
+
+    A session started in the background (`make test &`: the shell ignores SIGINT for it) takes
+    Ctrl-C back: the commands the tests start would inherit the ignored SIGINT, and a test that
+    stops one with SIGINT would wait for nothing."""
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
