@@ -228,9 +228,10 @@ def _start_or_join(home: Path, folder: Path, handle: IO[str]) -> Lease:
 
 
 def server_command(port: int) -> list[str]:
-    """The server the supervisor runs (tests put a stand-in here)."""
+    """The server the supervisor runs (tests put a stand-in here): Prefect's, with its task
+    queue polled calmly (quiet_server.py)."""
     return [
-        *(sys.executable, "-m", "prefect", "server", "start"),
+        *(sys.executable, "-m", "flows.quiet_server", "server", "start"),
         *("--host", "127.0.0.1", "--port", str(port)),
     ]
 
