@@ -2,9 +2,10 @@
 
 The NLP pass is the cost of the pipeline; everything else (Prefect, cleaning, extraction, Parquet,
 start-up and teardown) should be nearly free. So the benchmark runs bare `nlp.pipe` over the very
-texts of the drop, with the same model and processes and the model already loaded, then `newsflow
+texts of the drop, with the same model and processes and the model already loaded, and `newsflow
 run` on the drop as a subprocess, and reports the command's wall clock and the flow's time against
-it, with the peak memory of each phase. The drop's articles are all different texts.
+it, with the peak memory of each phase. The drop's articles are all different texts. Rounds of the
+two alternate which goes first, each command loading into a new warehouse.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flows import server as background
 from warehouse.store import Store
 
 SHARD = 500  # articles per .jsonl file of the generated drop
@@ -219,6 +221,37 @@ class Command:
         return ", ".join(mib) + " MiB (children: spaCy workers, Prefect's temporary API)"
 
 
+@dataclass
+class Round:
+    """One bare pass and one command over the same drop, in the order given."""
+
+    bare: Phase
+    command: Command
+    bare_first: bool
+
+    @property
+    def flow_seconds(self) -> float:
+        run = self.command.run
+        return float((run["finished_at"] - run["started_at"]).total_seconds())
+
+    @property
+    def ratio(self) -> float:
+        """Bare nlp.pipe's time over the command's: 1.0 is a run that costs only its parse."""
+        return self.bare.seconds / self.command.wall
+
+    @property
+    def flow_ratio(self) -> float:
+        return self.bare.seconds / self.flow_seconds
+
+
+def bare_first(number: int) -> bool:
+    """Round `number` (from 0) times bare nlp.pipe first, the next one the command first, and so
+    on: on a machine whose speed drifts over minutes (a shared host), a phase that always ran
+    second would always meet the drift second. Two benches of one code here an hour apart gave
+    ratios of 0.90 and 1.00, each from one bare pass and one command."""
+    return number % 2 == 0
+
+
 def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> Command:
     """`newsflow run` on the drop, as a user runs it with the warm runner off, in a process of
     its own.
@@ -240,3 +273,40 @@ def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> 
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
     return Command(row, wall, peaks)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every round of a bench runs on."""
+
+    drop: Path
+    texts: list[str]  # the drop's, for bare nlp.pipe
+    model: str | None
+    processes: int
+    options: list[str]  # of `newsflow run`
+    cold: bool  # each command starts the home's Prefect server
+
+
+def bench_round(number: int, home: Path, setup: Setup, say: Callable[[str], None]) -> Round:
+    """Bare nlp.pipe and the command into `home`, in this round's order (bare_first). The
+    home's server is up before the command unless the bench is cold: a home that ran recently
+    has it."""
+
+    def bare() -> Phase:
+        phase = bare_pipe(setup.texts, setup.model, setup.processes)
+        say(f"round {number + 1}: bare nlp.pipe {phase.seconds:,.1f}s (model loaded)")
+        return phase
+
+    first = bare() if bare_first(number) else None
+    server = None
+    if not setup.cold:
+        started = time.perf_counter()
+        with background.lease(home) as held:
+            server = held.started or background.running(background.prefect_home())
+        if held.started:
+            say(f"home's Prefect server started in {time.perf_counter() - started:.1f}s")
+    command = flow_run(setup.drop, home, setup.options, server.pid if server else None)
+    say(f"round {number + 1}: newsflow run {command.wall:,.1f}s")
+    if setup.cold:  # the next round starts it again
+        background.stop(background.prefect_home())
+    return Round(first or bare(), command, first is not None)

@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from flows.local_server import DEFAULT_PORT
 from flows.settings import configure, env_int, home_dir
 
 if TYPE_CHECKING:
+    from flows.bench import Round
     from flows.report import RunSummary
     from warehouse.store import Store
 
@@ -1100,13 +1100,22 @@ def bench(
         list[Path], typer.Argument(help="Folders or files of .txt / .jsonl articles.")
     ],
     articles: Annotated[int, typer.Option(help="Articles in the generated drop.")] = 2000,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Rounds of bare nlp.pipe and the command, alternating which goes first; the "
+            "ratio is the median of the rounds'.",
+        ),
+    ] = 1,
     n_process: Annotated[
         int | None, typer.Option(help="Processes for both phases (default: all cores).")
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per batch.")] = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
     home: Annotated[
-        Path | None, typer.Option(help="Warehouse to load into (default: a fresh temporary one).")
+        Path | None,
+        typer.Option(help="Warehouse to load into (default: a fresh temporary one each round)."),
     ] = None,
     cold: Annotated[
         bool, typer.Option(help="Time a run that must start the home's Prefect server too.")
@@ -1115,65 +1124,92 @@ def bench(
     """Wall clock of `newsflow run` against bare `nlp.pipe` on the same distinct texts.
 
     The run is measured in a process tree of its own, with no warm runner (a run forked from
-    one would not count the imports and the model's load, nor the runner's memory)."""
+    one would not count the imports and the model's load, nor the runner's memory). Each round's
+    command loads into a warehouse of its own: a second load of the same drop would be skipped."""
     import tempfile
 
     from flows import server as background
-    from flows.bench import Phase, bare_pipe, build_drop, corpus_texts, distinct_texts, flow_run
+    from flows.bench import Setup, bench_round, build_drop, corpus_texts, distinct_texts
     from flows.warm_client import OFF
 
+    if home is not None and rounds > 1:
+        errors.print(
+            "[red]error:[/] --home takes one round's load (a second load of the same drop is "
+            "skipped as already loaded); leave --home out to bench several rounds."
+        )
+        raise typer.Exit(2)
     os.environ[OFF] = "0"  # for the home's server, should this start it, and for the run
-
     processes = n_process or os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
-    home_path = configure(home or work / "home", quiet=True)
+    homes = [home] if home else [work / f"home-{number + 1}" for number in range(rounds)]
     texts = distinct_texts([t for source in corpus for t in corpus_texts(source)], articles)
     build_drop(texts, work / "drop")
     console.print(
-        f"{articles} distinct articles in {work / 'drop'}; {processes} process(es); no warm runner"
+        f"{articles} distinct articles in {work / 'drop'}; {processes} process(es); "
+        f"{rounds} round(s); no warm runner"
     )
-    bare = bare_pipe(texts, model, processes)
-    console.print(f"bare nlp.pipe: {bare.seconds:.1f}s (model loaded)")
-    server = None
-    if not cold:  # a home that ran recently: its server is up
-        started = time.perf_counter()
-        with background.lease(home_path) as held:
-            server = held.started or background.running(background.prefect_home())
-        if held.started:
-            console.print(f"home's Prefect server started in {time.perf_counter() - started:.1f}s")
     options = ["--n-process", str(processes)]
     options += ["--batch-size", str(batch_size)] if batch_size else []
     options += ["--model", model] if model else []
+    setup = Setup(work / "drop", texts, model, processes, options, cold)
+    done = []
     try:
-        done = flow_run(work / "drop", home_path, options, server.pid if server else None)
+        # The first home's Prefect home is every round's (configure keeps it): one server.
+        for number, round_home in enumerate(homes):
+            round_home = configure(round_home, quiet=True)
+            done.append(bench_round(number, round_home, setup, console.print))
     finally:
-        if home is None:  # the temporary home's server goes with it
+        if home is None:  # the temporary homes' server goes with them
             background.stop(background.prefect_home())
-    seconds = (done.run["finished_at"] - done.run["started_at"]).total_seconds()
-    counts, timings = dict(done.run["counts"]), dict(done.run["timings"])
-    loaded = counts["articles"]
-    table = Table("phase", "seconds", "articles/s", "tokens/s", "peak RSS")
-    for phase in (
-        bare,
-        Phase("newsflow run (command)", done.wall, loaded, bare.tokens, done.memory.total),
-        Phase("  of which the flow", seconds, loaded, bare.tokens, done.memory.total),
-    ):
+    _bench_report(done)
+
+
+def _bench_report(rounds: list[Round]) -> None:
+    import statistics
+
+    table = Table(
+        "round",
+        "first",
+        "bare nlp.pipe",
+        "newsflow run",
+        "of which the flow",
+        "ratio",
+        "flow's ratio",
+        "peak RSS of the run",
+    )
+    for number, done in enumerate(rounds, 1):
         table.add_row(
-            phase.name,
-            f"{phase.seconds:.1f}",
-            f"{phase.articles_per_second:.1f}",
-            f"{phase.tokens_per_second:,.0f}",
-            f"{phase.peak_rss / 2**20:,.0f} MiB",
+            str(number),
+            "bare" if done.bare_first else "run",
+            f"{done.bare.seconds:,.1f}s",
+            f"{done.command.wall:,.1f}s",
+            f"{done.flow_seconds:,.1f}s",
+            f"{done.ratio:.2f}",
+            f"{done.flow_ratio:.2f}",
+            f"{done.command.memory.total / 2**20:,.0f} MiB",
         )
     console.print(table)
+    median = statistics.median
+    bare = median(r.bare.seconds for r in rounds)
+    wall = median(r.command.wall for r in rounds)
+    loaded = rounds[-1].command.run["counts"]["articles"]
     console.print(
-        f"ratio to bare nlp.pipe: command {bare.seconds / done.wall:.2f}, "
-        f"flow {bare.seconds / seconds:.2f}   (outside the flow: {done.wall - seconds:.1f}s of "
-        "interpreter, imports, server, workers' model load and exit)"
+        f"ratio to bare nlp.pipe{f' (median of {len(rounds)})' if len(rounds) > 1 else ''}: "
+        f"command {median(r.ratio for r in rounds):.2f}, "
+        f"flow {median(r.flow_ratio for r in rounds):.2f}   (outside the flow: "
+        f"{median(r.command.wall - r.flow_seconds for r in rounds):.1f}s of interpreter, imports, "
+        "server, workers' model load and exit)"
     )
-    steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
-    console.print(f"time per step: {steps}")
-    console.print(f"peak RSS of the run by process: {done.parts()}")
+    console.print(
+        f"bare nlp.pipe {rounds[0].bare.tokens / bare:,.0f} tokens/s, "
+        f"{rounds[0].bare.articles / bare:.1f} articles/s, peak RSS "
+        f"{max(r.bare.peak_rss for r in rounds) / 2**20:,.0f} MiB; newsflow run "
+        f"{loaded / wall:.1f} articles/s"
+    )
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in dict(rounds[-1].command.run["timings"]).items())
+    console.print(f"time per step (round {len(rounds)}): {steps}")
+    highest = max(rounds, key=lambda r: r.command.memory.total)
+    console.print(f"peak RSS of the run by process: {highest.command.parts()}")
 
 
 @app.command("bench-sql")

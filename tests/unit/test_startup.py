@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -75,6 +76,49 @@ def test_bench_articles_are_all_different_texts_of_the_corpus_kind() -> None:
     assert texts[:2] == [corpus[0], corpus[1]]  # each corpus text once, first
     lines = {line for text in corpus for line in text.split("\n")}
     assert all(p in lines for text in texts[2:] for p in text.split("\n\n"))
+
+
+def test_bench_rounds_take_turns_at_going_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A machine whose speed drifts favours whichever phase runs in its fast minutes: rounds
+    alternate, and a round's ratio is its own bare pass over its own command."""
+    from flows import bench
+
+    order: list[str] = []
+    start = datetime(2026, 12, 2, tzinfo=UTC)
+    finish = start + timedelta(seconds=95)
+
+    def bare(texts: list[str], model: str | None, processes: int) -> bench.Phase:
+        order.append("bare")
+        return bench.Phase("bare nlp.pipe", 90.0, len(texts), 100, 0)
+
+    def command(drop: Path, home: Path, options: list[str], server: int | None) -> bench.Command:
+        order.append("run")
+        return bench.Command({"started_at": start, "finished_at": finish}, 100.0, bench.Peaks())
+
+    monkeypatch.setattr(bench, "bare_pipe", bare)
+    monkeypatch.setattr(bench, "flow_run", command)
+    monkeypatch.setattr(bench.background, "stop", lambda folder: None)
+    setup = bench.Setup(tmp_path, ["one", "two"], None, 1, [], cold=True)
+    rounds = [bench.bench_round(n, tmp_path, setup, lambda line: None) for n in range(3)]
+    assert order == ["bare", "run", "run", "bare", "bare", "run"]
+    assert [r.bare_first for r in rounds] == [True, False, True]
+    assert rounds[1].ratio == 0.9
+    assert rounds[1].flow_ratio == pytest.approx(90 / 95)
+
+
+def test_bench_rounds_need_a_warehouse_each(tmp_path: Path) -> None:
+    command = ["bench", str(tmp_path), "--rounds", "2", "--home", str(tmp_path / "h")]
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "leave --home out to bench several rounds" in done.stderr
 
 
 def test_a_run_sends_heartbeats_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
