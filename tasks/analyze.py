@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from tasks.batching import batches
 from tasks.entities import extract_mentions, speaker_mentions
 from tasks.gender import agreeing_speakers, with_gender
-from tasks.nlp import BATCH_CHARS, load_model, parse, text_of
+from tasks.nlp import BATCH_CHARS, load_model, mark_filtered, parse, text_of
 from tasks.quotes import extract_quotes
 from tasks.records import Analysis, Article
 from tasks.subjects import clause_subjects
@@ -35,13 +35,18 @@ _IN_PROCESS = threading.Lock()
 EXTRACTOR_VERSION = 6
 
 
-def analyze_texts(texts: list[str], model: str | None = None) -> list[Analysis]:
+def analyze_texts(
+    texts: list[str], model: str | None = None, cleaned: bool = False
+) -> list[Analysis]:
     """Entities (people with their gender) and quotes of each text, from one spaCy pass in this
-    process."""
+    process. `cleaned`: the texts are articles' as the clean step made them, not raw text (the
+    evaluation corpora's), so their boilerplate lines are known to be gone."""
     nlp = load_model(model)
     results = []
     with _IN_PROCESS:  # one pipeline object, one caller at a time
         for doc in parse(texts, nlp):
+            if cleaned:
+                mark_filtered(doc)
             mentions = extract_mentions(doc)
             quotes = extract_quotes(doc, mentions)
             mentions = speaker_mentions(doc, mentions, quotes)
@@ -68,10 +73,12 @@ def analyze(
     found: list[Analysis] = []
     if texts and (model in _POOLS or (n_process > 1 and len(texts) >= MIN_POOL_BATCH)):
         chunks = list(batches(texts, len, CHUNK_CHARS))
-        parts = _pool(n_process, model).map(analyze_texts, chunks, [model] * len(chunks))
+        parts = _pool(n_process, model).map(
+            analyze_texts, chunks, [model] * len(chunks), [True] * len(chunks)
+        )
         found = [analysis for part in parts for analysis in part]
     elif texts:
-        found = analyze_texts(texts, model)
+        found = analyze_texts(texts, model, cleaned=True)
     results = [Analysis() for _ in articles]
     for index, analysis in zip(english, found, strict=True):
         results[index] = analysis
