@@ -33,19 +33,12 @@ SHARD = 500  # articles per .jsonl file of the generated drop
 
 @dataclass
 class Phase:
-    name: str
+    """Bare nlp.pipe over the drop's texts, as one round timed it."""
+
     seconds: float
     articles: int
     tokens: int
     peak_rss: int  # bytes, this process and its children
-
-    @property
-    def articles_per_second(self) -> float:
-        return self.articles / self.seconds if self.seconds else 0.0
-
-    @property
-    def tokens_per_second(self) -> float:
-        return self.tokens / self.seconds if self.seconds else 0.0
 
 
 def corpus_texts(source: Path) -> list[str]:
@@ -201,7 +194,7 @@ def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
         start = time.perf_counter()
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=n_process))
         seconds = time.perf_counter() - start
-    return Phase("bare nlp.pipe", seconds, len(texts), tokens, peak.total)
+    return Phase(seconds, len(texts), tokens, peak.total)
 
 
 @dataclass

@@ -91,7 +91,7 @@ def test_bench_rounds_take_turns_at_going_first(
 
     def bare(texts: list[str], model: str | None, processes: int) -> bench.Phase:
         order.append("bare")
-        return bench.Phase("bare nlp.pipe", 90.0, len(texts), 100, 0)
+        return bench.Phase(90.0, len(texts), 100, 0)
 
     def command(drop: Path, home: Path, options: list[str], server: int | None) -> bench.Command:
         order.append("run")
