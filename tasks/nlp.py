@@ -90,19 +90,20 @@ def parse(texts: Iterable[str], nlp: Language, max_chars: int = BATCH_CHARS) -> 
 
 def boilerplate_of(doc: Doc) -> list[tuple[int, int]]:
     """The boilerplate lines of a parse (boilerplate.boilerplate_spans), found once: entities and
-    quotes both leave them out, and classifying every line twice cost a fifth of the extraction.
-    A parse marked with `mark_filtered` is of a text the line filter made."""
-    spans = doc.user_data.get("newsflow_boilerplate")
+    quotes both leave them out, and classifying every line twice cost a fifth of the extraction."""
+    spans = doc.user_data.get(_BOILERPLATE)
     if spans is None:
-        filtered = bool(doc.user_data.get("newsflow_filtered"))
-        spans = boilerplate_spans(text_of(doc), filtered)
-        doc.user_data["newsflow_boilerplate"] = spans
+        spans = doc.user_data[_BOILERPLATE] = boilerplate_spans(text_of(doc))
     return spans
 
 
 def mark_filtered(doc: Doc) -> None:
-    """Say that the parse is of an article's text as the clean step made it (boilerplate_of)."""
-    doc.user_data["newsflow_filtered"] = True
+    """The parse is of an article's text as the clean step made it: its boilerplate lines are
+    found the way such text allows (boilerplate_spans, `filtered`), for boilerplate_of."""
+    doc.user_data[_BOILERPLATE] = boilerplate_spans(text_of(doc), filtered=True)
+
+
+_BOILERPLATE = "newsflow_boilerplate"
 
 
 def text_of(doc: Doc) -> str:
