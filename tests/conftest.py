@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,15 @@ def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.Com
         cwd=ROOT,
         input=stdin,
     )
+
+
+def wait_for_file(path: Path, what: str, timeout: float = 240) -> None:
+    """Until `path` exists: a paused failpoint creates it (NEWSFLOW_FAILPOINT_REACHED)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} never happened within {timeout:.0f} s")
+        time.sleep(0.1)
 
 
 def needs_shared(path: Path) -> pytest.MarkDecorator:

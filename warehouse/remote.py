@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from warehouse.lake import DATA_PATH_ENV, Location
+from warehouse.lake import DATA_PATH_ENV, Location, postgres
 
 # What libpq and DuckDB's postgres extension say when the catalog server cannot be used.
 _PG_SIGNS = (
@@ -23,6 +23,7 @@ _PG_SIGNS = (
     "PostgreSQL",
     "libpq",
     "server closed the connection",
+    "no connection to the server",
     "Connection refused",
 )
 _PG_DETAIL = re.compile(r"failed: (?:FATAL:\s*)?([^\n]+)")
@@ -53,7 +54,7 @@ def explain(error: BaseException, location: Location) -> str | None:
     if dsn is not None and any(sign in text for sign in _PG_SIGNS):
         catalog = location.describe_catalog()
         detail = _PG_DETAIL.search(text)
-        if "server closed the connection" in text:
+        if "server closed the connection" in text or "no connection to the server" in text:
             reason = "the server closed the connection"
         else:
             reason = detail.group(1).strip() if detail else _first_line(text)
@@ -76,6 +77,22 @@ def explain(error: BaseException, location: Location) -> str | None:
             f"the catalog keeps its data files at {where}, not {data}: unset {DATA_PATH_ENV} "
             "/ --data-path or give that path"
         )
+    if dsn is not None and isinstance(error, duckdb.TransactionException):
+        # A catalog lost inside a transaction comes back in words that depend on the statement
+        # it hit ("Current transaction is aborted", or a failed ROLLBACK with no reason at all):
+        # the catalog itself says whether it is down, and why.
+        down = _unreachable(dsn)
+        if down is not None:
+            return explain(down, location)
+    return None
+
+
+def _unreachable(dsn: str) -> duckdb.Error | None:
+    """The error a new connection to the catalog meets; None when it connects."""
+    try:
+        postgres(dsn).close()
+    except duckdb.Error as error:
+        return error
     return None
 
 

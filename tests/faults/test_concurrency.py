@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from tests.clirun import Cli, run
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, wait_for_file
 from warehouse import extensions
 from warehouse.store import Store, WarehouseBusy
 
@@ -26,17 +26,6 @@ def _wait_for_lock(home: Path, timeout: float = 120) -> None:
     raise AssertionError("the load never took the write lock")
 
 
-def _wait_for_commit(home: Path, timeout: float = 240) -> None:
-    """Until the load has staged its `files` rows: the last thing before its transaction."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if list((home / "staging").glob("*/files/*.parquet")):
-            time.sleep(2)  # into the transaction, paused at its failpoint
-            return
-        time.sleep(0.2)
-    raise AssertionError("the load never reached its commit")
-
-
 def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert run("run", str(SEEDS / "2026-11-20-wire"), home=home).returncode == 0
@@ -47,9 +36,10 @@ def test_two_runs_on_one_drop_load_it_once_and_readers_never_wait(tmp_path: Path
         # held inside its commit transaction: rows written, marts updated, not committed
         NEWSFLOW_FAILPOINT="commit:1:pause",
         NEWSFLOW_FAILPOINT_SECONDS="30",
+        NEWSFLOW_FAILPOINT_REACHED=str(tmp_path / "reached"),
     )
     _wait_for_lock(home)
-    _wait_for_commit(home)
+    wait_for_file(tmp_path / "reached", "the first load's commit")
 
     second = run("run", str(DROP), home=home)
     assert second.returncode == 3

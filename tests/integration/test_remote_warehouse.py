@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,10 +23,11 @@ from typer.testing import CliRunner, Result
 
 from flows.cli import app
 from tests.clirun import run as run_process
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, wait_for_file
 from tests.servers import PostgresServer, S3Server, unique_name
 from warehouse import extensions
 from warehouse.lake import s3_secret_sql
+from warehouse.remote import explain
 from warehouse.schemas import TABLES
 from warehouse.store import Store, WarehouseBusy, close_writers
 
@@ -281,18 +281,25 @@ def test_a_stopped_postgres_fails_in_one_line_and_a_commit_it_breaks_leaves_noth
             assert "problem  cannot reach the PostgreSQL catalog" in doctor.output
 
     # Down in the middle of the commit: the load's files are written, its COMMIT cannot be.
-    paused = {"NEWSFLOW_FAILPOINT": "commit:1:pause", "NEWSFLOW_FAILPOINT_SECONDS": "6"}
+    reached = tmp_path / "reached"
+    paused = {
+        "NEWSFLOW_FAILPOINT": "commit:1:pause",
+        "NEWSFLOW_FAILPOINT_SECONDS": "6",
+        "NEWSFLOW_FAILPOINT_REACHED": str(reached),
+    }
     with environment(remote.env(**paused)):
         objects = len(remote.s3.keys(remote.bucket))
         failed: list[BaseException] = []
         flow = threading.Thread(target=lambda: _expect_failure(drop, home, failed))
         flow.start()
-        deadline = time.monotonic() + 120
-        while len(remote.s3.keys(remote.bucket)) == objects and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for_file(reached, "the load's commit")
+        assert len(remote.s3.keys(remote.bucket)) > objects  # its files are written
         with remote.pg.stopped():
             flow.join(timeout=120)
-        assert failed and "server closed the connection" in str(failed[0]), failed
+            assert failed, "the COMMIT succeeded with its catalog down"
+            said = explain(failed[0], Store(home).location)
+        assert said and said.startswith("cannot reach the PostgreSQL catalog ("), failed
+        assert said.endswith("Connection refused; is the server running?"), said
     with environment(remote.env()):
         assert snapshot_ids(home) == before
         assert counts(home) == local["both"]
