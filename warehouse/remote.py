@@ -17,15 +17,10 @@ import duckdb
 
 from warehouse.lake import DATA_PATH_ENV, Location, postgres
 
+# libpq's words for a connection the server dropped, by when it noticed.
+_LOST = ("server closed the connection", "no connection to the server")
 # What libpq and DuckDB's postgres extension say when the catalog server cannot be used.
-_PG_SIGNS = (
-    "Postgres",
-    "PostgreSQL",
-    "libpq",
-    "server closed the connection",
-    "no connection to the server",
-    "Connection refused",
-)
+_PG_SIGNS = ("Postgres", "PostgreSQL", "libpq", "Connection refused", *_LOST)
 _PG_DETAIL = re.compile(r"failed: (?:FATAL:\s*)?([^\n]+)")
 
 
@@ -54,7 +49,7 @@ def explain(error: BaseException, location: Location) -> str | None:
     if dsn is not None and any(sign in text for sign in _PG_SIGNS):
         catalog = location.describe_catalog()
         detail = _PG_DETAIL.search(text)
-        if "server closed the connection" in text or "no connection to the server" in text:
+        if any(lost in text for lost in _LOST):
             reason = "the server closed the connection"
         else:
             reason = detail.group(1).strip() if detail else _first_line(text)
