@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import random
+import resource
 import subprocess
 import sys
 import threading
@@ -39,6 +40,7 @@ class Phase:
     articles: int
     tokens: int
     peak_rss: int  # bytes, this process and its children
+    cpu: float  # seconds, this process and its spaCy workers, while it parsed
 
 
 def corpus_texts(source: Path) -> list[str]:
@@ -103,12 +105,11 @@ def build_drop(texts: list[str], drop: Path) -> None:
                 handle.write(json.dumps(record) + "\n")
 
 
-def tree_rss(*pids: int) -> list[tuple[int, int]]:
-    """Resident memory of each process, and of all its descendants together, from one reading of
-    /proc for all of them."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
+def _processes() -> dict[int, tuple[int, int, float]]:
+    """Every process's parent, resident bytes and CPU seconds (its own, and its reaped
+    children's), from one reading of /proc."""
+    page, ticks = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -117,17 +118,51 @@ def tree_rss(*pids: int) -> list[tuple[int, int]]:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * page
-    found = []
-    for pid in pids:
-        descendants, stack = 0, list(children.get(pid, []))
-        while stack:
-            current = stack.pop()
-            descendants += rss.get(current, 0)
-            stack += children.get(current, [])
-        found.append((rss.get(pid, 0), descendants))
+        cpu = sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
+        found[int(entry)] = (int(fields[1]), int(fields[21]) * page, cpu)
     return found
+
+
+def _descendants(pid: int, table: dict[int, tuple[int, int, float]]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for child, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(child)
+    found, stack = [], list(children.get(pid, []))
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack += children.get(current, [])
+    return found
+
+
+def tree_rss(*pids: int) -> list[tuple[int, int]]:
+    """Resident memory of each process, and of all its descendants together, from one reading of
+    /proc for all of them."""
+    table = _processes()
+    return [
+        (
+            table.get(pid, (0, 0, 0.0))[1],
+            sum(table[d][1] for d in _descendants(pid, table)),
+        )
+        for pid in pids
+    ]
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds a process and its descendants have used so far (the home's server, which is
+    no child of the bench, so its use is read from /proc before and after a run)."""
+    table = _processes()
+    return sum(table[p][2] for p in [pid, *_descendants(pid, table)] if p in table)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -191,10 +226,13 @@ def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
 
     with peak_memory() as peak:
         nlp = load_model(model)
+        cpu = _own_cpu() + _children_cpu()
         start = time.perf_counter()
+        # spaCy joins its workers when the last Doc is out, so their CPU is the children's.
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=n_process))
         seconds = time.perf_counter() - start
-    return Phase(seconds, len(texts), tokens, peak.total)
+        cpu = _own_cpu() + _children_cpu() - cpu
+    return Phase(seconds, len(texts), tokens, peak.total, cpu)
 
 
 @dataclass
@@ -204,6 +242,8 @@ class Command:
     run: dict[str, Any]  # its `runs` row
     wall: float  # seconds from the command to its exit
     memory: Peaks  # of its process tree, then of the home's Prefect server
+    cpu: float  # seconds, its process tree (the flow's process and the spaCy workers it ended)
+    server_cpu: float  # seconds the home's Prefect server used meanwhile
 
     def parts(self) -> str:
         """Where the peak is: the flow's process, its children, the server (each at its own
@@ -236,6 +276,13 @@ class Round:
     def flow_ratio(self) -> float:
         return self.bare.seconds / self.flow_seconds
 
+    @property
+    def cpu_ratio(self) -> float:
+        """Bare nlp.pipe's CPU over the command's and the server's: on a machine whose speed
+        moves between the phases, the steadier sign of which one does more work (on cores that
+        both phases keep full, it is also the ratio of their wall clocks)."""
+        return self.bare.cpu / (self.command.cpu + self.command.server_cpu)
+
 
 def bare_first(number: int) -> bool:
     """Round `number` (from 0) times bare nlp.pipe first, the next one the command first, and so
@@ -254,18 +301,22 @@ def flow_run(drop: Path, home: Path, options: list[str], server: int | None) -> 
     supervisor), which is not the run's child but works for it.
     """
     command = [sys.executable, "-m", "flows.cli", "run", str(drop), "--home", str(home), *options]
+    server_cpu = tree_cpu(server) if server else 0.0
+    cpu = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with process, peak_memory(process.pid, *([server] if server else [])) as peaks:
         _, errors = process.communicate()
     wall = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
+    server_cpu = tree_cpu(server) - server_cpu if server else 0.0
     if process.returncode != 0:
         raise SystemExit(f"newsflow run failed ({process.returncode}):\n{errors.decode()[-2000:]}")
     with Store(home).connect() as con:
         cursor = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
-    return Command(row, wall, peaks)
+    return Command(row, wall, peaks, cpu, server_cpu)
 
 
 @dataclass(frozen=True)

@@ -1175,6 +1175,7 @@ def _bench_report(rounds: list[Round]) -> None:
         "of which the flow",
         "ratio",
         "flow's ratio",
+        "CPU ratio",
         "peak RSS of the run",
     )
     for number, done in enumerate(rounds, 1):
@@ -1186,6 +1187,7 @@ def _bench_report(rounds: list[Round]) -> None:
             f"{done.flow_seconds:,.1f}s",
             f"{done.ratio:.2f}",
             f"{done.flow_ratio:.2f}",
+            f"{done.cpu_ratio:.2f}",
             f"{done.command.memory.total / 2**20:,.0f} MiB",
         )
     console.print(table)
@@ -1208,6 +1210,12 @@ def _bench_report(rounds: list[Round]) -> None:
     )
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in dict(rounds[-1].command.run["timings"]).items())
     console.print(f"time per step (round {len(rounds)}): {steps}")
+    cpu = ", ".join(
+        f"round {n}: bare {r.bare.cpu:,.0f}s, the command {r.command.cpu:,.0f}s, the server "
+        f"{r.command.server_cpu:,.0f}s"
+        for n, r in enumerate(rounds, 1)
+    )
+    console.print(f"CPU (bare: its process and workers; the command: its process tree): {cpu}")
     highest = max(rounds, key=lambda r: r.command.memory.total)
     console.print(f"peak RSS of the run by process: {highest.command.parts()}")
 

@@ -91,11 +91,12 @@ def test_bench_rounds_take_turns_at_going_first(
 
     def bare(texts: list[str], model: str | None, processes: int) -> bench.Phase:
         order.append("bare")
-        return bench.Phase(90.0, len(texts), 100, 0)
+        return bench.Phase(90.0, len(texts), 100, 0, 170.0)
 
     def command(drop: Path, home: Path, options: list[str], server: int | None) -> bench.Command:
         order.append("run")
-        return bench.Command({"started_at": start, "finished_at": finish}, 100.0, bench.Peaks())
+        times = {"started_at": start, "finished_at": finish}
+        return bench.Command(times, 100.0, bench.Peaks(), 190.0, 10.0)
 
     monkeypatch.setattr(bench, "bare_pipe", bare)
     monkeypatch.setattr(bench, "flow_run", command)
@@ -106,6 +107,7 @@ def test_bench_rounds_take_turns_at_going_first(
     assert [r.bare_first for r in rounds] == [True, False, True]
     assert rounds[1].ratio == 0.9
     assert rounds[1].flow_ratio == pytest.approx(90 / 95)
+    assert rounds[1].cpu_ratio == pytest.approx(170 / 200)
 
 
 def test_bench_rounds_need_a_warehouse_each(tmp_path: Path) -> None:
