@@ -32,6 +32,12 @@ CATALOG_FILE = "catalog.sqlite"
 DATA_FOLDER = "lake"
 CATALOG_ENV = "NEWSFLOW_CATALOG"
 DATA_PATH_ENV = "NEWSFLOW_DATA_PATH"
+# Seconds libpq waits for a PostgreSQL catalog to answer a new connection, unless the connection
+# string (connect_timeout=) or PGCONNECT_TIMEOUT says otherwise. libpq's own default is to wait
+# as long as TCP does: about two minutes for a host that drops packets (a firewall, a wrong
+# address), for every connection DuckDB opens and every retry of a task.
+CONNECT_TIMEOUT_ENV = "PGCONNECT_TIMEOUT"
+CONNECT_TIMEOUT = 10
 
 
 class LocationError(ValueError):
@@ -240,8 +246,16 @@ def s3_secret_sql(environ: Mapping[str, str]) -> str:
     return f"CREATE OR REPLACE TEMPORARY SECRET newsflow_s3 ({', '.join(options)})"
 
 
+def bound_connect_wait() -> None:
+    """CONNECT_TIMEOUT for the PostgreSQL connections of this process (DuckDB's postgres
+    extension links libpq, which reads PG* variables at each connection)."""
+    if not os.environ.get(CONNECT_TIMEOUT_ENV, "").strip():  # set and empty is unset
+        os.environ[CONNECT_TIMEOUT_ENV] = str(CONNECT_TIMEOUT)
+
+
 def postgres(dsn: str) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with this PostgreSQL database attached as `pg` (postgres_query)."""
+    bound_connect_wait()
     con = extensions.connect(extensions=("postgres_scanner",))
     try:
         con.execute(f"ATTACH {literal(dsn)} AS pg (TYPE postgres)")
@@ -255,6 +269,8 @@ def open_lake(
     location: Location, *, read_only: bool, snapshot: int | str | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the lake attached as `lake` and made the default database."""
+    if location.postgres_dsn is not None:
+        bound_connect_wait()
     con = extensions.connect(extensions=location.extensions)
     try:
         if location.on_s3:

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from warehouse.lake import DATA_PATH_ENV, Location, postgres
+from warehouse.lake import (
+    CONNECT_TIMEOUT,
+    CONNECT_TIMEOUT_ENV,
+    DATA_PATH_ENV,
+    Location,
+    postgres,
+)
 
 # libpq's words for a connection the server dropped, by when it noticed.
 _LOST = ("server closed the connection", "no connection to the server")
@@ -58,6 +64,12 @@ def explain(error: BaseException, location: Location) -> str | None:
         if "password authentication failed" in reason or "no password supplied" in reason:
             return (
                 f"PostgreSQL refused the login ({catalog}): {reason}; set PGPASSWORD or ~/.pgpass"
+            )
+        if "timeout expired" in reason:
+            return (
+                f"the PostgreSQL catalog ({catalog}) did not answer in time: check its host and "
+                "port, and that a firewall lets them through (the wait is connect_timeout in the "
+                f"catalog string, else {CONNECT_TIMEOUT_ENV}, {CONNECT_TIMEOUT} s by default)"
             )
         return f"cannot reach the PostgreSQL catalog ({catalog}): {reason}; is the server running?"
     if "data_path is not set" in text:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -303,6 +304,26 @@ def test_a_stopped_postgres_fails_in_one_line_and_a_commit_it_breaks_leaves_noth
     with environment(remote.env()):
         assert snapshot_ids(home) == before
         assert counts(home) == local["both"]
+
+
+def test_a_catalog_host_that_never_answers_fails_in_one_line_after_a_bounded_wait(
+    tmp_path: Path,
+) -> None:
+    """A port that takes the connection and then says nothing (a proxy, the wrong service;
+    a firewall that drops packets is the same wait to libpq) made libpq wait for as long as TCP
+    would: here, for ever."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        catalog = f"postgres:host=127.0.0.1 port={silent.getsockname()[1]} dbname=nf user=nf"
+        done = run_process(
+            "sql", "SELECT 1", "--catalog", catalog, home=tmp_path, PGCONNECT_TIMEOUT=""
+        )
+    assert done.returncode == 1, done.output
+    assert done.output.strip().splitlines() == [
+        f"error: the PostgreSQL catalog (PostgreSQL {catalog.removeprefix('postgres:')}) did "
+        "not answer in time: check its host and port, and that a firewall lets them through "
+        "(the wait is connect_timeout in the catalog string, else PGCONNECT_TIMEOUT, 10 s by "
+        "default)"
+    ], done.output
 
 
 def _expect_failure(drop: Path, home: Path, failed: list[BaseException]) -> None:
