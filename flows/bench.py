@@ -222,10 +222,16 @@ def bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
 
 
 def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
-    from tasks.nlp import load_model
+    """spaCy as installed: the pipeline with its own AttributeRuler (the run applies the same
+    rules by table, tasks/attribute_table.py, which is part of what it gains), and the
+    components the run leaves out left out here too."""
+    import spacy
+
+    from tasks.nlp import MAX_LENGTH, UNUSED, default_model
 
     with peak_memory() as peak:
-        nlp = load_model(model)
+        nlp = spacy.load(model or default_model(), exclude=list(UNUSED))
+        nlp.max_length = MAX_LENGTH
         cpu = _own_cpu() + _children_cpu()
         start = time.perf_counter()
         # spaCy joins its workers when the last Doc is out, so their CPU is the children's.

@@ -50,7 +50,8 @@ _LOADED: dict[str, Language] = {}
 
 
 def load_model(name: str | None = None) -> Language:
-    """Load a pipeline once per process (a few hundred ms each time otherwise)."""
+    """Load a pipeline once per process (a few hundred ms each time otherwise), its attribute
+    rules applied by table (tasks/attribute_table.py)."""
     model = name or default_model()
     if model in _LOADED:
         return _LOADED[model]
@@ -64,6 +65,9 @@ def load_model(name: str | None = None) -> Language:
             "NEWSFLOW_MODEL to an installed pipeline"
         ) from error
     nlp.max_length = MAX_LENGTH
+    from tasks.attribute_table import use_attribute_table
+
+    use_attribute_table(nlp)  # the same annotations, a tenth of the parse's CPU less
     _LOADED[model] = nlp
     return nlp
 
