@@ -123,10 +123,14 @@ def _processes() -> dict[int, tuple[int, int, float]]:
     return found
 
 
-def _descendants(pid: int, table: dict[int, tuple[int, int, float]]) -> list[int]:
+def _children(table: dict[int, tuple[int, int, float]]) -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for child, (parent, _, _) in table.items():
         children.setdefault(parent, []).append(child)
+    return children
+
+
+def _descendants(pid: int, children: dict[int, list[int]]) -> list[int]:
     found, stack = [], list(children.get(pid, []))
     while stack:
         current = stack.pop()
@@ -139,10 +143,11 @@ def tree_rss(*pids: int) -> list[tuple[int, int]]:
     """Resident memory of each process, and of all its descendants together, from one reading of
     /proc for all of them."""
     table = _processes()
+    children = _children(table)
     return [
         (
             table.get(pid, (0, 0, 0.0))[1],
-            sum(table[d][1] for d in _descendants(pid, table)),
+            sum(table[d][1] for d in _descendants(pid, children)),
         )
         for pid in pids
     ]
@@ -152,7 +157,7 @@ def tree_cpu(pid: int) -> float:
     """CPU seconds a process and its descendants have used so far (the home's server, which is
     no child of the bench, so its use is read from /proc before and after a run)."""
     table = _processes()
-    return sum(table[p][2] for p in [pid, *_descendants(pid, table)] if p in table)
+    return sum(table[p][2] for p in [pid, *_descendants(pid, _children(table))] if p in table)
 
 
 def _children_cpu() -> float:
@@ -225,13 +230,10 @@ def _bare_pipe(texts: list[str], model: str | None, n_process: int) -> Phase:
     """spaCy as installed: the pipeline with its own AttributeRuler (the run applies the same
     rules by table, tasks/attribute_table.py, which is part of what it gains), and the
     components the run leaves out left out here too."""
-    import spacy
-
-    from tasks.nlp import MAX_LENGTH, UNUSED, default_model
+    from tasks.nlp import spacy_pipeline
 
     with peak_memory() as peak:
-        nlp = spacy.load(model or default_model(), exclude=list(UNUSED))
-        nlp.max_length = MAX_LENGTH
+        nlp = spacy_pipeline(model)
         cpu = _own_cpu() + _children_cpu()
         start = time.perf_counter()
         # spaCy joins its workers when the last Doc is out, so their CPU is the children's.

@@ -55,20 +55,28 @@ def load_model(name: str | None = None) -> Language:
     model = name or default_model()
     if model in _LOADED:
         return _LOADED[model]
+    nlp = spacy_pipeline(model)
+    from tasks.attribute_table import use_attribute_table
+
+    use_attribute_table(nlp)  # the same annotations, a tenth of the parse's CPU less
+    _LOADED[model] = nlp
+    return nlp
+
+
+def spacy_pipeline(name: str | None = None) -> Language:
+    """The pipeline as spaCy loads it, less the components no step reads, each call a new one
+    (load_model keeps one, changed; `newsflow bench` measures against this)."""
     import spacy
 
+    model = name or default_model()
     try:
-        nlp = spacy.load(model, exclude=[c for c in UNUSED])
+        nlp = spacy.load(model, exclude=list(UNUSED))
     except OSError as error:
         raise RuntimeError(
             f"cannot load spaCy model {model!r}: {error}. Install it with pip, or set "
             "NEWSFLOW_MODEL to an installed pipeline"
         ) from error
     nlp.max_length = MAX_LENGTH
-    from tasks.attribute_table import use_attribute_table
-
-    use_attribute_table(nlp)  # the same annotations, a tenth of the parse's CPU less
-    _LOADED[model] = nlp
     return nlp
 
 

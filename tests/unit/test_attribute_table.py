@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from tasks.attribute_table import AttributeTable, supported, use_attribute_table
-from tasks.nlp import default_model
+from tasks.nlp import spacy_pipeline
 from tests.conftest import SEEDS
 
 COLUMNS = [POS, TAG, MORPH, LEMMA]
@@ -89,8 +89,7 @@ def test_the_model_parses_news_the_same_with_the_table() -> None:
     morphology and lemma as with its AttributeRuler."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(Path(SEEDS).rglob("*.txt"))]
     assert len(texts) >= 3
-    stock = spacy.load(default_model(), exclude=["lemmatizer"])
-    fast = spacy.load(default_model(), exclude=["lemmatizer"])
+    stock, fast = spacy_pipeline(), spacy_pipeline()
     use_attribute_table(fast)
     assert isinstance(fast.get_pipe("attribute_ruler"), AttributeTable)
     assert fast.pipe_names == stock.pipe_names
