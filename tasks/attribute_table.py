@@ -49,32 +49,32 @@ def _column(name: str) -> str:
 
 
 def supported(patterns: Iterable[Mapping[str, Any]]) -> bool:
-    """Whether the table expresses every rule: plain values, IN / NOT_IN sets and REGEX of the
-    token values in _STRINGS, plain values of the flags in _FLAGS, a target token in the rule."""
-    for rule in patterns:
-        index = rule.get("index", 0)
-        for pattern in rule["patterns"]:
-            if not isinstance(pattern, list) or not -len(pattern) <= index < len(pattern):
-                return False
-            for spec in pattern:
-                for key, value in spec.items():
-                    if _column(key) in _FLAGS:
-                        if not isinstance(value, bool):
-                            return False
-                    elif _column(key) not in _STRINGS:
-                        return False
-                    elif isinstance(value, dict):
-                        if len(value) != 1:
-                            return False
-                        ((operator, operand),) = value.items()
-                        if operator == "REGEX":
-                            if not isinstance(operand, str):
-                                return False
-                        elif operator not in _SETS or not all(isinstance(v, str) for v in operand):
-                            return False
-                    elif not isinstance(value, str):
-                        return False
-    return True
+    """Whether the table expresses every rule: each token's tests expressible (_expressible),
+    and the token the rule sets inside the rule."""
+    return all(
+        isinstance(pattern, list)
+        and -len(pattern) <= rule.get("index", 0) < len(pattern)
+        and all(_expressible(name, value) for spec in pattern for name, value in spec.items())
+        for rule in patterns
+        for pattern in rule["patterns"]
+    )
+
+
+def _expressible(name: str, value: Any) -> bool:
+    """Plain values, IN / NOT_IN sets of strings and REGEX of the token values in _STRINGS; plain
+    values of the flags in _FLAGS."""
+    if _column(name) in _FLAGS:
+        return isinstance(value, bool)
+    if _column(name) not in _STRINGS:
+        return False
+    if not isinstance(value, dict):
+        return isinstance(value, str)
+    if len(value) != 1:
+        return False
+    ((operator, operand),) = value.items()
+    if operator == "REGEX":
+        return isinstance(operand, str)
+    return operator in _SETS and all(isinstance(v, str) for v in operand)
 
 
 class _Condition:
@@ -222,14 +222,9 @@ class AttributeTable:
                 allowed &= np.isin(values[:, column], named) == inside
             for position in np.flatnonzero(allowed).tolist():
                 start = position - anchor
-                rows = values[max(start, 0) : start + len(conditions)].tolist()
-                if (
-                    start >= 0
-                    and len(rows) == len(conditions)
-                    and all(
-                        c.holds(tuple(r), self.strings)
-                        for c, r in zip(conditions, rows, strict=True)
-                    )
+                rows = values[start : start + len(conditions)].tolist() if start >= 0 else []
+                if len(rows) == len(conditions) and all(
+                    c.holds(tuple(r), self.strings) for c, r in zip(conditions, rows, strict=True)
                 ):
                     found.setdefault(start + target, []).append(number)
         return found
@@ -266,5 +261,5 @@ def make_attribute_table(
 def use_attribute_table(nlp: Language) -> None:
     """Put an AttributeTable in place of each AttributeRuler whose rules it expresses."""
     for name, component in list(nlp.pipeline):
-        if isinstance(component, AttributeRuler) and supported(component.patterns):
-            nlp.replace_pipe(name, FACTORY, config={"patterns": component.patterns})
+        if isinstance(component, AttributeRuler) and supported(rules := component.patterns):
+            nlp.replace_pipe(name, FACTORY, config={"patterns": rules})
