@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -87,17 +88,76 @@ def is_loaded(name: str | None = None) -> bool:
 
 
 def parse(texts: Iterable[str], nlp: Language, max_chars: int = BATCH_CHARS) -> Iterator[Doc]:
-    """Docs in input order, parsed in batches of at most `max_chars` characters (one text at
-    least), so only one such batch of parses is in memory at a time.
+    """Docs in input order, parsed in batches of at most `max_chars` characters, so only one such
+    batch of parses is in memory at a time.
 
-    A budget in characters rather than documents: spaCy's working memory grows with the text in
-    a batch, so a count of documents bounds it only for documents of one size. On long news
-    articles a worker peaked at 527 MB with batches of 16 documents and about 300 MB with 32,000
-    characters, at the same speed (about 7,000 tokens/s in one process); larger budgets buy a
-    few percent of speed for a lot of memory.
+    A budget in characters rather than documents: spaCy's working memory grows with the text
+    parsed at once, about 3 MB per 1,000 characters, so a count of documents bounds it only for
+    documents of one size. On long news articles a worker peaked at 527 MB with batches of 16
+    documents and about 300 MB with 32,000 characters, at the same speed (about 7,000 tokens/s in
+    one process); larger budgets buy a few percent of speed for a lot of memory. A text over the
+    budget is parsed in pieces (pieces()) joined into one Doc: whole, a 56,000-character article
+    took a worker 190 MB above its peak, and a worker's memory rose with the longest article of a
+    drop rather than staying flat.
     """
-    for batch in batches(texts, len, max_chars):
-        yield from nlp.pipe(batch, batch_size=len(batch))
+    numbered = (
+        (number, piece) for number, text in enumerate(texts) for piece in pieces(text, max_chars)
+    )
+    parts: list[Doc] = []
+    current = 0
+    for batch in batches(numbered, lambda item: len(item[1]), max_chars):
+        docs = nlp.pipe([piece for _, piece in batch], batch_size=len(batch))
+        for (number, _), doc in zip(batch, docs, strict=True):
+            if number != current:  # every text has a piece, so numbers go up by one
+                yield _joined(parts)
+                parts, current = [], number
+            parts.append(doc)
+    if parts:
+        yield _joined(parts)
+
+
+def pieces(text: str, max_chars: int) -> list[str]:
+    """The text cut into consecutive pieces of at most `max_chars` characters that join back into
+    it, each cut where the parse hardly cares: after a line break, else after a sentence's end,
+    else after a space, in the second half of the piece (a hard cut only in text without any).
+    Tokens never straddle a cut (they end at whitespace), and a sentence rarely does."""
+    found = []
+    while len(text) > max_chars:
+        window = text[:max_chars]
+        low = max_chars // 2
+        end = next(
+            (
+                match.end()
+                for pattern in _CUTS
+                if (match := _last(pattern, window, low)) is not None
+            ),
+            max_chars,
+        )
+        found.append(text[:end])
+        text = text[end:]
+    found.append(text)
+    return found
+
+
+# Where a piece may end, best first: after a run of whitespace holding a line break; after a
+# sentence's end and its spaces; after any whitespace.
+_CUTS = (re.compile(r"\s*\n\s*"), re.compile(r"[.!?][\"'”’)]*\s+"), re.compile(r"\s+"))
+
+
+def _last(pattern: re.Pattern[str], window: str, low: int) -> re.Match[str] | None:
+    """The last match of `pattern` in the window that starts at `low` or after and ends before the
+    window's end (a match that reaches the end might go on past it)."""
+    last = None
+    for match in pattern.finditer(window, low):
+        if match.end() < len(window):
+            last = match
+    return last
+
+
+def _joined(parts: list[Doc]) -> Doc:
+    from spacy.tokens import Doc
+
+    return parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def boilerplate_of(doc: Doc) -> list[tuple[int, int]]:
