@@ -28,7 +28,7 @@ UNUSED = ("lemmatizer",)
 # Longer texts are parsed in pieces by spaCy's own limit; we only guard against the absurd.
 MAX_LENGTH = 2_000_000
 # Characters parsed together; see parse().
-BATCH_CHARS = 32_000
+BATCH_CHARS = 16_000
 
 
 def default_model() -> str:
@@ -94,11 +94,12 @@ def parse(texts: Iterable[str], nlp: Language, max_chars: int = BATCH_CHARS) -> 
     A budget in characters rather than documents: spaCy's working memory grows with the text
     parsed at once, about 3 MB per 1,000 characters, so a count of documents bounds it only for
     documents of one size. On long news articles a worker peaked at 527 MB with batches of 16
-    documents and about 300 MB with 32,000 characters, at the same speed (about 7,000 tokens/s in
-    one process); larger budgets buy a few percent of speed for a lot of memory. A text over the
-    budget is parsed in pieces (pieces()) joined into one Doc: whole, a 56,000-character article
-    took a worker 190 MB above its peak, and a worker's memory rose with the longest article of a
-    drop rather than staying flat.
+    documents; over the bench's articles one process peaked at 381 MB with 32,000 characters
+    and 323 MB with 16,000, with no difference in speed from 8,000 to 32,000 that four rounds
+    could tell from the machine's drift (2026-12-03). A text over the budget is parsed in
+    pieces (pieces()) joined into one Doc: whole, a 56,000-character article took a worker 95
+    MB above its peak, so a worker's memory rose with the longest article of a drop rather than
+    staying flat.
     """
     numbered = (
         (number, piece) for number, text in enumerate(texts) for piece in pieces(text, max_chars)
