@@ -177,15 +177,32 @@ class Peaks:
 
     total: int = 0
     parts: list[tuple[int, int]] = field(default_factory=list)  # per root: (own, descendants)
+    # (seconds since the first sample, the sum): whether memory grows over a run, which one
+    # peak cannot tell (memory that stays bounded peaks alike in every part of a run).
+    samples: list[tuple[float, int]] = field(default_factory=list)
+    started: float | None = None
 
-    def add(self, sample: list[tuple[int, int]]) -> None:
-        self.total = max(self.total, sum(own + below for own, below in sample))
+    def add(self, sample: list[tuple[int, int]], at: float | None = None) -> None:
+        now = time.monotonic() if at is None else at
+        self.started = now if self.started is None else self.started
+        summed = sum(own + below for own, below in sample)
+        self.samples.append((now - self.started, summed))
+        self.total = max(self.total, summed)
         self.parts = [
             (max(own, old_own), max(below, old_below))
             for (own, below), (old_own, old_below) in zip(
                 sample, self.parts or [(0, 0)] * len(sample), strict=True
             )
         ]
+
+    def by_part(self, count: int = 4) -> list[int]:
+        """The peak of the sum in each of `count` equal spans of the sampled time, in order."""
+        end = self.samples[-1][0] if self.samples else 0.0
+        peaks = [0] * count
+        for offset, summed in self.samples:
+            span = min(int(offset / end * count), count - 1) if end else 0
+            peaks[span] = max(peaks[span], summed)
+        return peaks
 
 
 # Seconds between samples. The peaks that matter last seconds (the commit, the parsing plateau),

@@ -1218,6 +1218,11 @@ def _bench_report(rounds: list[Round]) -> None:
     console.print(f"CPU (bare: its process and workers; the command: its process tree): {cpu}")
     highest = max(rounds, key=lambda r: r.command.memory.total)
     console.print(f"peak RSS of the run by process: {highest.command.parts()}")
+    quarters = ", ".join(f"{peak / 2**20:,.0f}" for peak in highest.command.memory.by_part())
+    console.print(
+        f"peak RSS of the run in each quarter of its time: {quarters} MiB (memory that does not "
+        "grow with the drop peaks alike from the second on; the first holds start-up)"
+    )
 
 
 @app.command("bench-sql")

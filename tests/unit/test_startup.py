@@ -203,3 +203,15 @@ def test_the_bench_tells_a_process_from_its_children_and_keeps_each_ones_peak() 
     peaks.add([(400, 50), (200, 0)])  # the flow's process peaks after its children did
     assert peaks.parts == [(400, 500), (300, 0)]
     assert peaks.total == 900  # the sum's own peak, not the sum of the peaks (1,200)
+
+
+def test_the_bench_shows_in_which_part_of_a_run_memory_peaked() -> None:
+    from flows.bench import Peaks
+
+    growing, flat = Peaks(), Peaks()
+    for second in range(100):
+        growing.add([(100 + second, 0)], at=1_000.0 + second)
+        flat.add([(300 if second > 10 else second, 500 if second % 7 == 0 else 450)], at=second)
+    assert growing.by_part() == [124, 149, 174, 199]
+    assert flat.by_part() == [800, 800, 800, 800]
+    assert Peaks().by_part(2) == [0, 0]
