@@ -175,19 +175,20 @@ class Peaks:
     """Peak resident memory of process trees: of their sum, and of each root's own process
     and of its descendants, each at its own peak."""
 
-    total: int = 0
     parts: list[tuple[int, int]] = field(default_factory=list)  # per root: (own, descendants)
-    # (seconds since the first sample, the sum): whether memory grows over a run, which one
-    # peak cannot tell (memory that stays bounded peaks alike in every part of a run).
+    # (when, the sum): whether memory grows over a run, which one peak cannot tell (memory that
+    # stays bounded peaks alike in every part of a run).
     samples: list[tuple[float, int]] = field(default_factory=list)
-    started: float | None = None
+
+    @property
+    def total(self) -> int:
+        return max((summed for _, summed in self.samples), default=0)
 
     def add(self, sample: list[tuple[int, int]], at: float | None = None) -> None:
-        now = time.monotonic() if at is None else at
-        self.started = now if self.started is None else self.started
-        summed = sum(own + below for own, below in sample)
-        self.samples.append((now - self.started, summed))
-        self.total = max(self.total, summed)
+        """One reading of the roots, taken now (or `at`, seconds on any one clock)."""
+        self.samples.append(
+            (time.monotonic() if at is None else at, sum(own + below for own, below in sample))
+        )
         self.parts = [
             (max(own, old_own), max(below, old_below))
             for (own, below), (old_own, old_below) in zip(
@@ -197,10 +198,11 @@ class Peaks:
 
     def by_part(self, count: int = 4) -> list[int]:
         """The peak of the sum in each of `count` equal spans of the sampled time, in order."""
-        end = self.samples[-1][0] if self.samples else 0.0
+        first = self.samples[0][0] if self.samples else 0.0
+        length = self.samples[-1][0] - first if self.samples else 0.0
         peaks = [0] * count
-        for offset, summed in self.samples:
-            span = min(int(offset / end * count), count - 1) if end else 0
+        for when, summed in self.samples:
+            span = min(int((when - first) / length * count), count - 1) if length else 0
             peaks[span] = max(peaks[span], summed)
         return peaks
 
