@@ -40,9 +40,16 @@ def _batch_written(home: Path) -> bool:
 def test_ctrl_c_stops_the_run_and_a_rerun_loads_every_article_once(tmp_path: Path) -> None:
     drop, home = _drop(tmp_path / "drop"), tmp_path / "home"
     # Batches of 24 are parsed by the spaCy worker processes (two here): they get the Ctrl-C too.
-    cli = Cli("run", str(drop), "--batch-size", "24", "--n-process", "2", home=home)
+    # The run holds at its second batch, one batch staged: on a fast machine the whole drop
+    # loaded before the signal came.
+    reached = tmp_path / "reached"
+    cli = Cli(
+        "run", str(drop), "--batch-size", "24", "--n-process", "2", home=home,
+        NEWSFLOW_FAILPOINT="nlp:2:pause", NEWSFLOW_FAILPOINT_REACHED=str(reached),
+        NEWSFLOW_FAILPOINT_SECONDS="120",
+    )  # fmt: skip
     deadline = time.monotonic() + 240
-    while not _batch_written(home):
+    while not (reached.exists() and _batch_written(home)):
         assert cli.process.poll() is None, "the run ended before it wrote a batch"
         assert time.monotonic() < deadline, "no batch written within 240 s"
         time.sleep(0.1)
