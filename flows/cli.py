@@ -716,7 +716,18 @@ def _reader(home: str | None, at: str | None = None) -> Any:
         raise typer.Exit(1) from None
 
 
-def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, limit: int) -> None:
+# What the line under a cut table says to do, by command: each names only options it has.
+MORE_SQL = "--limit 0 prints all, --format csv writes all"
+MORE_SHOW = "--limit N shows more per section; `newsflow sql` queries them all"
+
+
+def _print_rows(
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    output: str,
+    limit: int,
+    more: str = MORE_SQL,
+) -> None:
     if output == "json":
         for row in rows:
             sys.stdout.write(json.dumps(dict(zip(columns, row, strict=True)), default=str) + "\n")
@@ -733,10 +744,7 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], output: str, li
             table.add_row(*("" if v is None else str(v) for v in row))
         console.print(table)
         if len(rows) > len(shown):
-            console.print(
-                f"… {len(rows) - len(shown)} more rows (--limit 0 prints all, --format csv "
-                "writes all)"
-            )
+            console.print(f"… {len(rows) - len(shown)} more rows ({more})")
 
 
 @app.command()
@@ -764,7 +772,7 @@ def show(
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]
             console.rule(title)
-            _print_rows(columns, result.fetchall(), "table", limit)
+            _print_rows(columns, result.fetchall(), "table", limit, MORE_SHOW)
 
 
 @app.command()
@@ -1099,7 +1107,7 @@ def bench(
     corpus: Annotated[
         list[Path], typer.Argument(help="Folders or files of .txt / .jsonl articles.")
     ],
-    articles: Annotated[int, typer.Option(help="Articles in the generated drop.")] = 2000,
+    articles: Annotated[int, typer.Option(min=1, help="Articles in the generated drop.")] = 2000,
     rounds: Annotated[
         int,
         typer.Option(
@@ -1227,8 +1235,10 @@ def _bench_report(rounds: list[Round]) -> None:
 
 @app.command("bench-sql")
 def bench_sql(
-    articles: Annotated[int, typer.Option(help="Articles in the synthetic warehouse.")] = 100_000,
-    runs: Annotated[int, typer.Option(help="Nightly commits to spread them over.")] = 30,
+    articles: Annotated[
+        int, typer.Option(min=1, help="Articles in the synthetic warehouse.")
+    ] = 100_000,
+    runs: Annotated[int, typer.Option(min=1, help="Nightly commits to spread them over.")] = 30,
     home: Annotated[
         Path | None,
         typer.Option(
@@ -1242,6 +1252,12 @@ def bench_sql(
 
     from flows.bench_sql import QUERIES, build, measure
 
+    if articles < runs:
+        errors.print(
+            f"[red]error:[/] {articles} articles cannot spread over {runs} nightly loads; give "
+            "--articles at least --runs"
+        )
+        raise typer.Exit(2)
     built = home or Path(tempfile.mkdtemp(prefix="newsflow-bench-sql-"))
     with Progress(*_BAR, console=errors, transient=True) as bar:
         task = bar.add_task("nightly loads", total=runs, articles=0)

@@ -57,6 +57,21 @@ def test_bad_option_values_are_refused(options: list[str], tmp_path: Path) -> No
     assert not (tmp_path / "h").exists()  # refused before anything started
 
 
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["bench-sql", "--articles", "-5", "--runs", "0"], "Invalid value"),
+        (["bench-sql", "--articles", "3", "--runs", "5"], "give --articles at least --runs"),
+        (["bench", str(SEEDS / "2026-11-20-wire"), "--articles", "0"], "Invalid value"),
+    ],
+)
+def test_benchmarks_refuse_sizes_they_cannot_build(
+    options: list[str], says: str, tmp_path: Path
+) -> None:
+    result = newsflow(*options, home=tmp_path / "h")
+    assert result.returncode == 2 and says in " ".join(result.stderr.split())
+
+
 def test_serve_refuses_a_zero_poll_interval(tmp_path: Path) -> None:
     result = newsflow("serve", "--poll-seconds", "0", home=tmp_path / "h")
     assert result.returncode == 2 and "Invalid value" in result.stderr
@@ -235,3 +250,12 @@ def test_show_is_short_and_counts_first(loaded: Path) -> None:
     assert shown.returncode == 0
     assert shown.stdout.splitlines()[0].startswith("1 articles, ")
     assert "2025-11-25" not in shown.stdout and "2026-11-25" in shown.stdout  # publisher's day
+
+
+def test_show_says_how_to_see_more_with_options_it_takes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert newsflow("run", str(SEEDS / "2026-11-20-wire"), home=home).returncode == 0
+    shown = newsflow("show", "--limit", "1", home=home)
+    assert shown.returncode == 0
+    assert "more rows (--limit N shows more per section" in shown.stdout
+    assert "--format" not in shown.stdout and "--limit 0" not in shown.stdout  # sql's options
