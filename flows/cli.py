@@ -851,6 +851,17 @@ def forget(
 
     with _exclusive(home) as store:
         counts = forget_articles(store, kind, value, reason)
+    if not counts["stories"]:
+        # Kept all the same (warehouse.takedowns.forget): a story it names may come later.
+        console.print(
+            f"nothing loaded matches {kind} {value!r}: check it if you expected a match"
+            + (
+                ""
+                if kind == "drop"
+                else "; the takedown is kept, so such a story that comes later is refused"
+            )
+        )
+        return
     console.print(
         f"forgot {counts['stories']} stories ({counts['articles']} versions, "
         f"{counts['entity_mentions']} mentions, {counts['quotes']} quotes) by {kind} {value!r}; "

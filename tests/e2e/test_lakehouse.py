@@ -98,6 +98,26 @@ def test_a_takedown_leaves_no_copy_of_the_text_and_refuses_the_story_again(home:
     ) == [{"n": 0}]
 
 
+def test_a_takedown_that_matches_nothing_says_so_and_refuses_the_story_later(home: Path) -> None:
+    url = "https://example.org/2026/12/not-loaded-yet"
+    done = newsflow("forget", "--url", url, "--reason", "publisher request", home=home)
+    assert done.returncode == 0
+    said = " ".join(done.stdout.split())
+    assert f"nothing loaded matches url '{url}'" in said and "refused" in said
+    later = home.parent / "later"
+    later.mkdir()
+    record = {
+        "url": url,
+        "title": "Harbour Dredging Resumes",
+        "text": "The port said work resumes.",
+    }
+    (later / "story.json").write_text(json.dumps(record))
+    assert newsflow("run", str(later), home=home).returncode == 0
+    assert _rows(home, "SELECT reason FROM rejects WHERE drop_id LIKE 'later%'") == [
+        {"reason": "taken down"}
+    ]
+
+
 def test_migrate_converts_a_home_of_the_parquet_store(tmp_path: Path) -> None:
     home = tmp_path / "old"
     shutil.copytree(LEGACY, home)
