@@ -28,7 +28,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from flows.local_server import DEFAULT_PORT
-from flows.settings import configure, env_int, home_dir
+from flows.settings import HomeUnusable, configure, env_int, home_dir
 
 if TYPE_CHECKING:
     from flows.bench import Round
@@ -1492,6 +1492,10 @@ def main() -> None:
     except SystemExit as done:
         _EXIT.append(done.code)
         raise
+    except HomeUnusable as error:  # any command, before it did anything; the message says it all
+        errors.print(f"[red]error:[/] {error}")
+        _EXIT.append(1)
+        sys.exit(1)
     except Exception as error:
         if "--verbose" in sys.argv:
             raise

@@ -13,6 +13,11 @@ from pathlib import Path
 DEFAULT_HOME = "./data"
 
 
+class HomeUnusable(OSError):
+    """The home (or Prefect's folder in it) cannot be created: a path that cannot exist, or no
+    permission to write there."""
+
+
 def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
     """`--home`, else $NEWSFLOW_HOME, else ./data (a path, or later an fsspec URL)."""
     return Path(home or os.environ.get("NEWSFLOW_HOME") or DEFAULT_HOME).expanduser().resolve()
@@ -24,7 +29,14 @@ def configure(home: str | os.PathLike[str] | None = None, quiet: bool = False) -
     os.environ["NEWSFLOW_HOME"] = str(path)
     # Prefect's own database and logs live with the data unless the user chose otherwise.
     os.environ.setdefault("PREFECT_HOME", str(path / "prefect"))
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    folder = Path(os.environ["PREFECT_HOME"])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise HomeUnusable(
+            f"cannot create {folder} ({error.strerror or error}); give --home or NEWSFLOW_HOME "
+            "(PREFECT_HOME, if you set it) a folder you can write"
+        ) from None
     # No telemetry: this runs on closed networks, and failed calls only add noise.
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -85,6 +85,16 @@ def test_a_bad_model_fails_in_one_line_before_prefect_starts(tmp_path: Path) -> 
     assert not home.exists()
 
 
+def test_a_home_that_cannot_be_created_fails_in_one_line_that_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    result = newsflow("run", str(SEEDS / "2026-11-20-wire"), home=Path("/proc/newsflow-home"))
+    assert result.returncode == 1
+    said = _one_line(result.stderr)
+    assert "cannot create /proc/newsflow-home/prefect" in said
+    assert "give --home or NEWSFLOW_HOME" in said and "Traceback" not in said
+
+
 def test_a_busy_warehouse_is_reported_at_once(tmp_path: Path) -> None:
     home = tmp_path / "h"
     with Store(home).write_lock():
