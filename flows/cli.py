@@ -785,12 +785,17 @@ def snapshots(
     """The warehouse's snapshots, newest first: cite one, query it with `sql --at ID`."""
     _locate(home, catalog, data_path)
     with _reader(home) as con:
+        # Narrow enough for 80 columns: a run's commit message only repeats its run and drop,
+        # the time is the one `--at` takes (this machine's zone), and a run id's first 8
+        # characters find it in `runs`. Maintenance commits have no message: their changes say
+        # what they did (merge adjacent, rewrite delete).
         result = con.execute(
             "SELECT s.snapshot_id AS snapshot, "
-            "strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S%z') AS time, "
-            "r.run_id AS run, r.drop_id AS drop, r.counts['articles'] AS articles, "
-            "r.counts['entity_mentions'] AS mentions, r.counts['quotes'] AS quotes, "
-            "s.commit_message AS what "
+            "strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S') AS time, "
+            "coalesce(r.drop_id, s.commit_message, "
+            "replace(array_to_string(map_keys(s.changes), ', '), '_', ' ')) AS \"drop, or what\", "
+            "r.counts['articles'] AS articles, r.counts['quotes'] AS quotes, "
+            "left(r.run_id, 8) AS run "
             "FROM snapshots() s LEFT JOIN runs r ON r.snapshot_id = s.snapshot_id "
             "ORDER BY s.snapshot_id DESC LIMIT $n",
             {"n": limit},

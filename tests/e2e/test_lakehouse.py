@@ -43,7 +43,9 @@ def test_each_run_is_a_snapshot_and_sql_at_answers_as_it_was(home: Path) -> None
         "2026-11-21-regional",
     ]
     listed = newsflow("snapshots", home=home)
-    assert listed.returncode == 0 and runs[0]["run_id"][:6] in listed.stdout
+    assert listed.returncode == 0 and runs[0]["run_id"][:8] in listed.stdout
+    # Readable in 80 columns: which drop each run loaded, what the other commits were.
+    assert "2026-11-20-wire" in listed.stdout and "schema v" in listed.stdout
     (first,) = _rows(
         home, "SELECT count(*) AS n FROM articles", "--at", str(runs[0]["snapshot_id"])
     )
