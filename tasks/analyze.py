@@ -31,8 +31,8 @@ _POOL_LOCK = threading.Lock()
 _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
-# results the old code produced (7: texts over the parse's budget are parsed in pieces).
-EXTRACTOR_VERSION = 7
+# results the old code produced (8: a name before a title and a person is a place or an org).
+EXTRACTOR_VERSION = 8
 
 
 def analyze_texts(

@@ -23,6 +23,7 @@ from tasks.lexicon import (
     ALIASES,
     CREDIT_ROLES,
     FIRST_NAME_CUES,
+    JURISDICTION_TITLES,
     KNOWN_ORGS,
     NAME_PARTICLES,
     ORG_WORDS,
@@ -139,6 +140,8 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
             type_ = "place"
         elif _followed_by(span, ORG_WORDS):
             type_ = "org"  # "Covington Catholic" + "High School"
+        elif title_after := _titled_person_after(span):
+            type_ = "place" if title_after in JURISDICTION_TITLES else "org"
         else:
             name, title = _strip_titles(name)
             role, role_title = _role_before(span)
@@ -165,7 +168,7 @@ def _placed(span: Span) -> bool:
     doc = span.doc
     if _PLACE_AFTER.match(text_of(doc)[span.end_char : span.end_char + 12]):
         return True
-    if span.start and doc[span.start - 1].lower_ in {"in", "near"}:
+    if span.start and doc[span.start - 1].lower_ in {"in", "near", "downtown", "uptown"}:
         return True
     return _listed_with(span, {"GPE", "LOC"}) or _followed_by(span, PLACE_WORDS)
 
@@ -182,6 +185,20 @@ def _followed_by(span: Span, nouns: frozenset[str]) -> bool:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     return after is not None and after.is_title and after.lower_ in nouns
+
+
+def _titled_person_after(span: Span) -> str | None:
+    """The title between this name and a person's, which makes the name where or what the
+    person holds the title ("Harlow Falls Mayor Dennis Carver", "Acme CEO Jo Smith"): a person's
+    name never modifies another person's title."""
+    doc = span.doc
+    if span.end + 1 >= len(doc):
+        return None
+    title, after = doc[span.end], doc[span.end + 1]
+    capitalised = title.is_title or title.is_upper  # "Mayor", "CEO"
+    if not capitalised or title.lower_ not in TITLES or after.ent_type_ != "PERSON":
+        return None
+    return title.lower_
 
 
 def _not_a_person(span: Span) -> bool:

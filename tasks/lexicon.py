@@ -25,6 +25,13 @@ TITLES = words(
     lawyer attorney dean principal trustee commissioner cardinal bishop archbishop
     """
 )
+# Titles of an office over a place: the name before one is that place ("Ohio Governor X").
+JURISDICTION_TITLES = words(
+    """
+    mayor gov governor premier sen senator rep representative councillor councilor alderman mp
+    mla mpp mep
+    """
+)
 # Words that may precede a name as part of a role ("Pentagon Press Secretary", "Defence Minister").
 ROLE_WORDS = TITLES | words(
     """

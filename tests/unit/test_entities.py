@@ -72,6 +72,18 @@ def test_credits_bylines_and_captions_name_nobody(nlp) -> None:  # type: ignore[
     assert set(_people(nlp, text)) == {"Ines Moreau"}
 
 
+def test_a_town_before_an_office_or_after_downtown_is_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The detour runs through downtown Kessler Falls until March, the county said. "
+        "Dalton Creek Mayor Ray Ortiz said shops would stay open, and Pruitt Hollow CEO "
+        "Ann Booth agreed."
+    )
+    labels = {m.name: m.label for m in extract_mentions(nlp(text))}
+    assert set(_people(nlp, text)) == {"Ray Ortiz", "Ann Booth"}
+    assert labels["Kessler Falls"] == "place" and labels["Dalton Creek"] == "place"
+    assert labels["Pruitt Hollow"] == "org"  # a chief executive's is a company
+
+
 def test_places_and_companies_tagged_as_people_are_not_counted(nlp) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Originally from Glace Bay, N.S., the fisherman Joel Arsenault moved west in 1998. "
