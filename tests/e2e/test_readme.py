@@ -1,9 +1,9 @@
 """The README is true: its example queries are their files, and its query commands run as written.
 
-Only the read commands (`newsflow sql`, `newsflow show`) run here, on a warehouse of one empty run. Blocks
-that load data or need more are left to the tests of those commands: `make` (builds .venv),
-`newsflow run` (tests/e2e), `serve`/`trigger`/`prefect` (a server: tests/integration), `eval`
-and `bench` (../shared data).
+Only the read commands (`newsflow sql`, `newsflow show`) run here, on a warehouse of one empty
+run. Blocks that load data or need more are left to the tests of those commands: `make` (builds
+.venv), `newsflow run` (tests/e2e), `serve`/`trigger`/`prefect` (a server: tests/integration),
+`eval` and `bench` (../shared data).
 """
 
 from __future__ import annotations

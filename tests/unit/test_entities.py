@@ -78,8 +78,9 @@ def test_a_town_before_an_office_or_after_downtown_is_a_place(nlp) -> None:  # t
         "Dalton Creek Mayor Ray Ortiz said shops would stay open, and Pruitt Hollow CEO "
         "Ann Booth agreed."
     )
-    labels = {m.name: m.label for m in extract_mentions(nlp(text))}
-    assert set(_people(nlp, text)) == {"Ray Ortiz", "Ann Booth"}
+    mentions = extract_mentions(nlp(text))
+    labels = {m.name: m.label for m in mentions}
+    assert set(_people_of(mentions)) == {"Ray Ortiz", "Ann Booth"}
     assert labels["Kessler Falls"] == "place" and labels["Dalton Creek"] == "place"
     assert labels["Pruitt Hollow"] == "org"  # a chief executive's is a company
 
