@@ -1,10 +1,10 @@
 """What `newsflow run` starts before Prefect loads, so that nothing waits that need not.
 
 A run's fixed costs are the Prefect API (a server start: 10-20 s on two cores, unless the home's
-server is running already, see flows/server.py), importing Prefect and the flow (about 2 s), and
-each spaCy worker loading the model (about 2 s). Started here, the server and the workers load
-at the same time as the imports; the flow then waits for the server only, and its first batch
-finds the workers ready.
+server is running already, see flows/runtime/server.py), importing Prefect and the flow (about 2 s),
+and each spaCy worker loading the model (about 2 s). Started here, the server and the workers load
+at the same time as the imports; the flow then waits for the server only, and its first batch finds
+the workers ready.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.server import Lease, lease
+from flows.runtime.server import Lease, lease
 from flows.settings import env_int
 from tasks.analyze import MIN_POOL_BATCH, start_workers
 from tasks.clean import load_language_model

@@ -2,7 +2,7 @@
 
 Logistic regression over hashed features of the line alone: its words (lower-cased, the first and
 last marked), its length, how it ends, its share of capitalised words, digits, separators and
-quote marks. Trained by flows/train_line_model.py on the lines of real pages (trafilatura_eval:
+quote marks. Trained by evaluation/train_line_model.py on the lines of real pages (trafilatura_eval:
 each page's must-keep and must-drop segments label the lines that contain them); the weights ship
 in models/line_model.json (a few thousand numbers, no download). The score is one signal among
 others: boilerplate.py decides with it, the rules, the line's position and repetition.

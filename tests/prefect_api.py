@@ -25,8 +25,8 @@ def api_url() -> str:
     if _STARTED:
         return _STARTED[0][1]
     # Imported here: conftest points Prefect at the session's home before anything imports it.
-    from flows.local_server import healthy
-    from flows.server import QUIET_SERVICES, server_command
+    from flows.runtime.local_server import healthy
+    from flows.runtime.prefect_server import QUIET_SERVICES, server_command
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

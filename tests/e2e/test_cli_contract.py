@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.serve_lock import one_serve
+from flows.runtime.serve_lock import one_serve
 from tests.conftest import ROOT, SEEDS, newsflow
 from warehouse.store import Store
 

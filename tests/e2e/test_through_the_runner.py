@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows import server as background
+from flows.runtime import server as background
 from tests import prefect_api
 from tests.conftest import SEEDS
 

@@ -13,7 +13,7 @@ def _by_name(deployments: list[Any]) -> dict[str, Any]:
 
 
 def test_served_deployments_follow_prefect_yaml() -> None:
-    from flows.serve import Schedules, deployments
+    from flows.runtime.serve import Schedules, deployments
 
     served = _by_name(deployments(Schedules()))
     assert set(served) == {
@@ -41,7 +41,7 @@ def test_served_deployments_follow_prefect_yaml() -> None:
 
 
 def test_schedules_from_options_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.serve import Schedules, deployments
+    from flows.runtime.serve import Schedules, deployments
 
     monkeypatch.setenv("NEWSFLOW_POLL_SECONDS", "30")
     monkeypatch.setenv("NEWSFLOW_TIMEZONE", "Europe/Paris")
@@ -69,14 +69,14 @@ def test_schedules_from_options_then_environment(monkeypatch: pytest.MonkeyPatch
     ],
 )
 def test_bad_schedules_say_what_is_wrong(schedules: dict[str, Any], message: str) -> None:
-    from flows.serve import Schedules, deployments
+    from flows.runtime.serve import Schedules, deployments
 
     with pytest.raises(ValueError, match=message):
         deployments(Schedules(**schedules))
 
 
 def test_poll_interval_must_be_positive() -> None:
-    from flows.serve import Schedules
+    from flows.runtime.serve import Schedules
 
     with pytest.raises(ValueError, match="at least 1 second"):
         Schedules.resolve(-5, None, None)

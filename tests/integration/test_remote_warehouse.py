@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from flows.cli import app
+from flows.cli.app import app
 from tests.clirun import run as run_process
 from tests.conftest import SEEDS, wait_for_file
 from tests.servers import PostgresServer, S3Server, unique_name

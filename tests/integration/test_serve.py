@@ -233,7 +233,7 @@ def test_prefect_deploy_from_prefect_yaml_to_a_process_pool(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`prefect deploy --all` as the README says, against a plain `prefect server start`."""
-    from flows.local_server import LocalServer
+    from flows.runtime.local_server import LocalServer
 
     prefect_home = tmp_path / "prefect"
     prefect_home.mkdir()

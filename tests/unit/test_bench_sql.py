@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.bench_sql import build
+from benchmarks.sql import build
 from warehouse.store import Store
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from flows import text_drops
+from evaluation import text_drops
 from tasks.boilerplate import boilerplate_spans, classify, filter_lines, is_prose
 from tasks.clean import clean_batch
 from tasks.ingest import Limits, parse_document

@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
-from flows.bench_sql import Population, _batch, _conform
-from flows.cli import app
+from benchmarks.sql import Population, _batch, _conform
+from flows.cli.app import app
 from warehouse.examples import query
 from warehouse.schemas import RUN_TABLES
 from warehouse.store import Store

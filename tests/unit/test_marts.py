@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from flows.bench_sql import Population, _batch
+from benchmarks.sql import Population, _batch
 from warehouse import marts
 from warehouse.store import Store
 from warehouse.takedowns import forget

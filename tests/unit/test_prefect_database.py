@@ -1,4 +1,4 @@
-"""The fresh Prefect database a new home's server starts from (flows/prefect_database.py).
+"""The fresh Prefect database a new home's server starts from (flows/runtime/prefect_database.py).
 
 A stand-in plays Prefect's server: it creates its SQLite database under PREFECT_HOME in WAL mode,
 as a real server does, and then answers /api/health. What is tested is how the fresh copy is
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import prefect_database, server
+from flows.runtime import prefect_database, prefect_server
 from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
 
 # test_server's stand-in, after creating its database as a server does.
@@ -33,7 +33,7 @@ STAND_IN = (
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(
-        server, "server_command", lambda port: [sys.executable, "-c", STAND_IN, str(port)]
+        prefect_server, "server_command", lambda port: [sys.executable, "-c", STAND_IN, str(port)]
     )
     return tmp_path / "cache" / "newsflow"
 
@@ -96,7 +96,7 @@ def test_a_server_that_leaves_no_schema_leaves_no_fresh_database(
 ) -> None:
     bare = SERVER_STAND_IN  # answers, but creates no database
     monkeypatch.setattr(
-        server, "server_command", lambda port: [sys.executable, "-c", bare, str(port)]
+        prefect_server, "server_command", lambda port: [sys.executable, "-c", bare, str(port)]
     )
     with pytest.raises(SystemExit, match="no Prefect schema"):
         prefect_database.build()

@@ -13,7 +13,7 @@ import uuid
 
 from docket import Docket
 
-from flows.quiet_server import CHECK_EVERY, CalmWorker
+from flows.runtime.quiet_server import CHECK_EVERY, CalmWorker
 
 
 def test_the_calm_worker_runs_what_is_queued_and_polls_every_two_seconds() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from flows.text_drops import FIRST_SET, TEMPLATES, build, read_templates
+from evaluation.text_drops import FIRST_SET, TEMPLATES, build, read_templates
 from tasks.clean import clean_batch
 from tasks.line_model import boilerplate_probability
 from tasks.records import Article, RawRecord

@@ -1,4 +1,4 @@
-"""Hand-made cases for tasks/scoring.py.
+"""Hand-made cases for evaluation/scoring.py.
 
 Each case is small enough to count by hand, and chosen so that a plausible mistake in the metric
 (>= instead of >, many-to-one matching, per-page F1 instead of F1 of means, ...) changes the result.
@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.scoring import (
+from evaluation.scoring import (
     PRF,
     MetadataValue,
     Span,
@@ -436,7 +436,7 @@ def test_recall_by_form_and_cue_class() -> None:
 
 
 def test_gender_classes_and_female_share() -> None:
-    from tasks.scoring import female_share, score_gender
+    from evaluation.scoring import female_share, score_gender
 
     gold = [
         {

@@ -1,4 +1,4 @@
-"""The home's background Prefect server (flows/server.py): started once, reused, stopped on
+"""The home's background Prefect server (flows/runtime/server.py): started once, reused, stopped on
 demand and when idle, never under a run, and out of the way of `newsflow serve`.
 
 A small HTTP stand-in answers /api/health in place of `prefect server start` (which takes 10-80 s
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import server as background
-from flows import warm_client
-from flows.local_server import Running, healthy
+from flows.runtime import server as background
+from flows.runtime.local_server import Running, healthy
+from flows.runtime.warm import client as warm_client
 
 STAND_IN = """
 import http.server, sys
@@ -42,7 +42,9 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.delenv("NEWSFLOW_SERVER_IDLE_MINUTES", raising=False)
     monkeypatch.setattr(
-        background, "server_command", lambda port: [sys.executable, "-c", STAND_IN, str(port)]
+        background.prefect_server,
+        "server_command",
+        lambda port: [sys.executable, "-c", STAND_IN, str(port)],
     )
     # It would start a real Prefect server (tests/unit/test_prefect_database.py covers it).
     monkeypatch.setattr(background.prefect_database, "build_in_background", lambda log: None)
@@ -139,7 +141,7 @@ def test_newsflow_serve_stops_the_background_server_before_starting_its_own(
 def test_a_run_uses_the_server_newsflow_serve_runs(folder: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     port = background._free_port()
-    serving = subprocess.Popen(background.server_command(port))
+    serving = subprocess.Popen(background.prefect_server.server_command(port))
     try:
         api = f"http://127.0.0.1:{port}/api"
         assert wait_until(lambda: healthy(api, timeout=0.5))
@@ -165,7 +167,7 @@ def test_a_new_home_starts_from_the_fresh_database_and_a_first_start_builds_it(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(
-        background,
+        background.prefect_server,
         "server_command",
         lambda port: [sys.executable, "-c", RECORDING_STAND_IN, str(port)],
     )

@@ -64,7 +64,7 @@ def test_sizes_go_on_across_cuts() -> None:
 
 
 def test_bench_articles_are_all_different_texts_of_the_corpus_kind() -> None:
-    from flows.bench import distinct_texts
+    from benchmarks.run_vs_spacy import distinct_texts
 
     corpus = [
         "The council met on Monday.\nIt voted 5-2.\nThe mayor said: “We are pleased.”",
@@ -83,7 +83,7 @@ def test_bench_rounds_take_turns_at_going_first(
 ) -> None:
     """A machine whose speed drifts favours whichever phase runs in its fast minutes: rounds
     alternate, and a round's ratio is its own bare pass over its own command."""
-    from flows import bench
+    from benchmarks import run_vs_spacy as bench
 
     order: list[str] = []
     start = datetime(2026, 12, 2, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_a_command_binds_query_parameters_and_builds_tables_without_loading_pand
     rows, and neither DuckDB nor pyarrow falls over pandas being out of reach."""
     script = """
 import sys
-from flows.cli import _WithoutPandas
+from flows.cli.app import _WithoutPandas
 sys.meta_path.insert(0, _WithoutPandas())
 import duckdb, pyarrow as pa
 rows = pa.Table.from_pylist([{"article_id": "a-1", "version": 2}])
@@ -180,7 +180,7 @@ print(found, rows.num_rows, "pandas" in sys.modules)
 
 
 def test_the_bench_tells_a_process_from_its_children_and_keeps_each_ones_peak() -> None:
-    from flows.bench import SAMPLE_SECONDS, Peaks, peak_memory, tree_rss
+    from benchmarks.run_vs_spacy import SAMPLE_SECONDS, Peaks, peak_memory, tree_rss
 
     child = subprocess.Popen(
         [sys.executable, "-c", "import time; blob = b'x' * (60 * 2**20); time.sleep(30)"]
@@ -206,7 +206,7 @@ def test_the_bench_tells_a_process_from_its_children_and_keeps_each_ones_peak() 
 
 
 def test_the_bench_shows_in_which_part_of_a_run_memory_peaked() -> None:
-    from flows.bench import Peaks
+    from benchmarks.run_vs_spacy import Peaks
 
     growing, flat = Peaks(), Peaks()
     for second in range(100):

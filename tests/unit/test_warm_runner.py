@@ -1,4 +1,4 @@
-"""The warm runner (flows/warm_runner.py) and its client (flows/warm_client.py): a `newsflow run`
+"""The warm runner (flows/runtime/warm/runner.py) and its client (flows/runtime/warm/client.py): a `newsflow run`
 goes through a runner only when it would run exactly as it does in its own process, and then
 ends as it would there; anything else runs the command in the client's process.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import server as background
-from flows import warm_client
+from flows.runtime import server as background
+from flows.runtime.warm import client as warm_client
 from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
 from tests.unit.test_server import wait_until
 
@@ -31,7 +31,9 @@ NEWSFLOW = Path(sys.executable).with_name("newsflow")  # the console script, as 
 STAND_IN = """
 import json, os, sys, time
 from pathlib import Path
-from flows import cli, interrupt, warm_runner
+from flows.cli import app
+from flows.runtime import interrupt
+from flows.runtime.warm import runner as warm_runner
 
 def main():
     if sys.argv[2:] == ["state"]:  # what the run has of the process it stands in for
@@ -55,7 +57,7 @@ def main():
                 interrupt.exit_now()
     cli_main()
 
-cli_main, cli.main = cli.main, main
+cli_main, app.main = app.main, main
 warm_runner.prepare = lambda home, api_url: None  # the runs under test need nothing more
 if len(sys.argv) > 3:
     warm_runner.ROOT = Path(sys.argv[3])  # the code it watches
@@ -229,8 +231,8 @@ def test_a_runner_on_changed_code_declines_then_replaces_itself(
     tmp_path: Path, api_url: str
 ) -> None:
     code = tmp_path / "code"
-    (code / "flows").mkdir(parents=True)
-    module = code / "flows" / "cli.py"
+    (code / "flows" / "cli").mkdir(parents=True)
+    module = code / "flows" / "cli" / "app.py"
     module.write_text("# the code the runner imported\n")
     runner = start_runner(tmp_path, api_url, str(code))
     try:

@@ -27,11 +27,11 @@ from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-from flows import server as background
-from flows.local_server import LocalServer, Running, ServerError, healthy, running_api
+from flows.runtime import server as background
+from flows.runtime.local_server import LocalServer, Running, ServerError, healthy, running_api
 from flows.settings import env_int
 
-DEPLOYMENTS_FILE = Path(__file__).resolve().parents[1] / "deployments" / "prefect.yaml"
+DEPLOYMENTS_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
 INGEST_FLOW, PROCESS_FLOW = "ingest-incoming", "process-drop"
 WAITING = "waiting for the newsflow run that uses the home's background Prefect server to end …"
 
@@ -154,8 +154,8 @@ def serve(home: Path, schedules: Schedules, port: int, announce: Callable[[str],
                 )
             Running(api, server_pid).write(home)
         else:
-            # The home's background server (flows/server.py) uses the same database: it stops
-            # first, and none starts until serve.json tells runs to use this one.
+            # The home's background server (flows/runtime/server.py) uses the same database: it
+            # stops first, and none starts until serve.json tells runs to use this one.
             with background.excluded(prefect_home, on_wait=lambda: announce(WAITING)) as gone:
                 if gone is not None:
                     announce(f"stopped the home's background Prefect server ({gone.ui_url})")

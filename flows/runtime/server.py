@@ -12,11 +12,12 @@ How runs and the server share the home, through two files in PREFECT_HOME:
   stopping it and `newsflow serve` (which runs its own server on the same database) hold it
   exclusive. So the server never stops under a run, and two servers never share one SQLite file.
   A run touches the file when it starts and ends: its mtime is the server's last use.
-- `server.json`: the server's address and the pid of its supervisor, `python -m flows.server`, a
+- `server.json`: the server's address and the pid of its supervisor, `python -m
+flows.runtime.server`, a
   small process of its own session (Ctrl-C in the terminal does not reach it) that runs the
   server as its child and stops it when idle or on SIGTERM; and, beside it, the home's warm
-  runner (flows/warm_runner.py), in the environment the first run started with, once that run
-  has ended.
+  runner (flows/runtime/warm/runner.py), in the environment the first run started with, once that
+  run has ended.
 
 This module imports nothing of Prefect: the CLI starts the server before Prefect loads, and the
 supervisor stays small.
@@ -39,8 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from flows import prefect_database, warm_client
-from flows.local_server import LOG_FILE, ServerError, end, healthy, running_api
+from flows.runtime import prefect_database, prefect_server
+from flows.runtime.local_server import LOG_FILE, ServerError, end, healthy, running_api
+from flows.runtime.warm import client as warm_client
 from flows.settings import env_int
 
 STATE_FILE = "server.json"
@@ -49,18 +51,6 @@ DEFAULT_IDLE_MINUTES = 60
 # Not 4200, the port `newsflow serve` takes by default, so that serving another home still works.
 PORTS = range(4201, 4300)
 START_TIMEOUT = 180.0  # a first start on a busy 2-core machine creates the database: 20-80 s
-# Services a server that only records `newsflow run`s does not need: they schedule deployments,
-# watch workers and automations, and each wakes up every few seconds. Runs, task runs, logs,
-# events and artifacts are recorded as usual.
-QUIET_SERVICES = (
-    "SCHEDULER",
-    "LATE_RUNS",
-    "FOREMAN",
-    "PAUSE_EXPIRATIONS",
-    "CANCELLATION_CLEANUP",
-    "REPOSSESSOR",
-    "TRIGGERS",
-)
 
 
 def idle_seconds() -> int:
@@ -227,31 +217,14 @@ def _start_or_join(home: Path, folder: Path, handle: IO[str]) -> Lease:
         _relock(handle, fcntl.LOCK_SH, START_TIMEOUT)
 
 
-def server_command(port: int) -> list[str]:
-    """The server the supervisor runs (tests put a stand-in here): Prefect's, with its task
-    queue polled calmly (quiet_server.py)."""
-    return [
-        *(sys.executable, "-m", "flows.quiet_server", "server", "start"),
-        *("--host", "127.0.0.1", "--port", str(port)),
-    ]
-
-
 def runner_command(home: Path, api_url: str) -> list[str]:
     """The home's warm runner, which the supervisor runs beside the server (tests put a
     stand-in here). -P: nothing of the directory it was started in shadows an installed module."""
-    return [sys.executable, "-P", "-m", "flows.warm_runner", str(home), api_url]
-
-
-def server_env() -> dict[str, str]:
-    """The environment a home's server runs in: this process's, less a configured API, with
-    no telemetry and none of the services it does not need."""
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env |= {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in QUIET_SERVICES}
-    return env | {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    return [sys.executable, "-P", "-m", "flows.runtime.warm.runner", str(home), api_url]
 
 
 def _spawn(folder: Path, idle: int, home: Path) -> Background:
-    env = server_env()
+    env = prefect_server.server_env()
     if prefect_database.seed(folder):
         # The copy holds the block types already: registering them again costs 3-4 s of the
         # start. (A later start registers them once, should a newer Prefect bring new ones.)
@@ -263,7 +236,14 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
     runner_env = warm_client.runner_env()
     with open(folder / LOG_FILE, "ab") as log:
         supervisor = subprocess.Popen(
-            [sys.executable, "-m", "flows.server", str(folder), str(idle), *server_command(port)],
+            [
+                sys.executable,
+                "-m",
+                "flows.runtime.server",
+                str(folder),
+                str(idle),
+                *prefect_server.server_command(port),
+            ],
             stdin=subprocess.PIPE,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -62,7 +62,7 @@ def build_in_background(log: Path) -> None:
         return
     with open(log, "ab") as output:
         subprocess.Popen(
-            [sys.executable, "-m", "flows.prefect_database"],
+            [sys.executable, "-m", "flows.runtime.prefect_database"],
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -74,8 +74,8 @@ def build() -> None:
     """Start a Prefect server on an empty database in a folder of its own, as a home's server
     starts (migrations, then block types), stop it, and put a single-file copy of the database
     in place atomically. Another process building it already makes this one leave."""
-    from flows.local_server import end, healthy
-    from flows.server import server_command, server_env
+    from flows.runtime import prefect_server
+    from flows.runtime.local_server import end, healthy
 
     target = template()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,8 +89,8 @@ def build() -> None:
         with tempfile.TemporaryDirectory(dir=target.parent) as work:
             port = _ephemeral_port()  # never one of the homes' ports, which a home may be taking
             server = subprocess.Popen(
-                server_command(port),
-                env={k: v for k, v in server_env().items() if k != URL_SETTING}
+                prefect_server.server_command(port),
+                env={k: v for k, v in prefect_server.server_env().items() if k != URL_SETTING}
                 | {"PREFECT_HOME": work},
                 stdin=subprocess.DEVNULL,
             )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flows import server as background
+from flows.runtime import server as background
 from warehouse.store import Store
 
 SHARD = 500  # articles per .jsonl file of the generated drop

@@ -7,14 +7,14 @@ Prefect (pydantic models of its settings, client and schemas) and loading the mo
 the run's own work is under 3 s. Forked from this process, a run starts with all of that done,
 and parses a small drop itself with the model it inherits.
 
-How it lives: the home's supervisor (flows/server.py) starts it beside the Prefect server, in the
-environment of the run that started the server, once that run has ended (those seconds of CPU
-are the run's; and the runner cannot take them at a lower priority instead, since every run
-forked from it would inherit that priority), and stops both together. It imports in the
-settings a run gives itself (flows.cli.run_settings and the server's address: Prefect reads
-them at import), then listens on the home's socket (flows/warm_client.py has the conversation).
-It serves only while it is the one thread of its process: a fork copies only the thread that
-forks, and whatever another thread held (a lock, a connection) would be lost.
+How it lives: the home's supervisor (flows/runtime/server.py) starts it beside the Prefect server,
+in the environment of the run that started the server, once that run has ended (those seconds of CPU
+are the run's; and the runner cannot take them at a lower priority instead, since every run forked
+from it would inherit that priority), and stops both together. It imports in the settings a run
+gives itself (flows.cli.run_settings and the server's address: Prefect reads them at import), then
+listens on the home's socket (flows/runtime/warm/client.py has the conversation). It serves only
+while it is the one thread of its process: a fork copies only the thread that forks, and whatever
+another thread held (a lock, a connection) would be lost.
 
 What a run forked from here shares with the runner is checked for every run; a run that would
 differ runs in the client's own process:
@@ -55,12 +55,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flows import warm_client as client
-from flows.local_server import healthy
-from flows.server import in_use
+from flows.runtime.local_server import healthy
+from flows.runtime.server import in_use
+from flows.runtime.warm import client
 
 PACKAGES = ("flows", "tasks", "warehouse")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 # Read once, at the interpreter's start or at import (Prefect's settings, the locale, the time
 # zone, the BLAS threads, newsflow's own settings): a run with other values is not this one's.
 SETTINGS_PREFIXES = ("PREFECT_", "NEWSFLOW_", "PYTHON", "LC_", "OMP_", "OPENBLAS_", "MKL_")
@@ -81,7 +81,7 @@ MODULES = (
     "tasks.ingest",
     "warehouse.store",
     "flows.startup",
-    "flows.interrupt",
+    "flows.runtime.interrupt",
     "flows.progress",
     "flows.process_drop",
     "flows.runners",
@@ -133,17 +133,18 @@ def main(home: Path, api_url: str) -> None:
         become(request)
     except Exception:  # the client gets no "started": it runs the command itself
         os._exit(1)
-    from flows import cli
+    from flows.cli.app import main
 
-    cli.main()
+    main()
 
 
 def prepare(home: Path, api_url: str) -> None:
     """Import and load, once, what a run needs, in the settings a run has when it imports."""
-    from flows import cli
+    from flows.cli.app import begin_process
+    from flows.cli.run import run_settings
 
-    cli.begin_process()
-    cli.run_settings(str(home), verbose=False)
+    begin_process()
+    run_settings(str(home), verbose=False)
     os.environ["PREFECT_API_URL"] = api_url
     for name in MODULES:
         importlib.import_module(name)
@@ -506,10 +507,7 @@ def become(request: Request) -> None:
     main = types.ModuleType("__main__")  # as the console script is: spaCy's workers run it
     main.__file__ = request.main
     sys.modules["__main__"] = main
-    from flows import cli
-
-    cli.console, cli.errors = cli.consoles()
-    client.ENTRY_ENV = request.env
+    client.remember_entry(request.env)
     client.send(request.conn, {"started": os.getpid()})
 
 

@@ -1,4 +1,4 @@
-"""`python -m flows.clean_timing`: CPU time of the clean step per document on the dev sets.
+"""`python -m benchmarks.clean_timing`: CPU time of the clean step per document on the dev sets.
 
 time.process_time around clean() for each document, medians reported: the text drops of
 `eval text-drops` (both template sets, seed 1, the batch's repeated lines given as a drop would),
@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from statistics import median
 
-from flows.evaluate_clean import page_files, read_json
-from flows.text_drops import TEMPLATES, read_templates, test_set
+from evaluation.clean_pages import page_files, read_json
+from evaluation.text_drops import TEMPLATES, read_templates, test_set
 from tasks.clean import clean, normalise, paragraphs
 from tasks.ingest import Limits, parse_document
 from tasks.records import RawRecord

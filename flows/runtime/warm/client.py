@@ -1,5 +1,5 @@
 """The `newsflow` command's entry point: a `newsflow run` goes to the home's warm runner when one
-is up (flows/warm_runner.py); otherwise, and for every other command, the command runs here.
+is up (flows/runtime/warm/runner.py); otherwise, and for every other command, the command runs here.
 
 A one-article run on a home whose Prefect server is up spent 5-6 of its 8-9 s importing Prefect
 and loading spaCy's model. The runner has done both once and forks a process for each run, which
@@ -48,17 +48,20 @@ _PEERCRED = struct.Struct("3i")  # pid, uid, gid
 ENTRY_ENV: dict[str, str] | None = None
 
 
-def main() -> None:
-    """The `newsflow` console script."""
-    global ENTRY_ENV
-    ENTRY_ENV = dict(os.environ)
+def run_warm_if_up() -> None:
+    """Hand this command to the home's runner and leave with the run's exit code; return when
+    the command is to run in this process."""
+    remember_entry(dict(os.environ))
     if eligible(sys.argv, os.environ):
         code = hand_over(sys.argv, prefect_home(sys.argv))
         if code is not None:
             leave(code)
-    from flows.cli import main as run_here
 
-    run_here()
+
+def remember_entry(env: dict[str, str]) -> None:
+    """The environment the command started with (ENTRY_ENV), before any of it changed it."""
+    global ENTRY_ENV
+    ENTRY_ENV = env
 
 
 def eligible(argv: list[str], env: dict[str, str] | os._Environ[str]) -> bool:

@@ -1,7 +1,7 @@
 """`newsflow eval clean` and `eval clean-segments`: the clean step on annotated pages, scored.
 
 Each page goes the pipeline's own way, ingest.parse_document then clean.clean, so a figure here is
-the warehouse's figure. The benchmarks' metrics live in tasks/scoring.py.
+the warehouse's figure. The benchmarks' metrics live in evaluation/scoring.py.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 from statistics import median, quantiles
 from typing import Any
 
+from evaluation.scoring import MetadataField, metadata_match
 from tasks.clean import CleanOptions, clean
 from tasks.ingest import Limits, parse_document
 from tasks.records import Article, RawRecord
-from tasks.scoring import MetadataField, metadata_match
 
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm.gz", ".htm")
 

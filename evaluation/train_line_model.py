@@ -1,4 +1,5 @@
-"""Train tasks/models/line_model.json: `python -m flows.train_line_model [trafilatura_eval dir]`.
+"""Train tasks/models/line_model.json: `python -m evaluation.train_line_model [trafilatura_eval
+dir]`.
 
 Lines come from the real pages of trafilatura_eval (../shared/data/clean/trafilatura_eval): every
 text line of each page (block elements split lines; script, style and forms left out). A line that

@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from flows.local_server import Running
+from flows.runtime.local_server import Running
 from warehouse.pid_lock import Held, pid_lock
 
 LOCK_FILE = ".serve.lock"

@@ -1,0 +1,12 @@
+"""The `newsflow` console script. It imports nothing but the standard library before it knows
+where the command runs: a `newsflow run` goes to the home's warm runner when one is up
+(flows/runtime/warm/), every other command runs here."""
+
+
+def main() -> None:
+    from flows.runtime.warm.client import run_warm_if_up
+
+    run_warm_if_up()
+    from flows.cli.app import main as run_here
+
+    run_here()
