@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOME_DIR ?= data
 SEED_DROPS := $(sort $(wildcard seeds/20*))
 
-.PHONY: demo test lint install clean-data
+.PHONY: demo test lint install docs clean-data
 
 $(BIN)/newsflow: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The reference pages in docs/ as a site in site/ (mkdocs-material, installed with the docs extra).
+docs: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet
 
 clean-data:
 	rm -rf $(HOME_DIR)
