@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ANNOTATIONS = Path(__file__).parent / "data" / "people" / "annotations.jsonl"
+ANNOTATIONS = Path(__file__).parent / "annotations" / "people" / "annotations.jsonl"
 PARTS = ("dev", "measured")
 
 
