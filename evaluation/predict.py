@@ -52,16 +52,23 @@ def predict_quotes(docs: list[dict[str, Any]], model: str | None = None) -> list
 
 def predict_people(docs: list[dict[str, Any]], model: str | None = None) -> list[dict[str, Any]]:
     """The canonical names of the people each article names (what `entities` would count), and
-    the tracker's gender lists: people and sources (people quoted) by gender."""
+    the tracker's gender lists: people and sources (people quoted) by gender. `mentions` holds
+    every entity found (each label, with what decided a person's gender), for the error classes
+    of evaluation/people_errors.py; the scores read the lists only."""
     predictions = []
     for doc, analysis in zip(docs, _analyses(docs, "text_raw", model), strict=True):
         people = {m.key: m for m in analysis.mentions if m.label == "person"}
         quoted = {q.speaker_key for q in analysis.quotes}
         row: dict[str, Any] = {"doc_id": doc["doc_id"], "people": _names(people.values())}
-        for gender in ("female", "male"):
+        for gender in ("female", "male", "unknown"):
             of_gender = [m for m in people.values() if m.gender == gender]
             row[f"people{gender.title()}"] = _names(of_gender)
             row[f"sources{gender.title()}"] = _names(m for m in of_gender if m.key in quoted)
+        entities = {m.key: m for m in analysis.mentions}
+        row["mentions"] = [
+            {"name": m.name, "label": m.label, "gender_source": m.gender_source}
+            for m in sorted(entities.values(), key=lambda m: (m.label, m.name))
+        ]
         predictions.append(row)
     return predictions
 

@@ -94,9 +94,16 @@ def eval_people(
     gold: GoldArgument,
     predictions: PredictionsOption = Path("people.predictions.jsonl"),
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option("--errors", help="Write every error, with its class, here (JSON lines)."),
+    ] = None,
 ) -> None:
     """People named in each article (run on `text_raw`) and their gender: P/R/F1 against the
-    gold lists, per gender class, and the share of women among sources."""
+    gold lists, per gender class, the share of women among sources, and the errors by class."""
+    from dataclasses import asdict
+
+    from evaluation.people_errors import classify_all, tally
     from evaluation.predict import predict_people, read_jsonl, write_jsonl
     from evaluation.scoring import female_share, score_gender, score_people
 
@@ -118,6 +125,14 @@ def eval_people(
         f"women among sources: predicted {female_share(predicted):.1%}, "
         f"gold {female_share(docs):.1%}"
     )
+    errors_found = classify_all(docs, predicted)
+    by_class = Table("error", "class", "count", title="errors by class")
+    for kind, causes in tally(errors_found).items():
+        for cause, count in causes.most_common():
+            by_class.add_row(kind, cause, str(count))
+    console().print(by_class)
+    if errors_out is not None:
+        write_jsonl([asdict(e) for e in errors_found], errors_out)
 
 
 @commands.command()
