@@ -31,8 +31,9 @@ _POOL_LOCK = threading.Lock()
 _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
-# results the old code produced (8: a name before a title and a person is a place or an org).
-EXTRACTOR_VERSION = 8
+# results the old code produced (9: a first name and a surname that is no common word is a
+# person, whatever the model's label).
+EXTRACTOR_VERSION = 9
 
 
 def analyze_texts(

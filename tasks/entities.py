@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.gender import name_call
+from tasks.gender import first_name_statistic, name_call
 from tasks.lexicon import (
     ALIAS_TYPES,
     ALIASES,
@@ -32,7 +32,7 @@ from tasks.lexicon import (
     ROLE_WORDS,
     TITLES,
 )
-from tasks.nlp import boilerplate_of, text_of
+from tasks.nlp import boilerplate_of, common_word, text_of
 from tasks.records import Mention, Quote
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ TYPES = {
     "NORP": "group",
     "EVENT": "event",
 }
+# People recorded with a first name in the name data, below which a "first name" is as often a
+# word or a surname ("Home", "Fort", "Goldman").
+COMMON_FIRST_NAME = 1000
 # Titles that are also the role itself ("Chairman", "Secretary"): kept in the role, not split off.
 _ROLE_TITLES = {"chairman", "chairwoman", "secretary", "minister", "director", "chief", "president"}
 _NOT_IN_NAMES = {
@@ -130,6 +133,8 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
     owner = span.end < ent.end and span.doc[span.end].text in _POSSESSIVE_TOKENS
     if type_ == "org" and _looks_like_person(span, name, owner):
         type_ = "person"
+    elif type_ == "place" and _given_and_surname(span, name):
+        type_ = "person"  # "Salma Hayek" tagged GPE
     if type_ == "person":
         lowered = {w.lower().strip(".,") for w in name.split()}
         if "/" in name or _not_a_person(span):
@@ -164,13 +169,32 @@ _AGE_OR_ROLE_AFTER = re.compile(
 
 
 def _placed(span: Span) -> bool:
-    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns."""
+    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns. A first
+    name the name data knows, before a surname, is a person in a list with places ("Chris
+    Christie of New Jersey and John Kasich of Ohio"): the parse often joins them."""
     doc = span.doc
     if _PLACE_AFTER.match(text_of(doc)[span.end_char : span.end_char + 12]):
         return True
     if span.start and doc[span.start - 1].lower_ in {"in", "near", "downtown", "uptown"}:
         return True
-    return _listed_with(span, {"GPE", "LOC"}) or _followed_by(span, PLACE_WORDS)
+    if _followed_by(span, PLACE_WORDS):
+        return True
+    return not _given_and_surname(span, span.text) and _listed_with(span, {"GPE", "LOC"})
+
+
+def _given_and_surname(span: Span, name: str) -> bool:
+    """Two or three words that open with a common first name whose gender the name data
+    decides, then no common English word: "Carly Fiorina", not "Boston Globe", "Sierra Nevada",
+    "Warner Brothers" or "Fraser Highway SkyTrain" (names of people that are words, "Tyrone
+    Woods", are left to the model)."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or name_call(name).source != "name":
+        return False
+    found = first_name_statistic(words[0])
+    if found is None or found[1] < COMMON_FIRST_NAME:
+        return False
+    rest = [w.strip(f".{APOSTROPHES}") for w in words[1:]]
+    return not any(common_word(span.doc.vocab, w) for w in rest if len(w) > 1)  # not initials
 
 
 def _listed_with(span: Span, labels: set[str]) -> bool:
@@ -223,8 +247,10 @@ def _not_a_person(span: Span) -> bool:
 def _looks_like_person(span: Span, name: str, owner: bool) -> bool:
     """An "organisation" that is a person: two or three name words that own something
     ("Blaine Higgs' Tories"), are followed by an age or a role ("Philip Cross, a former
-    chief economist"; "Abir Al Basha, 39,") or open with a first name and come after a
-    lower-case word for a person ("economist Philip Cross")."""
+    chief economist"; "Abir Al Basha, 39,"), open with a first name and come after a
+    lower-case word for a person ("economist Philip Cross"), or open with a first name the name
+    data decides ("Carly Fiorina"): the small model calls many full names organisations, and an
+    organisation named like a person ("Morgan Stanley") opens with a name it cannot decide."""
     words = name.split()
     if not 2 <= len(words) <= 3 or any(w.lower().strip(".,") in ORG_WORDS for w in words):
         return False
@@ -236,6 +262,7 @@ def _looks_like_person(span: Span, name: str, owner: bool) -> bool:
     return (
         owner
         or described
+        or _given_and_surname(span, name)
         or bool(_AGE_OR_ROLE_AFTER.match(text_of(span.doc)[span.end_char : span.end_char + 30]))
     )
 
@@ -501,7 +528,7 @@ def _same_person(earlier: str, later: str) -> bool:
     Parkers?") or a first name spelt two ways beside the same surname ("Jody" and "Jodie
     Wilson-Raybould"). Spellings are close (same first three letters, at most two letters
     apart) and not of opposite genders in name data: Daniel and Danielle Roy are two people."""
-    if later == earlier + "s":
+    if later in (earlier + "s", earlier + "es"):  # "more Noreen Aldouses"
         return True
     first, *rest = earlier.split()
     other, *other_rest = later.split()

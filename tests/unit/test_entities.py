@@ -224,17 +224,37 @@ def test_a_surname_of_several_words_tagged_as_an_organisation_is_the_person(nlp)
     assert people == {"Ahmad Al Khatib": {"Ahmad Al Khatib", "Al Khatib"}}
 
 
-def _tagged_org(nlp, text: str, name: str):  # type: ignore[no-untyped-def]
-    """The text parsed, with the last `name` in it tagged ORG, as the small model sometimes
-    tags people."""
+def _tagged_org(nlp, text: str, name: str, label: str = "ORG"):  # type: ignore[no-untyped-def]
+    """The text parsed, with the last `name` in it tagged ORG (or `label`), as the small model
+    sometimes tags people."""
     from spacy.tokens import Span
 
     doc = nlp(text)
     start = text.rindex(name)
-    org = doc.char_span(start, start + len(name), label="ORG")
+    org = doc.char_span(start, start + len(name), label=label)
     assert isinstance(org, Span)
     doc.set_ents([org], default="unmodified")
     return doc
+
+
+def test_a_first_name_and_a_surname_tagged_as_an_organisation_or_a_place_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Maureen Ostrowski added two goals in the third period to lead the home side."
+    for label in ("ORG", "GPE"):
+        people = _people_of(extract_mentions(_tagged_org(nlp, text, "Maureen Ostrowski", label)))
+        assert set(people) == {"Maureen Ostrowski"}, label
+    # A first name before common words names a company, a paper or a mountain range.
+    for name in ("Boston Globe", "Warner Brothers", "Sierra Nevada"):
+        text = f"Shares of {name} rose on Monday, a day after the report."
+        assert _people_of(extract_mentions(_tagged_org(nlp, text, name))) == {}, name
+
+
+def test_a_person_in_a_list_with_places_stays_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "It will feature senators Ted Harlan of Texas and Mark Ruvalo of Florida and Govs. Chris "
+        "Delane of New Jersey and John Pastorek of Ohio."
+    )
+    people = set(_people(nlp, text))
+    assert {"Ted Harlan", "Mark Ruvalo", "Chris Delane", "John Pastorek"} <= people
 
 
 def test_an_organisation_after_a_word_for_a_person_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
