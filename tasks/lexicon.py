@@ -107,8 +107,8 @@ ALIAS_TYPES = {
 # Lower-case words inside names ("Ludwig van Beethoven", "Osama bin Laden").
 NAME_PARTICLES = words("de da del della di du van von der den la le bin bint al el ibn dos das y")
 
-# Reporting verbs, as base forms; quotes.py inflects them ("point" only with "out", "charge" only
-# with a clause).
+# Reporting verbs, as base forms; tasks/quotes/lexicon.py inflects them ("point" only with
+# "out", "charge" only with a clause).
 SPEECH_VERBS_BASE = words(
     """
     acknowledge add admit advise allege announce argue ask assert assure boast call caution chant
