@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from tasks.batching import batches
-from tasks.entities import extract_mentions, speaker_mentions
+from tasks.entities import extract_mentions, speaker_mentions, without_things
 from tasks.gender import agreeing_speakers, with_gender
 from tasks.nlp import BATCH_CHARS, load_model, mark_filtered, parse, text_of
 from tasks.quotes import extract_quotes
@@ -31,9 +31,9 @@ _POOL_LOCK = threading.Lock()
 _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
-# results the old code produced (9: a first name and a surname that is no common word is a
-# person, whatever the model's label).
-EXTRACTOR_VERSION = 9
+# results the old code produced (10: names made of common words that nothing in the article
+# treats as a person are not people).
+EXTRACTOR_VERSION = 10
 
 
 def analyze_texts(
@@ -54,6 +54,7 @@ def analyze_texts(
             sentence_starts = [s.start_char for s in doc.sents]
             subjects = clause_subjects(doc)
             mentions = with_gender(text_of(doc), sentence_starts, mentions, quotes, subjects)
+            mentions = without_things(mentions, quotes, doc.vocab)
             quotes = agreeing_speakers(text_of(doc), sentence_starts, mentions, quotes, subjects)
             results.append(Analysis(mentions=mentions, quotes=quotes))
     return results

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.gender import first_name_statistic, name_call
+from tasks.gender import NAME_MIN_COUNT, first_name_statistic, name_call
 from tasks.lexicon import (
     ALIAS_TYPES,
     ALIASES,
@@ -37,6 +37,7 @@ from tasks.records import Mention, Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
+    from spacy.vocab import Vocab
 
 # spaCy label → the type researchers count by.
 TYPES = {
@@ -601,3 +602,44 @@ def _expand_person(
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+# Below this many people with the first word as a first name in the name data, a name that opens
+# with a common word ("Switch Lite", "Night Mode") or ends with one after a word no name data
+# knows ("Pokemon Sword", "Mohegan Sun") is more often a thing than a person.
+THING_MAX_NAME_COUNT = 40  # "Dark" 26, "Vermont" 30; "Mitt" 50
+
+
+def without_things(mentions: list[Mention], quotes: list[Quote], vocab: Vocab) -> list[Mention]:
+    """The mentions less the "people" that are products, places, works and slogans the small
+    model tags PERSON: names made of common words that nothing in the article treats as a person
+    (no title or role, no pronoun or gendered noun that settled a gender, no quote). Run once
+    gender and speakers are known, since those are the evidence."""
+    speakers = {q.speaker_key for q in quotes}
+    evidence = {
+        m.key
+        for m in mentions
+        if m.label == "person" and (m.gender_source == "text" or m.title or m.role)
+    }
+    things = {
+        m.key
+        for m in mentions
+        if m.label == "person"
+        and m.key not in speakers
+        and m.key not in evidence
+        and _named_like_a_thing(m.name, vocab)
+    }
+    return [m for m in mentions if m.key not in things]
+
+
+def _named_like_a_thing(name: str, vocab: Vocab) -> bool:
+    words = [w.strip(f".,{APOSTROPHES}") for w in name.split()]
+    if len(words) < 2 or min(len(w) for w in words) < 2:  # an initial: "J. Michael Pearson"
+        return False
+    found = first_name_statistic(words[0])
+    count = found[1] if found else 0
+    if count >= THING_MAX_NAME_COUNT:
+        return False
+    if common_word(vocab, words[0]):
+        return True
+    return count < NAME_MIN_COUNT and common_word(vocab, words[-1])

@@ -287,3 +287,32 @@ def test_who_a_lone_surname_is_does_not_change_from_one_process_to_the_next() ->
         for seed in range(4)
     }
     assert seen == {f"{names}\n"}
+
+
+def _person(name: str, start: int, **extra: object) -> Mention:
+    return Mention(
+        start, start + len(name), name, name, "person", entity_key(name, "person"), 0, **extra
+    )  # type: ignore[arg-type]
+
+
+def test_products_and_slogans_tagged_as_people_go_unless_the_article_treats_them_as_people(
+    nlp,
+) -> None:  # type: ignore[no-untyped-def]
+    from tasks.entities import without_things
+    from tasks.records import Quote
+
+    switch, night, sword = (
+        _person("Switch Lite", 0),
+        _person("Night Mode", 20),
+        _person("Pokemon Sword", 40),
+    )
+    mitt = _person("Mitt Romney", 60)  # a rare first name that is also a word: still a name
+    initials = _person("J. Michael Pearson", 80)
+    kept = without_things([switch, night, sword, mitt, initials], [], nlp.vocab)
+    assert [m.name for m in kept] == ["Mitt Romney", "J. Michael Pearson"]
+    # The same words as a speaker, or with a title or a pronoun that settled a gender: a person.
+    said = Quote(100, 120, "“It works,” he said.", "direct", "test", 1.0, speaker_key=switch.key)
+    titled = _person("Night Mode", 20, title="Ms.")
+    pronoun = _person("Pokemon Sword", 40, gender="male", gender_source="text")
+    kept = without_things([switch, titled, pronoun], [said], nlp.vocab)
+    assert [m.name for m in kept] == ["Switch Lite", "Night Mode", "Pokemon Sword"]
