@@ -150,8 +150,9 @@ def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
             type_ = "place" if title_after in JURISDICTION_TITLES else "org"
         else:
             name, title = _strip_titles(name)
+            name, described = _strip_descriptions(name, span.doc.vocab)
             role, role_title = _role_before(span)
-            title = title or role_title
+            role, title = role or described, title or role_title
     alias = ALIASES.get(re.sub(r"^the ", "", name.lower()))
     if alias:
         name, type_ = alias, ALIAS_TYPES.get(alias, type_)
@@ -352,6 +353,25 @@ def _strip_titles(name: str) -> tuple[str, str | None]:
     while len(words) > 1 and words[-1].lower().rstrip(".") in TITLES:
         titles.append(words.pop())  # "Yellowhead MP"
     return " ".join(words), " ".join(titles) or None
+
+
+def _strip_descriptions(name: str, vocab: Vocab) -> tuple[str, str | None]:
+    """Common words NER took into the front of a name ("Billionaire Donald Trump", "Moderator
+    Hugh Hewitt", "Volunteer Martha Jensen"): words no first name in the name data is (under
+    THING_MAX_NAME_COUNT people), before a common first name and at least one more word."""
+    words = name.split()
+    cut = 0
+    while len(words) - cut > 2 and len(words[cut].strip(".,")) > 1:
+        if not common_word(vocab, words[cut].strip(".,")):
+            break
+        found = first_name_statistic(words[cut])
+        if found is not None and found[1] >= THING_MAX_NAME_COUNT:
+            break
+        cut += 1
+    given = first_name_statistic(words[cut]) if cut else None
+    if given is None or given[1] < COMMON_FIRST_NAME:
+        return name, None
+    return " ".join(words[cut:]), " ".join(words[:cut])
 
 
 def _role_before(span: Span) -> tuple[str | None, str | None]:

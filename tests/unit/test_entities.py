@@ -316,3 +316,15 @@ def test_products_and_slogans_tagged_as_people_go_unless_the_article_treats_them
     pronoun = _person("Pokemon Sword", 40, gender="male", gender_source="text")
     kept = without_things([switch, titled, pronoun], [said], nlp.vocab)
     assert [m.name for m in kept] == ["Switch Lite", "Night Mode", "Pokemon Sword"]
+
+
+def test_a_common_word_the_model_took_into_a_name_is_its_description(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Yesterday Billionaire Dana Whitcombe told donors the plan would pass."
+    doc = _tagged_org(nlp, text, "Billionaire Dana Whitcombe", "PERSON")
+    (person,) = [m for m in extract_mentions(doc) if m.label == "person"]
+    assert (person.name, person.role) == ("Dana Whitcombe", "Billionaire")
+    # A first word that is a common word and a common first name stays: "Will Warren".
+    doc = _tagged_org(
+        nlp, "On Monday Will Warren told donors the plan would pass.", "Will Warren", "PERSON"
+    )
+    assert [m.name for m in extract_mentions(doc) if m.label == "person"] == ["Will Warren"]
