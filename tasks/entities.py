@@ -315,11 +315,13 @@ def speaker_mentions(doc: Doc, mentions: list[Mention], quotes: list[Quote]) -> 
 
 def _trim(ent: Span) -> Span | None:
     """The name part of an entity span: no leading determiner or edge punctuation, nothing past
-    a line break or an inner possessive ("Elizabeth May’s Greens" → "Elizabeth May")."""
+    a line break or an inner possessive ("Elizabeth May’s Greens" → "Elizabeth May"), and no
+    number after a person's name (results lists: "K. Hupfer 1 goal")."""
     doc = ent.doc
     start, end = ent.start, ent.end
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
+    person = ent.label_ == "PERSON"
     for i in range(start, end):
         if (
             doc[i].is_space
@@ -327,6 +329,9 @@ def _trim(ent: Span) -> Span | None:
             or (i > start and i < end - 1 and doc[i].text in _POSSESSIVE_TOKENS)
         ):
             end = i + (0 if doc[i].is_space or doc[i].text in _POSSESSIVE_TOKENS else 1)
+            break
+        if person and i > start and doc[i].like_num:  # "Adrianna Knight 12 points": the score
+            end = i
             break
     while end > start and doc[end - 1].is_punct:
         end -= 1

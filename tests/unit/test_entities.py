@@ -328,3 +328,13 @@ def test_a_common_word_the_model_took_into_a_name_is_its_description(nlp) -> Non
         nlp, "On Monday Will Warren told donors the plan would pass.", "Will Warren", "PERSON"
     )
     assert [m.name for m in extract_mentions(doc) if m.label == "person"] == ["Will Warren"]
+
+
+def test_a_results_list_gives_the_players_without_their_scores(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Lakeside (2-1): Maribel Okafor 14 points. Dana Whitcombe 9 points and 4 steals. "
+        "Teresa Lindqvist 6 rebounds.\n\nRiverton (0-3): K. Amundsen 1 goal. P. Ferreira 2 saves."
+    )
+    people = set(_people(nlp, text))
+    assert not any(ch.isdigit() for name in people for ch in name)
+    assert {"Maribel Okafor", "Dana Whitcombe"} <= people
