@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 _STARTED: list[tuple[subprocess.Popen[bytes], str]] = []
+_RESERVED: list[socket.socket] = []
 
 
 def api_url() -> str:
@@ -25,12 +26,11 @@ def api_url() -> str:
     if _STARTED:
         return _STARTED[0][1]
     # Imported here: conftest points Prefect at the session's home before anything imports it.
-    from flows.runtime.local_server import healthy
-    from flows.runtime.prefect_server import QUIET_SERVICES, server_command
+    from flows.runtime.prefect_server import QUIET_SERVICES, reserve_port, server_command, serving
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    reserved = reserve_port([0])  # held for the session, as a home's supervisor holds its port
+    assert reserved is not None
+    port = reserved.getsockname()[1]
     folder = Path(tempfile.mkdtemp(prefix="newsflow-tests-prefect-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env |= {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in QUIET_SERVICES}
@@ -46,11 +46,12 @@ def api_url() -> str:
         )
     atexit.register(_stop, server)
     deadline = time.monotonic() + 180
-    while not healthy(url):
+    while not serving(server.pid, url):
         if server.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"the tests' Prefect server did not start: see {folder}/server.log")
         time.sleep(0.5)
     _STARTED.append((server, url))
+    _RESERVED.append(reserved)
     return url
 
 

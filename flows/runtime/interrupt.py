@@ -152,7 +152,7 @@ def _drain_events() -> None:
     from prefect._internal.concurrency.services import _QueueServiceBase
     from prefect.settings import get_current_settings
 
-    from flows.runtime.local_server import healthy
+    from flows.runtime.prefect_server import healthy
 
     api = get_current_settings().api.url
     if api and healthy(api, timeout=1.0):

@@ -9,16 +9,22 @@ SQLite file (which is where 'database is locked' errors come from).
 
 from __future__ import annotations
 
-import json
-import os
 import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from flows.runtime.prefect_server import (
+    api_url,
+    end,
+    healthy,
+    read_state,
+    reserve_port,
+    server_command,
+    serving,
+    write_state,
+)
 
 SERVE_FILE = "serve.json"
 LOG_FILE = "server.log"
@@ -29,20 +35,13 @@ class ServerError(RuntimeError):
     """The Prefect server could not be started or reached; the message says what to do."""
 
 
-def healthy(api_url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout) as reply:
-            return reply.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
 @dataclass(frozen=True)
 class Running:
     """What `newsflow serve` records about its server while it runs.
 
-    `server_pid` is None when serve uses a configured server; otherwise it is the process to
-    stop should `newsflow serve` ever die without stopping its server (kill -9).
+    `server_pid` is None when serve uses a configured server; otherwise it is the server's
+    process: what tells it from anything else that may answer on its port, and what to stop
+    should `newsflow serve` ever die without stopping its server (kill -9).
     """
 
     api_url: str
@@ -50,17 +49,14 @@ class Running:
 
     @classmethod
     def read(cls, home: Path) -> Running | None:
+        data = read_state(home / SERVE_FILE)
         try:
-            data = json.loads((home / SERVE_FILE).read_text())
-            return cls(data["api_url"], data.get("server_pid"))
-        except (OSError, ValueError, KeyError, TypeError):
+            return cls(str(data["api_url"]), data.get("server_pid")) if data else None
+        except KeyError:
             return None
 
     def write(self, home: Path) -> None:
-        target = home / SERVE_FILE
-        tmp = target.with_name(f".{SERVE_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.__dict__))
-        os.replace(tmp, target)
+        write_state(home / SERVE_FILE, self.__dict__)
 
     @staticmethod
     def clear(home: Path) -> None:
@@ -68,9 +64,14 @@ class Running:
 
 
 def running_api(home: Path) -> str | None:
-    """The API of the server a `newsflow serve` on this home runs, if it answers."""
+    """The API of the server a `newsflow serve` on this home runs, if it is up: the server it
+    started (none other on that port), or the configured one it uses."""
     running = Running.read(home)
-    return running.api_url if running and healthy(running.api_url) else None
+    if running is None:
+        return None
+    if running.server_pid is None:
+        return running.api_url if healthy(running.api_url) else None
+    return running.api_url if serving(running.server_pid, running.api_url) else None
 
 
 class LocalServer:
@@ -79,32 +80,32 @@ class LocalServer:
     def __init__(self, prefect_home: Path, port: int = DEFAULT_PORT) -> None:
         self.prefect_home = prefect_home
         self.port = port
-        self.api_url = f"http://127.0.0.1:{port}/api"
+        self.api_url = api_url(port)
         self.process: subprocess.Popen[bytes] | None = None
+        self._port: socket.socket | None = None
 
     def start(self, timeout: float = 120.0) -> None:
         """Start the server and wait until it answers (a cold start takes 5-20 s)."""
-        if _port_taken(self.port):
+        # Held until the server stops: no home's background server can take the port meanwhile.
+        self._port = reserve_port([self.port])
+        if self._port is None:
             raise ServerError(
                 f"port {self.port} is already in use (another Prefect server?). Use it with "
-                f"PREFECT_API_URL=http://127.0.0.1:{self.port}/api, stop it, or pass --port"
+                f"PREFECT_API_URL={self.api_url}, stop it, or pass --port"
             )
         log = self.prefect_home / LOG_FILE
         with open(log, "ab") as handle:
             # A session of its own: Ctrl-C reaches `newsflow serve`, which stops the runner
             # (cancelling runs through this server) before it stops the server.
             self.process = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "prefect", "server", "start"),
-                    *("--host", "127.0.0.1", "--port", str(self.port)),
-                ],
+                server_command(self.port, calm=False),
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout
-        while not healthy(self.api_url):
+        while not serving(self.process.pid, self.api_url):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
@@ -121,6 +122,8 @@ class LocalServer:
     def stop(self, grace: float = 20.0) -> None:
         if self.process is not None and self.process.poll() is None:
             end(self.process, grace)
+        if self._port is not None:
+            self._port.close()
 
     def __enter__(self) -> LocalServer:
         self.start()
@@ -128,18 +131,3 @@ class LocalServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
-
-
-def end(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
-    """Stop a server process: SIGTERM lets it shut down cleanly, SIGKILL after `grace` s."""
-    process.terminate()
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _port_taken(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -17,7 +17,6 @@ import fcntl
 import importlib.metadata
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -75,7 +74,6 @@ def build() -> None:
     starts (migrations, then block types), stop it, and put a single-file copy of the database
     in place atomically. Another process building it already makes this one leave."""
     from flows.runtime import prefect_server
-    from flows.runtime.local_server import end, healthy
 
     target = template()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +85,11 @@ def build() -> None:
         if target.exists():
             return
         with tempfile.TemporaryDirectory(dir=target.parent) as work:
-            port = _ephemeral_port()  # never one of the homes' ports, which a home may be taking
+            # A port the system picks, never one of the homes', held until the server stops.
+            reserved = prefect_server.reserve_port([0])
+            if reserved is None:
+                raise SystemExit("no free TCP port for the Prefect server building the database")
+            port = reserved.getsockname()[1]
             server = subprocess.Popen(
                 prefect_server.server_command(port),
                 env={k: v for k, v in prefect_server.server_env().items() if k != URL_SETTING}
@@ -96,12 +98,13 @@ def build() -> None:
             )
             try:
                 deadline = time.monotonic() + BUILD_TIMEOUT
-                while not healthy(f"http://127.0.0.1:{port}/api"):
+                while not prefect_server.serving(server.pid, prefect_server.api_url(port)):
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise SystemExit("the Prefect server building the fresh database failed")
                     time.sleep(1.0)
             finally:
-                end(server)
+                prefect_server.end(server)
+                reserved.close()
             copy = Path(work) / "copy.db"
             # The backup API writes one consistent file, whatever the journal left beside it.
             with (
@@ -115,12 +118,6 @@ def build() -> None:
     for older in target.parent.glob("prefect-*.db"):
         if older != target:
             older.unlink(missing_ok=True)
-
-
-def _ephemeral_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
 from flows.runtime import server as background
-from flows.runtime.local_server import LocalServer, Running, ServerError, healthy, running_api
+from flows.runtime.local_server import LocalServer, Running, ServerError, running_api
+from flows.runtime.prefect_server import healthy
 from flows.settings import env_int
 
 DEPLOYMENTS_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"

@@ -13,11 +13,12 @@ How runs and the server share the home, through two files in PREFECT_HOME:
   exclusive. So the server never stops under a run, and two servers never share one SQLite file.
   A run touches the file when it starts and ends: its mtime is the server's last use.
 - `server.json`: the server's address and the pid of its supervisor, `python -m
-flows.runtime.server`, a
-  small process of its own session (Ctrl-C in the terminal does not reach it) that runs the
-  server as its child and stops it when idle or on SIGTERM; and, beside it, the home's warm
-  runner (flows/runtime/warm/runner.py), in the environment the first run started with, once that
-  run has ended.
+  flows.runtime.server`, a small process of its own session (Ctrl-C in the terminal does not
+  reach it) that runs the server as its child and stops it when idle or on SIGTERM; and, beside
+  it, the home's warm runner (flows/runtime/warm/runner.py), in the environment the first run
+  started with, once that run has ended. A run trusts the server only when the supervisor
+  `server.json` names runs and its child is what listens at that address (prefect_server.serving):
+  ports are shared by every home, and anything may answer `/health` there.
 
 This module imports nothing of Prefect: the CLI starts the server before Prefect loads, and the
 supervisor stays small.
@@ -41,7 +42,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flows.runtime import prefect_database, prefect_server
-from flows.runtime.local_server import LOG_FILE, ServerError, end, healthy, running_api
+from flows.runtime.local_server import LOG_FILE, ServerError, running_api
+from flows.runtime.prefect_server import end, listened, port_of, read_state, serving, write_state
 from flows.runtime.warm import client as warm_client
 from flows.settings import env_int
 
@@ -75,16 +77,14 @@ class Background:
 
     @classmethod
     def read(cls, folder: Path) -> Background | None:
+        data = read_state(folder / STATE_FILE)
         try:
-            data = json.loads((folder / STATE_FILE).read_text())
-            return cls(data["api_url"], int(data["pid"]), int(data["idle_seconds"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            return cls(str(data["api_url"]), int(data["pid"]), int(data["idle_seconds"]))
+        except (TypeError, KeyError, ValueError):  # TypeError: no file
             return None
 
     def write(self, folder: Path) -> None:
-        tmp = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(self.__dict__))
-        os.replace(tmp, folder / STATE_FILE)
+        write_state(folder / STATE_FILE, self.__dict__)
 
     @staticmethod
     def clear(folder: Path, pid: int) -> None:
@@ -95,9 +95,12 @@ class Background:
 
 
 def running(folder: Path) -> Background | None:
-    """The background server of this PREFECT_HOME, if it answers."""
+    """The background server of this PREFECT_HOME, if it is up: the supervisor that
+    `server.json` names runs, and its child listens at the recorded address and answers there.
+    Whatever else answers on that port (another home's server, after this one stopped) is not
+    this home's, and a run never records its flow run there."""
     recorded = Background.read(folder)
-    if recorded is None or not _alive(recorded.pid) or not healthy(recorded.api_url):
+    if recorded is None or not _alive(recorded.pid) or not serving(recorded.pid, recorded.api_url):
         return None
     return recorded
 
@@ -125,16 +128,29 @@ class Lease:
         if self.started is None or not self._waiting:
             return self.api_url
         deadline = time.monotonic() + timeout
-        while not healthy(self.started.api_url, timeout=1.0):
+        while not serving(self.started.pid, self.started.api_url, timeout=1.0):
             if not _alive(self.started.pid) or time.monotonic() > deadline:
-                raise ServerError(
-                    f"the home's Prefect server did not start within {timeout:.0f}s; its log "
-                    f"({prefect_home() / LOG_FILE}) ends with:\n{_log_tail(prefect_home())}\n"
-                    "Set NEWSFLOW_SERVER_IDLE_MINUTES=0 to run with a temporary Prefect API."
-                )
+                raise ServerError(self._not_started(timeout))
             time.sleep(0.2)
         self._waiting = False
         return self.api_url
+
+    def _not_started(self, timeout: float) -> str:
+        assert self.started is not None
+        port = port_of(self.started.api_url)
+        if port is not None and listened(port):
+            why = (
+                f"the home's Prefect server did not start: another process listens on its port "
+                f"{port}, and a run never uses a server that is not its home's; run again (a new "
+                "run takes another port)"
+            )
+        else:
+            why = f"the home's Prefect server did not start within {timeout:.0f}s"
+        return (
+            f"{why}; its log ({prefect_home() / LOG_FILE}) ends with:\n"
+            f"{_log_tail(prefect_home())}\n"
+            "Set NEWSFLOW_SERVER_IDLE_MINUTES=0 to run with a temporary Prefect API."
+        )
 
     def describe(self, run_id: str) -> list[str]:
         """What to tell the person after the run: where to see it, and that the server stays."""
@@ -231,17 +247,18 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
         env["PREFECT_API_BLOCKS_REGISTER_ON_START"] = "false"
     else:
         prefect_database.build_in_background(folder / LOG_FILE)
-    port = _free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
+    # The supervisor holds the port for as long as it runs: no other home's server takes it.
+    reserved = prefect_server.reserve_port([*PORTS, 0])
+    if reserved is None:
+        raise ServerError("no free TCP port on 127.0.0.1 for the home's Prefect server")
+    port = reserved.getsockname()[1]
+    api_url = prefect_server.api_url(port)
     runner_env = warm_client.runner_env()
-    with open(folder / LOG_FILE, "ab") as log:
+    with reserved, open(folder / LOG_FILE, "ab") as log:
         supervisor = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "flows.runtime.server",
-                str(folder),
-                str(idle),
+                *(sys.executable, "-m", "flows.runtime.server"),
+                *(str(folder), str(idle), str(reserved.fileno())),
                 *prefect_server.server_command(port),
             ],
             stdin=subprocess.PIPE,
@@ -249,6 +266,7 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,
+            pass_fds=(reserved.fileno(),),
         )
     # The runner's command and environment go through a pipe: the environment may hold secrets.
     runner = {"command": runner_command(home, api_url), "env": runner_env} if runner_env else {}
@@ -373,19 +391,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _log_tail(folder: Path, lines: int = 15) -> str:
     try:
         return "\n".join((folder / LOG_FILE).read_text(errors="replace").splitlines()[-lines:])
@@ -443,4 +448,7 @@ def _idle_stop(folder: Path, started: float, idle: int) -> bool:
 
 
 if __name__ == "__main__":
-    supervise(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:], json.loads(sys.stdin.read()))
+    # The server's port, reserved by the run that started this process (prefect_server.
+    # reserve_port), held until this process ends.
+    with socket.socket(fileno=int(sys.argv[3])):
+        supervise(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[4:], json.loads(sys.stdin.read()))

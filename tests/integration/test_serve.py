@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, SEEDS
+from tests.servers import free_port
 from warehouse.store import Store
 
 WIRE, REGIONAL, MIXED = (
@@ -52,12 +52,6 @@ def _env(home: Path) -> dict[str, str]:
         "NEWSFLOW_QUIET_SECONDS": "2",
     }
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _api(api: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -93,7 +87,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     env = _env(home)
     with open(log, "w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "serve", "--port", str(_free_port())],
+            [sys.executable, "-m", "flows.cli", "serve", "--port", str(free_port())],
             stdout=output,
             stderr=subprocess.STDOUT,
             text=True,
@@ -238,7 +232,7 @@ def test_prefect_deploy_from_prefect_yaml_to_a_process_pool(
     prefect_home = tmp_path / "prefect"
     prefect_home.mkdir()
     monkeypatch.setenv("PREFECT_HOME", str(prefect_home))  # the server's own state
-    with LocalServer(prefect_home, _free_port()) as server:
+    with LocalServer(prefect_home, free_port()) as server:
         env = _env(tmp_path / "home") | {
             "PREFECT_HOME": str(prefect_home),
             "PREFECT_API_URL": server.api_url,

@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 
 from flows.runtime import server as background
-from flows.runtime.local_server import Running, healthy
+from flows.runtime.local_server import Running
+from flows.runtime.prefect_server import healthy
 from flows.runtime.warm import client as warm_client
+from tests.servers import free_port
 
 STAND_IN = """
 import http.server, sys
@@ -140,13 +142,13 @@ def test_newsflow_serve_stops_the_background_server_before_starting_its_own(
 
 def test_a_run_uses_the_server_newsflow_serve_runs(folder: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    port = background._free_port()
+    port = free_port()
     serving = subprocess.Popen(background.prefect_server.server_command(port))
     try:
         api = f"http://127.0.0.1:{port}/api"
         assert wait_until(lambda: healthy(api, timeout=0.5))
         home.mkdir(parents=True, exist_ok=True)
-        Running(api, None).write(home)  # as `newsflow serve` records its server
+        Running(api, serving.pid).write(home)  # as `newsflow serve` records its server
         with background.lease(home) as held:
             assert held.api_url == api and held.started is None
         assert background.Background.read(folder) is None  # no background server started

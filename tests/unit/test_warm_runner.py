@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.runtime import server as background
 from flows.runtime.warm import client as warm_client
+from tests.servers import free_port
 from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
 from tests.unit.test_server import wait_until
 
@@ -112,7 +112,7 @@ class Runner:
 @pytest.fixture
 def api_url() -> Iterator[str]:
     """The home's server, as far as the runner asks it: a stand-in that answers /api/health."""
-    port = background._free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER_STAND_IN, str(port)])
     url = f"http://127.0.0.1:{port}/api"
     yield url

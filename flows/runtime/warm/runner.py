@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flows.runtime.local_server import healthy
+from flows.runtime.prefect_server import serving
 from flows.runtime.server import in_use
 from flows.runtime.warm import client
 
@@ -392,7 +392,7 @@ class Runner:
                 client.send(conn, {"local": "the code changed"})
             elif (request := Request.receive(conn, gid)) is not None:
                 refused = self.baseline.refuse(request)
-                if refused is None and not healthy(self.api_url, timeout=1.0):
+                if refused is None and not serving(self.supervisor, self.api_url, timeout=1.0):
                     refused = "the home's Prefect server does not answer"
                 if refused is not None:
                     log(f"left a run to its client (pid {pid}): {refused}")
