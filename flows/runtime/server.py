@@ -310,7 +310,7 @@ def _stop(folder: Path) -> Background | None:
     recorded = Background.read(folder)
     if recorded is None:
         return None
-    if _alive(recorded.pid):
+    if _alive(recorded.pid) and _supervisor(recorded.pid):
         os.kill(recorded.pid, signal.SIGTERM)
         deadline = time.monotonic() + 30
         while _alive(recorded.pid) and time.monotonic() < deadline:
@@ -388,6 +388,16 @@ def _alive(pid: int) -> bool:
         with open(f"/proc/{pid}/stat") as handle:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
+        return False
+
+
+def _supervisor(pid: int) -> bool:
+    """Whether process `pid` is a home's supervisor (a pid that `server.json` names may belong
+    to another process by now, after the supervisor was killed: that one is not stopped)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return b"\0flows.runtime.server\0" in handle.read()
+    except OSError:
         return False
 
 

@@ -162,3 +162,20 @@ def test_a_foreign_server_on_the_port_the_state_file_names_is_not_trusted(
         for process in (foreign, unrelated):
             process.terminate()
             process.wait()
+
+
+def test_stopping_a_home_whose_supervisor_is_gone_stops_no_other_process(
+    homes: list[Path], tmp_path: Path
+) -> None:
+    folder = homes[0] / "prefect"
+    folder.mkdir(parents=True)
+    unrelated = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        # The pid of a supervisor killed with -9, now another process's.
+        background.Background("http://127.0.0.1:4201/api", unrelated.pid, 3600).write(folder)
+        assert background.stop(folder) is not None
+        assert unrelated.poll() is None
+        assert background.Background.read(folder) is None
+    finally:
+        unrelated.terminate()
+        unrelated.wait()
