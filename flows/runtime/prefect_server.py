@@ -120,16 +120,16 @@ def listened(port: int) -> bool:
 
 
 def _listening_sockets(port: int) -> set[str]:
-    """The inodes of the sockets listening on `port`, as /proc/net/tcp{,6} list them."""
+    """The inodes of the IPv4 sockets listening on `port` (servers here listen on HOST only),
+    as /proc/net/tcp lists them."""
     wanted = f":{port:04X}"
     found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError), open(table) as rows:
-            next(rows, None)  # the header
-            for row in rows:
-                fields = row.split()
-                if fields[1].endswith(wanted) and fields[3] == LISTEN:
-                    found.add(fields[9])
+    with contextlib.suppress(OSError), open("/proc/net/tcp") as rows:
+        next(rows, None)  # the header
+        for row in rows:
+            fields = row.split()
+            if fields[1].endswith(wanted) and fields[3] == LISTEN:
+                found.add(fields[9])
     return found
 
 
