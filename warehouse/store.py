@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import marts, shared_lock
+from warehouse import marts, ownership, shared_lock
 from warehouse.failpoints import failpoint
 from warehouse.lake import ALIAS, Location, ensure_tables, memory_limit, open_lake
 from warehouse.pid_lock import Held, pid_lock
@@ -104,11 +104,12 @@ class Store:
         return self._spilling(open_lake(self.location, read_only=True, snapshot=at))
 
     def writer(self) -> duckdb.DuckDBPyConnection:
-        """This process's read-write connection to the lake (one per location, opened once)."""
+        """This process's read-write connection to the lake (one per location, opened once, after
+        its data path is found to be this catalog's: raises ownership.DataPathTaken)."""
         with _LOCK:
             con = _WRITERS.get(self.location)
             if con is None:
-                con = self._spilling(open_lake(self.location, read_only=False))
+                con = self._spilling(ownership.open_writer(self.location))
                 _WRITERS[self.location] = con
         cursor = con.cursor()
         cursor.execute(f"USE {ALIAS}")  # a cursor starts in the in-memory database
@@ -129,8 +130,13 @@ class Store:
             return con.execute(sql, params or {}).fetchall()
 
     def init(self) -> None:
-        """Create the lake, or add what a newer schema has (tables, columns, views)."""
+        """Create the lake, or add what a newer schema has (tables, columns, views).
+
+        DuckLake makes its catalog in a transaction of its own, before this one makes the
+        tables: a process killed between the two leaves a catalog without tables, which
+        `exists()` does not count as a warehouse and this finishes."""
         with contextlib.closing(self.writer()) as con:
+            failpoint("catalog-created")
             con.execute("BEGIN")
             try:
                 ensured = ensure_tables(con, VIEWS)

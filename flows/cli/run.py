@@ -195,13 +195,14 @@ def _work_to_do(preparing: Future[bool], store: Store, path: Path, entries: list
     run holds the warehouse)."""
     import duckdb
 
+    from warehouse.ownership import DataPathTaken
     from warehouse.store import WarehouseBusy
 
     try:
         already = preparing.result()
     except WarehouseBusy as error:
         raise busy(error) from None
-    except duckdb.Error as error:
+    except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
     if already:
         console().print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")

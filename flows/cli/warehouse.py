@@ -280,6 +280,7 @@ def migrate(
     from warehouse.lake import Location
     from warehouse.migrate import copy_lake, lake_counts
     from warehouse.migrate import migrate as convert
+    from warehouse.ownership import DataPathTaken
     from warehouse.store import Store, WarehouseBusy
 
     locate(home, catalog, data_path)
@@ -303,7 +304,7 @@ def migrate(
             raise fail(f"{store.location.describe_catalog()} {state}; nothing to migrate")
     except WarehouseBusy as error:
         raise busy(error) from None
-    except duckdb.Error as error:
+    except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
     table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
     for name in before:
@@ -323,6 +324,11 @@ def _print_maintenance(report: Any) -> None:
         f"{report.snapshots_expired} snapshots expired"
         + ("; cache cleared" if report.cache_cleared else "")
     )
+    if report.unknown_kept:
+        console().print(
+            f"{report.unknown_kept} data files in the data path are not this warehouse's (they "
+            "were there before it marked the path as its own): left in place"
+        )
 
 
 gender_app = typer.Typer(

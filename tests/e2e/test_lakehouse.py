@@ -120,6 +120,19 @@ def test_a_takedown_that_matches_nothing_says_so_and_refuses_the_story_later(hom
     ]
 
 
+def test_doctor_finds_a_data_file_the_catalog_uses_that_is_gone(home: Path) -> None:
+    fine = newsflow("doctor", home=home)
+    assert fine.returncode == 0 and "data files the catalog uses are there" in fine.stdout
+    gone = max(
+        (home / "lake" / "main" / "articles").glob("*.parquet"), key=lambda p: p.stat().st_size
+    )
+    gone.unlink()
+    done = newsflow("doctor", home=home)
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 1 and "1 of the" in said and "are missing" in said
+    assert f"{gone.name}, of table articles" in said
+
+
 def test_migrate_converts_a_home_of_the_parquet_store(tmp_path: Path) -> None:
     home = tmp_path / "old"
     shutil.copytree(LEGACY, home)
