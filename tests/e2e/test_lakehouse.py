@@ -55,6 +55,35 @@ def test_each_run_is_a_snapshot_and_sql_at_answers_as_it_was(home: Path) -> None
     assert bad.returncode == 1 and "cannot open the warehouse at 999" in bad.stderr
 
 
+def test_sql_only_reads_the_warehouse_and_reaches_no_other_file(home: Path, tmp_path: Path) -> None:
+    counts = "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM entities) AS e"
+    before = _rows(home, counts)
+    catalog = home / "catalog.sqlite"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the warehouse's")
+    out = tmp_path / "out.csv"
+    refused = {
+        # The campaign's write: the catalog attached again, read-write, past the write lock.
+        f"ATTACH 'ducklake:sqlite:{catalog}' AS w; DELETE FROM w.articles": "ATTACH is refused",
+        "DELETE FROM articles": "DELETE is refused",
+        f"COPY (SELECT headline FROM articles) TO '{out}'": "COPY is refused",
+        f"SELECT * FROM read_text('{secret}')": "reads only the warehouse's own files",
+    }
+    for query, said in refused.items():
+        done = newsflow("sql", query, home=home)
+        assert done.returncode in (1, 2) and said in " ".join(done.stderr.split()), done.stderr
+        assert len(done.stderr.strip().splitlines()) <= 2 and "Traceback" not in done.stderr
+    assert _rows(home, counts) == before and not out.exists()
+
+    copied = newsflow(
+        "sql", f"COPY (SELECT count(*) AS n FROM articles) TO '{out}'", "--allow-files", home=home
+    )
+    assert copied.returncode == 0, copied.stderr
+    assert out.read_text().split() == ["n", str(before[0]["a"])]
+    still = newsflow("sql", f"ATTACH '{catalog}' AS w (TYPE sqlite)", "--allow-files", home=home)
+    assert still.returncode == 2 and "ATTACH is refused" in still.stderr
+
+
 def test_a_takedown_leaves_no_copy_of_the_text_and_refuses_the_story_again(home: Path) -> None:
     (story,) = _rows(
         home,
