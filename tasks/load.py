@@ -7,13 +7,14 @@ version. Offsets in mentions and quotes stay those of `articles.text`.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
 
-from tasks.records import Analysis, Article, FileEntry, Reject
+from tasks.records import LIMIT_REASONS, Analysis, Article, FileEntry, Reject
 from warehouse.schemas import ARTICLES, ENTITY_MENTIONS, FILES, QUOTES, REJECTS
 
 
@@ -71,6 +72,7 @@ class RunContext:
     run_id: str
     drop_id: str
     ingested_at: datetime
+    source: str  # the drop's path, as a command that reads it again names it
 
 
 def article_rows(items: Sequence[Versioned], ctx: RunContext) -> pa.Table:
@@ -168,6 +170,8 @@ def quote_rows(
 
 
 def reject_rows(rejects: Iterable[Reject], ctx: RunContext) -> pa.Table:
+    """A limit's reject says how to load what it refused once the limit is raised."""
+    retry = f"; then `newsflow run {shlex.quote(ctx.source)} --retry-rejects` reads it again"
     return pa.Table.from_pylist(
         [
             {
@@ -175,7 +179,7 @@ def reject_rows(rejects: Iterable[Reject], ctx: RunContext) -> pa.Table:
                 "path": r.path,
                 "record": r.record,
                 "reason": r.reason,
-                "detail": r.detail,
+                "detail": r.detail + (retry if r.reason in LIMIT_REASONS else ""),
                 "run_id": ctx.run_id,
             }
             for r in rejects

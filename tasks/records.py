@@ -34,6 +34,14 @@ class Reject:
     record: str | None = None
 
 
+# The reasons of rejects that a limit made (a size, a count, the clean time limit), not the
+# input: `newsflow run DROP --retry-rejects` reads their files again once the limit is raised.
+# A new limit's reject reason belongs here.
+LIMIT_REASONS = frozenset(
+    {"file too large", "archive too large", "page too large", "article too long", "clean timed out"}
+)
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """One article as found in the drop, before cleaning; fields are already un-aliased."""

@@ -169,6 +169,28 @@ class Store:
         )
         return {(path, sha) for path, sha in rows}
 
+    def limit_rejects(
+        self, shas: list[str], reasons: frozenset[str]
+    ) -> dict[str, set[tuple[str, str | None, str]]]:
+        """For each of these files whose latest reading rejected something for one of these
+        reasons (a limit's): every reject that reading recorded, as (path, record, reason).
+
+        A file's reading is a committed run that read it (a `files` row other than a whole-file
+        duplicate); its rejects are that run's rows for the file or its archive members."""
+        rows = self._read(
+            "WITH latest AS (SELECT f.sha256, f.path, f.run_id FROM files f JOIN runs USING "
+            "(run_id) WHERE f.sha256 IN (SELECT unnest($shas::VARCHAR[])) "
+            "AND NOT (f.status = 'duplicate' AND f.records = 0) "
+            "QUALIFY row_number() OVER (PARTITION BY f.sha256 ORDER BY runs.started_at DESC) = 1) "
+            "SELECT l.sha256, r.path, r.record, r.reason FROM latest l JOIN rejects r "
+            "ON r.run_id = l.run_id AND (r.path = l.path OR starts_with(r.path, l.path || '!'))",
+            {"shas": shas},
+        )
+        found: dict[str, set[tuple[str, str | None, str]]] = {}
+        for sha, path, record, reason in rows:
+            found.setdefault(sha, set()).add((path, record, reason))
+        return {sha: seen for sha, seen in found.items() if any(r in reasons for *_, r in seen)}
+
     def last_completed_start(self, source: str) -> datetime | None:
         """When the latest completed run on this source path started, if any did."""
         rows = self._read(
