@@ -354,7 +354,7 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
             )
             known.hashes |= loaded
             known.taken_down |= store.taken_down(
-                ids, [a.outlet for a in articles if a.outlet], [a.url for a in articles if a.url]
+                sorted({name for a in articles for name in load.takedown_names(a)})
             )
             fresh, duplicates, forgotten = load.assign_versions(articles, known)
             rejects += [load.taken_down_reject(a) for a in forgotten]

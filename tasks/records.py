@@ -75,6 +75,9 @@ class Article:
     published_at: datetime | None = None
     language: str | None = None
     notes: tuple[str, ...] = ()
+    # The publisher's own id for the story (a JSON record's `id`): with the outlet, one of the
+    # names a takedown knows it by (warehouse.schemas.story_identities).
+    publisher_id: str | None = None
 
     @property
     def word_count(self) -> int:

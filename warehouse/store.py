@@ -213,20 +213,20 @@ class Store:
         )
         return dict(versions), {h for (h,) in loaded}
 
-    def taken_down(self, ids: list[str], outlets: list[str], urls: list[str]) -> set[str]:
-        """What of these a takedown named: story ids, and "outlet:…" / "url:…" takedowns."""
+    def taken_down(self, names: list[str]) -> set[str]:
+        """Which of these names (tasks.load.takedown_names) a takedown forbids: the identities
+        of the stories it forgot, and the url / article id / outlet it named."""
         forgotten = self._read(
-            "SELECT DISTINCT article_id FROM forgotten "
-            "WHERE article_id IN (SELECT unnest($ids::VARCHAR[]))",
-            {"ids": ids},
+            "SELECT DISTINCT coalesce(identity, 'article_id:' || article_id) AS name "
+            "FROM forgotten WHERE name IN (SELECT unnest($names::VARCHAR[]))",
+            {"names": names},
         )
-        down = self._read(
-            "SELECT DISTINCT kind || ':' || value FROM takedowns "
-            "WHERE (kind = 'outlet' AND value IN (SELECT unnest($outlets::VARCHAR[]))) "
-            "OR (kind = 'url' AND value IN (SELECT unnest($urls::VARCHAR[])))",
-            {"outlets": outlets, "urls": urls},
+        named = self._read(
+            "SELECT DISTINCT kind || ':' || value AS name FROM takedowns "
+            "WHERE kind <> 'drop' AND name IN (SELECT unnest($names::VARCHAR[]))",
+            {"names": names},
         )
-        return {i for (i,) in forgotten} | {k for (k,) in down}
+        return {name for (name,) in forgotten + named}
 
     # -- staging and the commit --------------------------------------------------------------
 

@@ -129,6 +129,45 @@ def test_a_takedown_leaves_no_copy_of_the_text_and_refuses_the_story_again(home:
     ) == [{"n": 0}]
 
 
+def test_a_story_forgotten_by_its_url_is_refused_when_it_comes_back_without_one(
+    home: Path, tmp_path: Path
+) -> None:
+    text = (
+        "The Kettle Creek council voted on Tuesday to close the old footbridge over the creek "
+        "until an engineer has inspected its supports. Residents who cross it every morning "
+        "said the detour adds twenty minutes to the walk into town. The mayor said the bridge "
+        "would reopen once the inspection found it safe, and that repairs would be paid from "
+        "the reserve fund rather than a new levy."
+    )
+    story = {
+        "id": "KC-2291",
+        "outlet": "Kettle Creek Courier",
+        "url": "https://courier.example/2026/11/footbridge-closed",
+        "title": "Footbridge Closed Pending Inspection",
+        "text": text,
+    }
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "story.json").write_text(json.dumps(story))
+    assert newsflow("run", str(first), home=home).returncode == 0
+    done = newsflow("forget", "--url", story["url"], "--reason", "publisher request", home=home)
+    assert done.returncode == 0 and "forgot 1 stories" in done.stdout
+
+    # The same story from a scraper that keeps the publisher's id but not the URL, edited.
+    again = tmp_path / "again"
+    again.mkdir()
+    del story["url"]
+    story["text"] = text + " The council meets again next week."
+    (again / "story.json").write_text(json.dumps(story))
+    assert newsflow("run", str(again), home=home).returncode == 0
+    assert _rows(home, "SELECT reason FROM rejects WHERE drop_id LIKE 'again%'") == [
+        {"reason": "taken down"}
+    ]
+    assert _rows(
+        home, "SELECT count(*) AS n FROM articles WHERE headline LIKE 'Footbridge Closed%'"
+    ) == [{"n": 0}]
+
+
 def test_a_takedown_that_matches_nothing_says_so_and_refuses_the_story_later(home: Path) -> None:
     url = "https://example.org/2026/12/not-loaded-yet"
     done = newsflow("forget", "--url", url, "--reason", "publisher request", home=home)
