@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import astuple
+from dataclasses import astuple, fields
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,9 +45,16 @@ def _key(step: str, *parts: object) -> str:
 
 
 def clean_key(_context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """The records' full content, the cleaning options and the cleaner's version."""
+    """The records' full content, the cleaning options, the cleaner's version and the fields an
+    Article has (a result cached before a field was added would lack it)."""
     records: list[RawRecord] = parameters["records"]
-    return _key("clean", CLEANER_VERSION, parameters["options"], *(astuple(r) for r in records))
+    return _key(
+        "clean",
+        CLEANER_VERSION,
+        [f.name for f in fields(Article)],
+        parameters["options"],
+        *(astuple(r) for r in records),
+    )
 
 
 def nlp_key(_context: TaskRunContext, parameters: dict[str, Any]) -> str:

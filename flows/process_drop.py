@@ -39,7 +39,14 @@ from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load  # noqa: E402
 from tasks.analyze import analyze, release_workers  # noqa: E402
 from tasks.batching import batches, cut, ramp  # noqa: E402
-from tasks.records import Analysis, Article, FileEntry, RawRecord, Reject  # noqa: E402
+from tasks.records import (  # noqa: E402
+    LIMIT_REASONS,
+    Analysis,
+    Article,
+    FileEntry,
+    RawRecord,
+    Reject,
+)
 from warehouse.failpoints import failpoint  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
@@ -219,11 +226,13 @@ def process_drop(
     model: str | None = None,
     lock_wait_seconds: float = 3600,
     batches_in_flight: int | None = None,
+    retry_rejects: bool = False,
 ) -> RunSummary:
     """Load one drop (a folder, a file or an archive) into the warehouse under `home`.
 
     A scheduled or triggered run waits up to `lock_wait_seconds` for a load already running
-    into the same home to finish; the CLI passes 0 to say so at once.
+    into the same home to finish; the CLI passes 0 to say so at once. With `retry_rejects`,
+    files loaded before whose latest reading rejected something for a limit are read again.
     """
     store = Store(configure(home))
     options = Options.resolve(batch_size, n_process, model, batches_in_flight)
@@ -238,7 +247,7 @@ def process_drop(
     try:
         with store.write_lock(wait=lock_wait_seconds):
             try:
-                _load(store, summary, options)
+                _load(store, summary, options, retry_rejects)
             except Exception as error:
                 # The run's rows were never committed; a `failed` row, committed on its own,
                 # tells `SELECT * FROM runs` what happened. Best effort (the disk may be the
@@ -280,7 +289,7 @@ def _freeze_startup_objects() -> None:
         gc.freeze()
 
 
-def _load(store: Store, summary: RunSummary, options: Options) -> None:
+def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bool) -> None:
     """The run under the write lock: tidy up, then batch by batch, then the commit."""
     _freeze_startup_objects()
     with summary.timer("recover"):
@@ -290,13 +299,25 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
     with summary.timer("ingest"):
         entries = scan_drop(summary.source)
     summary.drop_id = ingest.drop_id_for(Path(summary.source), entries)
-    ctx = load.RunContext(summary.run_id, summary.drop_id, summary.started_at)
+    ctx = load.RunContext(summary.run_id, summary.drop_id, summary.started_at, summary.source)
     # An empty file has the one hash of no bytes: it is a reject of its own drop, never a
     # duplicate of another drop's empty file.
     seen = store.seen_files([e.sha256 for e in entries if e.bytes])
+    # Files a limit refused, to read again (--retry-rejects); the rejects their last reading
+    # recorded for other reasons are not recorded twice.
+    retried = (
+        store.limit_rejects([e.sha256 for e in entries if e.sha256 in seen], LIMIT_REASONS)
+        if retry_rejects
+        else {}
+    )
+    recorded = {r for found in retried.values() for r in found if r[2] not in LIMIT_REASONS}
+    for sha in retried:
+        seen.pop(sha)
     already = [e for e in entries if summary.drop_id in seen.get(e.sha256, set())]
     duplicate_files = [e for e in entries if e.sha256 in seen and e not in already]
     todo = [e for e in entries if e.sha256 not in seen]
+    if retry_rejects:
+        summary.counts["files_retried"] = sum(e.sha256 in retried for e in entries)
     summary.counts["files"] = len(entries)
     summary.counts["files_already_loaded"] = len(already)
     summary.counts["duplicate_files"] = len(duplicate_files)
@@ -333,10 +354,15 @@ def _load(store: Store, summary: RunSummary, options: Options) -> None:
             )
             known.hashes |= loaded
             known.taken_down |= store.taken_down(
-                ids, [a.outlet for a in articles if a.outlet], [a.url for a in articles if a.url]
+                sorted({name for a in articles for name in load.takedown_names(a)})
             )
             fresh, duplicates, forgotten = load.assign_versions(articles, known)
             rejects += [load.taken_down_reject(a) for a in forgotten]
+            if recorded:  # a retry: what the file's last reading recorded stays as it was
+                for r in rejects:
+                    if (r.path, r.record, r.reason) in recorded:
+                        per_file[_file_of(r.path)]["rejected"] += 1
+                rejects = [r for r in rejects if (r.path, r.record, r.reason) not in recorded]
             failpoint("ingest")
             future = None
             if fresh:

@@ -132,6 +132,7 @@ def _clean(raw: RawRecord, options: CleanOptions, known: frozenset[str]) -> Arti
         published_at=published,
         language=detect_language(text),
         notes=(*notes, *filtered.notes),
+        publisher_id=raw.id,
     )
 
 

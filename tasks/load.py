@@ -7,14 +7,15 @@ version. Offsets in mentions and quotes stay those of `articles.text`.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
 
-from tasks.records import Analysis, Article, FileEntry, Reject
-from warehouse.schemas import ARTICLES, ENTITY_MENTIONS, FILES, QUOTES, REJECTS
+from tasks.records import LIMIT_REASONS, Analysis, Article, FileEntry, Reject
+from warehouse.schemas import ARTICLES, ENTITY_MENTIONS, FILES, QUOTES, REJECTS, story_identities
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Known:
 
     versions: dict[str, int] = field(default_factory=dict)  # article_id → latest version
     hashes: set[str] = field(default_factory=set)  # content hashes loaded
-    # article ids a takedown forgot, and "outlet:<name>" / "url:<url>" takedowns
+    # the takedown_names() a takedown forbids
     taken_down: set[str] = field(default_factory=set)
 
 
@@ -42,8 +43,7 @@ def assign_versions(
     """
     fresh, duplicates, forgotten = [], [], []
     for article in articles:
-        names = {article.article_id, f"outlet:{article.outlet}", f"url:{article.url}"}
-        if names & known.taken_down:
+        if takedown_names(article) & known.taken_down:
             forgotten.append(article)
             continue
         if article.content_hash in known.hashes:
@@ -56,13 +56,22 @@ def assign_versions(
     return fresh, duplicates, forgotten
 
 
+def takedown_names(article: Article) -> set[str]:
+    """What a takedown may name this article by: every identity of its story, and its outlet."""
+    names = story_identities(
+        article.article_id, article.content_hash, article.url, article.outlet, article.publisher_id
+    )
+    return names | {f"outlet:{article.outlet}"} if article.outlet else names
+
+
 def taken_down_reject(article: Article) -> Reject:
     return Reject(
         path=article.source_file,
         record=article.record,
         reason="taken down",
-        detail=f"article {article.article_id} was forgotten by a takedown (see `takedowns`); "
-        "it is not loaded again",
+        detail=f"a takedown forgot this story (article {article.article_id}), or its outlet: it "
+        "knows a story by its id, URL, publisher id and text (see `takedowns`); it is not "
+        "loaded again",
     )
 
 
@@ -71,6 +80,7 @@ class RunContext:
     run_id: str
     drop_id: str
     ingested_at: datetime
+    source: str  # the drop's path, as a command that reads it again names it
 
 
 def article_rows(items: Sequence[Versioned], ctx: RunContext) -> pa.Table:
@@ -96,6 +106,7 @@ def article_rows(items: Sequence[Versioned], ctx: RunContext) -> pa.Table:
                 "ingested_at": ctx.ingested_at,
                 "run_id": ctx.run_id,
                 "published_offset_minutes": _offset_minutes(v.article.published_at),
+                "publisher_id": v.article.publisher_id,
             }
             for v in items
         ],
@@ -168,6 +179,8 @@ def quote_rows(
 
 
 def reject_rows(rejects: Iterable[Reject], ctx: RunContext) -> pa.Table:
+    """A limit's reject says how to load what it refused once the limit is raised."""
+    retry = f"; then `newsflow run {shlex.quote(ctx.source)} --retry-rejects` reads it again"
     return pa.Table.from_pylist(
         [
             {
@@ -175,7 +188,7 @@ def reject_rows(rejects: Iterable[Reject], ctx: RunContext) -> pa.Table:
                 "path": r.path,
                 "record": r.record,
                 "reason": r.reason,
-                "detail": r.detail,
+                "detail": r.detail + (retry if r.reason in LIMIT_REASONS else ""),
                 "run_id": ctx.run_id,
             }
             for r in rejects

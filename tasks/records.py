@@ -34,6 +34,14 @@ class Reject:
     record: str | None = None
 
 
+# The reasons of rejects that a limit made (a size, a count, the clean time limit), not the
+# input: `newsflow run DROP --retry-rejects` reads their files again once the limit is raised.
+# A new limit's reject reason belongs here.
+LIMIT_REASONS = frozenset(
+    {"file too large", "archive too large", "page too large", "article too long", "clean timed out"}
+)
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """One article as found in the drop, before cleaning; fields are already un-aliased."""
@@ -67,6 +75,9 @@ class Article:
     published_at: datetime | None = None
     language: str | None = None
     notes: tuple[str, ...] = ()
+    # The publisher's own id for the story (a JSON record's `id`): with the outlet, one of the
+    # names a takedown knows it by (warehouse.schemas.story_identities).
+    publisher_id: str | None = None
 
     @property
     def word_count(self) -> int:

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import extensions
-from warehouse.lake import literal, open_lake, postgres, s3_secret_sql
+from warehouse import extensions, ownership
+from warehouse.lake import CatalogState, literal, open_lake, postgres, s3_secret_sql, session
 from warehouse.remote import explain
 from warehouse.store import Store, WarehouseBusy
 
-PROBE = "newsflow-doctor.parquet"  # under the data path; the next `maintain` deletes it
+# Under an S3 data path, overwritten by each check. Not named .parquet: a data file of no
+# catalog's would keep maintenance from deleting the orphans a path may hold (ownership.py).
+PROBE = "newsflow-doctor.probe"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class Check:
 
 
 def diagnose(store: Store) -> list[Check]:
-    """Every check, in order: extensions, catalog, warehouse, data files, write lock."""
+    """Every check, in order: extensions, catalog, warehouse, data path, whose data path it is
+    and whether the data files the catalog uses are all there, write lock."""
     location = store.location
     found: list[Check] = []
     try:
@@ -41,9 +44,18 @@ def diagnose(store: Store) -> list[Check]:
         return [Check(False, f"DuckDB extension missing: {missing}")]
     catalog = _catalog(store)
     found.append(catalog)
+    state: CatalogState | None = None
     if catalog.ok:
-        found.append(_warehouse(store))
-    found.append(_data(store))
+        try:
+            state = location.state()
+        except duckdb.Error as error:
+            found.append(_failure(error, store))
+        else:
+            found.append(_warehouse(store, state))
+    data = _data(store)
+    found.append(data)
+    if state is not None and data.ok:
+        found.extend(_files(store, state))
     if catalog.ok and store.home.exists():
         found.append(_lock(store))
     return found
@@ -76,10 +88,16 @@ def _catalog(store: Store) -> Check:
     return Check(True, f"catalog reachable: PostgreSQL {version}")
 
 
-def _warehouse(store: Store) -> Check:
+def _warehouse(store: Store, state: CatalogState) -> Check:
+    if state == "none":
+        return Check(True, "no warehouse yet: the first `newsflow run` creates it")
+    if state == "started":
+        return Check(
+            True,
+            "the warehouse's creation was stopped before its tables were made: the next "
+            "`newsflow run` finishes it",
+        )
     try:
-        if not store.exists():
-            return Check(True, "no warehouse yet: the first `newsflow run` creates it")
         with contextlib.closing(store.connect()) as con:
             (count, latest) = con.execute(
                 "SELECT count(*), max(snapshot_time) FROM snapshots()"
@@ -87,6 +105,52 @@ def _warehouse(store: Store) -> Check:
     except duckdb.Error as error:
         return _failure(error, store)
     return Check(True, f"warehouse: {count} snapshots, the latest at {latest:%Y-%m-%d %H:%M:%S%z}")
+
+
+def _files(store: Store, state: CatalogState) -> list[Check]:
+    """Whose the data path is (ownership.py), and whether every data file the catalog uses is
+    there: a listing of the path against the catalog, no file read."""
+    location = store.location
+    try:
+        if state == "none":
+            with contextlib.closing(session(location)) as con:
+                ownership.check_free(con, location)
+            return []
+        with contextlib.closing(open_lake(location, read_only=True)) as con:
+            owner = ownership.claim(con, location, write=False)
+            path = ownership.data_path(con, location)
+            used = ownership.referenced_files(con)
+            present = ownership.data_files(con, path)
+            unknown = present - ownership.known_files(con)
+    except ownership.DataPathTaken as taken:
+        return [Check(False, str(taken))]
+    except duckdb.Error as error:
+        return [_failure(error, store)]
+    checks = [
+        Check(
+            True,
+            "the data path is this warehouse's"
+            + (
+                ""
+                if owner.exclusive
+                else f"; {len(unknown)} data files there are not its own, and maintenance "
+                "leaves them"
+            ),
+        )
+    ]
+    missing = sorted(set(used) - present)
+    if missing:
+        checks.append(
+            Check(
+                False,
+                f"{len(missing)} of the {len(used)} data files the catalog uses are missing from "
+                f"{path} (the first: {missing[0]}, of table {used[missing[0]]}): queries that "
+                "read them fail; restore them from a backup of the data path",
+            )
+        )
+    else:
+        checks.append(Check(True, f"all {len(used)} data files the catalog uses are there"))
+    return checks
 
 
 def _data(store: Store) -> Check:

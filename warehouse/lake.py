@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import duckdb
@@ -127,16 +127,29 @@ class Location:
         return self.data_path
 
     def exists(self) -> bool:
-        """Whether a lake was created here. Raises duckdb.Error when the catalog is unreachable."""
+        """Whether a lake was created here, its tables included. Raises duckdb.Error when the
+        catalog is unreachable."""
+        return self.state() == "complete"
+
+    def state(self) -> CatalogState:
+        """`none`: no catalog; `complete`: a lake with its tables; `started`: a catalog without
+        them, a creation that was stopped (a run killed in its first second), which is no
+        warehouse yet and which the next writer finishes (Store.init). Raises duckdb.Error when
+        the catalog is unreachable."""
         file = self.sqlite_file
         if file is not None:
-            return file.exists()
+            if not file.exists():
+                return "none"
+            with contextlib.closing(sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True)) as db:
+                # Read-only: a reader creates nothing. A file holding no catalog is one an
+                # interrupted first run made before DuckLake wrote into it.
+                if not db.execute(_SQLITE_HAS_CATALOG).fetchone():
+                    return "started"
+                return "complete" if db.execute(_HAS_TABLES).fetchone() else "started"
         with contextlib.closing(postgres(self.postgres_dsn or "")) as con:
-            found = con.execute(
-                "SELECT * FROM postgres_query('pg', 'SELECT 1 FROM information_schema.tables "
-                "WHERE table_name = ''ducklake_metadata''')"
-            ).fetchall()
-        return bool(found)
+            if not _pg_rows(con, _PG_HAS_CATALOG):
+                return "none"
+            return "complete" if _pg_rows(con, _HAS_TABLES) else "started"
 
     def attach_sql(
         self, *, read_only: bool = False, snapshot: int | str | None = None, alias: str = ALIAS
@@ -163,6 +176,20 @@ class Location:
         if not read_only:
             options.append("DATA_INLINING_ROW_LIMIT 0")
         return f"ATTACH {literal('ducklake:' + self.catalog)} AS {alias} ({', '.join(options)})"
+
+
+CatalogState = Literal["none", "started", "complete"]
+# A lake is complete once its `runs` table exists: every table is created in one transaction.
+_HAS_TABLES = (
+    "SELECT 1 FROM ducklake_table WHERE table_name = 'runs' AND end_snapshot IS NULL LIMIT 1"
+)
+_SQLITE_HAS_CATALOG = "SELECT 1 FROM sqlite_master WHERE name = 'ducklake_table'"
+_PG_HAS_CATALOG = "SELECT 1 FROM information_schema.tables WHERE table_name = 'ducklake_table'"
+
+
+def _pg_rows(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Whether this query finds rows in the PostgreSQL database attached as `pg`."""
+    return bool(con.execute(f"SELECT * FROM postgres_query('pg', {literal(sql)})").fetchall())
 
 
 def _catalog(value: str) -> str:
@@ -265,20 +292,42 @@ def postgres(dsn: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def session(location: Location) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that can reach this lake's catalog and data path, nothing attached."""
+    if location.postgres_dsn is not None:
+        bound_connect_wait()
+    con = extensions.connect(extensions=location.extensions)
+    if location.on_s3:
+        try:
+            con.execute(s3_secret_sql(os.environ))
+        except BaseException:
+            con.close()
+            raise
+    return con
+
+
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    location: Location,
+    *,
+    read_only: bool,
+    snapshot: int | str | None = None,
+) -> None:
+    """Attach the lake as `lake` and make it the default database (creating it when a writer
+    finds none)."""
+    if not read_only:
+        _prepare_sqlite(location)
+    con.execute(location.attach_sql(read_only=read_only, snapshot=snapshot))
+    con.execute(f"USE {ALIAS}")
+
+
 def open_lake(
     location: Location, *, read_only: bool, snapshot: int | str | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the lake attached as `lake` and made the default database."""
-    if location.postgres_dsn is not None:
-        bound_connect_wait()
-    con = extensions.connect(extensions=location.extensions)
+    con = session(location)
     try:
-        if location.on_s3:
-            con.execute(s3_secret_sql(os.environ))
-        if not read_only:
-            _prepare_sqlite(location)
-        con.execute(location.attach_sql(read_only=read_only, snapshot=snapshot))
-        con.execute(f"USE {ALIAS}")
+        attach(con, location, read_only=read_only, snapshot=snapshot)
     except BaseException:
         con.close()
         raise

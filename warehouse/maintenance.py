@@ -5,7 +5,9 @@ a year of nightly loads makes every query open thousands of them. `maintain` rew
 that are mostly deleted rows, merges small files, expires snapshots older than the window and
 deletes the files no snapshot references any more. With `purge` the window is now: only the
 current state survives, so a takedown's rows are gone from every file, the catalog and the cache.
-It runs under the write lock, never beside a load.
+It runs under the write lock, never beside a load, and only on a data path whose marker names
+this catalog (warehouse/ownership.py): files the catalog does not know (left by a load killed
+in its commit) are deleted only where nothing else was in the path when the catalog claimed it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from warehouse import ownership
 from warehouse.lake import ALIAS
 from warehouse.store import Store, close_writers
 
@@ -29,12 +32,15 @@ class Report:
     snapshots_expired: int = 0
     staging_removed: int = 0
     cache_cleared: bool = False
+    # Data files of unknown origin left where the path held such files when it was claimed.
+    unknown_kept: int = 0
 
 
 def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report:
     """Compact and expire; call under the write lock."""
     report = Report(staging_removed=store.discard_staging())
     with contextlib.closing(store.writer()) as con:
+        owner = ownership.claim(con, store.location)
         report.files_before, report.bytes_before = data_files(con)
         # Rewrite every file with deleted rows: marts change rows on every load, and a deleted
         # row's text stays in its file until it is rewritten. Then merge what is small.
@@ -45,7 +51,10 @@ def maintain(store: Store, keep_days: float = 30, purge: bool = False) -> Report
         con.execute(f"CALL ducklake_expire_snapshots('{ALIAS}', older_than => $t)", {"t": cutoff})
         report.snapshots_expired = before - _snapshots(con)
         con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', cleanup_all => true)")
-        con.execute(f"CALL ducklake_delete_orphaned_files('{ALIAS}', cleanup_all => true)")
+        if owner.exclusive:
+            con.execute(f"CALL ducklake_delete_orphaned_files('{ALIAS}', cleanup_all => true)")
+        else:
+            report.unknown_kept = len(ownership.unknown_files(con, store.location))
         report.files_after, report.bytes_after = data_files(con)
     if purge:
         _vacuum_catalog(store)

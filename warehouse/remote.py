@@ -22,6 +22,7 @@ from warehouse.lake import (
     Location,
     postgres,
 )
+from warehouse.ownership import DataPathTaken
 
 # libpq's words for a connection the server dropped, by when it noticed.
 _LOST = ("server closed the connection", "no connection to the server")
@@ -32,6 +33,8 @@ _PG_DETAIL = re.compile(r"failed: (?:FATAL:\s*)?([^\n]+)")
 
 def explain(error: BaseException, location: Location) -> str | None:
     """One line for a failure to reach or use the catalog or the data files; None otherwise."""
+    if isinstance(error, DataPathTaken):  # its message says it all
+        return str(error)
     if not isinstance(error, duckdb.Error):
         return None
     text = str(error)

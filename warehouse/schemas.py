@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 4  # v4: marts keyed by entity id; gender_overrides and the gender marts
+# v4: marts keyed by entity id; gender_overrides and the gender marts. v5: articles.publisher_id
+# and forgotten.identity (takedowns match every name a story goes by)
+SCHEMA_VERSION = 5
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -37,6 +39,8 @@ ARTICLES = pa.schema(
         # v3: the publisher's UTC offset as the source gave it (published_at is the instant, in
         # UTC); 0 when the source gave no zone
         pa.field("published_offset_minutes", pa.int16()),
+        # v5: the publisher's own id for the story (a JSON record's `id`), when it gave one
+        pa.field("publisher_id", pa.string()),
     ]
 )
 
@@ -137,13 +141,37 @@ TAKEDOWNS = pa.schema(
     ]
 )
 
-# The stories a takedown removed: a later drop bringing one of them again rejects it.
+# The stories a takedown removed, one row per name each went by: a later drop bringing a story
+# by any of them again rejects it.
 FORGOTTEN = pa.schema(
     [
         pa.field("article_id", pa.string(), nullable=False),
         pa.field("takedown_id", pa.string(), nullable=False),
+        # v5: one of story_identities(); NULL in rows of older takedowns, which knew the id only
+        pa.field("identity", pa.string()),
     ]
 )
+
+
+def story_identities(
+    article_id: str,
+    content_hash: str,
+    url: str | None,
+    outlet: str | None,
+    publisher_id: str | None,
+) -> set[str]:
+    """Every name a story goes by, as `forgotten.identity` records them: its id, its URL, its
+    publisher's id for it (with the outlet: ids are the publisher's own), and its content. The
+    same story can come back by any one of them: without its URL (its id is then the publisher's
+    id), from another scraper, as a text file. The prefixes of the id and the URL are the
+    takedown kinds that name them (`forget --article-id`, `--url`)."""
+    names = {f"article_id:{article_id}", f"content:{content_hash}"}
+    if url:
+        names.add(f"url:{url}")
+    if publisher_id:
+        names.add(f"publisher:{(outlet or '').lower()}:{publisher_id}")
+    return names
+
 
 # A user's word on a person's gender (`newsflow gender set`): it wins over every estimate, for
 # rows loaded before it too, because the `entity_gender` view applies it when reading.

@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import marts, shared_lock
+from warehouse import marts, ownership, shared_lock
 from warehouse.failpoints import failpoint
 from warehouse.lake import ALIAS, Location, ensure_tables, memory_limit, open_lake
 from warehouse.pid_lock import Held, pid_lock
@@ -104,11 +104,12 @@ class Store:
         return self._spilling(open_lake(self.location, read_only=True, snapshot=at))
 
     def writer(self) -> duckdb.DuckDBPyConnection:
-        """This process's read-write connection to the lake (one per location, opened once)."""
+        """This process's read-write connection to the lake (one per location, opened once, after
+        its data path is found to be this catalog's: raises ownership.DataPathTaken)."""
         with _LOCK:
             con = _WRITERS.get(self.location)
             if con is None:
-                con = self._spilling(open_lake(self.location, read_only=False))
+                con = self._spilling(ownership.open_writer(self.location))
                 _WRITERS[self.location] = con
         cursor = con.cursor()
         cursor.execute(f"USE {ALIAS}")  # a cursor starts in the in-memory database
@@ -129,8 +130,13 @@ class Store:
             return con.execute(sql, params or {}).fetchall()
 
     def init(self) -> None:
-        """Create the lake, or add what a newer schema has (tables, columns, views)."""
+        """Create the lake, or add what a newer schema has (tables, columns, views).
+
+        DuckLake makes its catalog in a transaction of its own, before this one makes the
+        tables: a process killed between the two leaves a catalog without tables, which
+        `exists()` does not count as a warehouse and this finishes."""
         with contextlib.closing(self.writer()) as con:
+            failpoint("catalog-created")
             con.execute("BEGIN")
             try:
                 ensured = ensure_tables(con, VIEWS)
@@ -163,6 +169,28 @@ class Store:
         )
         return {(path, sha) for path, sha in rows}
 
+    def limit_rejects(
+        self, shas: list[str], reasons: frozenset[str]
+    ) -> dict[str, set[tuple[str, str | None, str]]]:
+        """For each of these files whose latest reading rejected something for one of these
+        reasons (a limit's): every reject that reading recorded, as (path, record, reason).
+
+        A file's reading is a committed run that read it (a `files` row other than a whole-file
+        duplicate); its rejects are that run's rows for the file or its archive members."""
+        rows = self._read(
+            "WITH latest AS (SELECT f.sha256, f.path, f.run_id FROM files f JOIN runs USING "
+            "(run_id) WHERE f.sha256 IN (SELECT unnest($shas::VARCHAR[])) "
+            "AND NOT (f.status = 'duplicate' AND f.records = 0) "
+            "QUALIFY row_number() OVER (PARTITION BY f.sha256 ORDER BY runs.started_at DESC) = 1) "
+            "SELECT l.sha256, r.path, r.record, r.reason FROM latest l JOIN rejects r "
+            "ON r.run_id = l.run_id AND (r.path = l.path OR starts_with(r.path, l.path || '!'))",
+            {"shas": shas},
+        )
+        found: dict[str, set[tuple[str, str | None, str]]] = {}
+        for sha, path, record, reason in rows:
+            found.setdefault(sha, set()).add((path, record, reason))
+        return {sha: seen for sha, seen in found.items() if any(r in reasons for *_, r in seen)}
+
     def last_completed_start(self, source: str) -> datetime | None:
         """When the latest completed run on this source path started, if any did."""
         rows = self._read(
@@ -185,20 +213,20 @@ class Store:
         )
         return dict(versions), {h for (h,) in loaded}
 
-    def taken_down(self, ids: list[str], outlets: list[str], urls: list[str]) -> set[str]:
-        """What of these a takedown named: story ids, and "outlet:…" / "url:…" takedowns."""
+    def taken_down(self, names: list[str]) -> set[str]:
+        """Which of these names (tasks.load.takedown_names) a takedown forbids: the identities
+        of the stories it forgot, and the url / article id / outlet it named."""
         forgotten = self._read(
-            "SELECT DISTINCT article_id FROM forgotten "
-            "WHERE article_id IN (SELECT unnest($ids::VARCHAR[]))",
-            {"ids": ids},
+            "SELECT DISTINCT coalesce(identity, 'article_id:' || article_id) AS name "
+            "FROM forgotten WHERE name IN (SELECT unnest($names::VARCHAR[]))",
+            {"names": names},
         )
-        down = self._read(
-            "SELECT DISTINCT kind || ':' || value FROM takedowns "
-            "WHERE (kind = 'outlet' AND value IN (SELECT unnest($outlets::VARCHAR[]))) "
-            "OR (kind = 'url' AND value IN (SELECT unnest($urls::VARCHAR[])))",
-            {"outlets": outlets, "urls": urls},
+        named = self._read(
+            "SELECT DISTINCT kind || ':' || value AS name FROM takedowns "
+            "WHERE kind <> 'drop' AND name IN (SELECT unnest($names::VARCHAR[]))",
+            {"names": names},
         )
-        return {i for (i,) in forgotten} | {k for (k,) in down}
+        return {name for (name,) in forgotten + named}
 
     # -- staging and the commit --------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import duckdb
 
 from warehouse import marts
 from warehouse.lake import ALIAS
+from warehouse.schemas import story_identities
 from warehouse.store import Store, commit_message, removed_rows
 
 # What a takedown can name, and the `articles` column that matches it.
@@ -26,7 +27,9 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
     """Remove the stories this (kind, value) names; counts of what went. Call under the lock.
 
     The takedown is kept even when nothing matches yet: a story it names (by id or url, or any
-    story of a named outlet) that arrives later is rejected as `taken down`.
+    story of a named outlet) that arrives later is rejected as `taken down`. So is a story it
+    removed that comes back by any other name it had (warehouse.schemas.story_identities): the
+    same publisher id without the URL, the same text.
     """
     column = KINDS[kind]
     takedown_id = str(uuid.uuid4())
@@ -38,6 +41,14 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
                 f"FROM {ALIAS}.articles WHERE {column} = $v",
                 {"v": value},
             )
+            names = [
+                (row[0], name)
+                for row in con.execute(
+                    "SELECT DISTINCT article_id, content_hash, url, outlet, publisher_id "
+                    f"FROM {ALIAS}.articles SEMI JOIN gone USING (article_id)"
+                ).fetchall()
+                for name in story_identities(*row)
+            ]
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE gone_current AS SELECT article_id, version "
                 f"FROM {ALIAS}.current_articles SEMI JOIN gone USING (article_id)"
@@ -71,8 +82,13 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
                 },
             )
             con.execute(
-                f"INSERT INTO {ALIAS}.forgotten SELECT article_id, $id FROM gone",
-                {"id": takedown_id},
+                f"INSERT INTO {ALIAS}.forgotten (article_id, takedown_id, identity) "
+                "SELECT unnest($ids::VARCHAR[]), $takedown, unnest($names::VARCHAR[])",
+                {
+                    "ids": [article_id for article_id, _ in names],
+                    "takedown": takedown_id,
+                    "names": [name for _, name in names],
+                },
             )
             commit_message(
                 con, f"takedown {takedown_id}: {kind}", {"takedown_id": takedown_id, "kind": kind}

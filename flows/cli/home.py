@@ -79,6 +79,7 @@ def exclusive(home: str | None) -> Iterator[Store]:
     command) holds it."""
     import duckdb
 
+    from warehouse.ownership import DataPathTaken
     from warehouse.store import WarehouseBusy
 
     store = existing_store(home)
@@ -87,7 +88,7 @@ def exclusive(home: str | None) -> Iterator[Store]:
             yield store
     except WarehouseBusy as error:
         raise busy(error) from None
-    except duckdb.Error as error:
+    except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
 
 

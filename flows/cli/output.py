@@ -58,10 +58,11 @@ def print_summary(summary: Any) -> None:
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_row("articles loaded", str(counts["articles"]))
     table.add_row("duplicates (already loaded)", str(counts["duplicates"]))
+    retried = counts.get("files_retried")  # --retry-rejects
     table.add_row(
         "files",
         f"{counts['files']} ({counts['files_already_loaded']} already loaded, "
-        f"{counts['duplicate_files']} duplicate)",
+        f"{counts['duplicate_files']} duplicate" + (f", {retried} read again)" if retried else ")"),
     )
     rejects = ", ".join(f"{k}: {v}" for k, v in summary.rejects.most_common()) or "none"
     table.add_row("rejects", f"{counts['rejects']} ({rejects})")

@@ -72,6 +72,14 @@ def run(
         str | None,
         typer.Option(help="Scheduler of an existing Dask cluster (default: a local cluster)."),
     ] = None,
+    retry_rejects: Annotated[
+        bool,
+        typer.Option(
+            "--retry-rejects",
+            help="Read again the files of this drop that a limit (file size, article size, clean "
+            "time) refused when last read: raise the limit first (NEWSFLOW_MAX_…).",
+        ),
+    ] = False,
 ) -> None:
     """Process one drop through the process-drop flow and print a summary.
 
@@ -88,7 +96,6 @@ def run(
             raise fail(f"{name} must be at least 1; unset it or fix it", 2)
     home_path = run_settings(home, verbose)
 
-    from flows.drops import loaded
     from tasks.ingest import scan
     from warehouse.store import Store, WarehouseBusy
 
@@ -108,11 +115,11 @@ def run(
     # Prefect is imported; the flow waits for the server only. Unless the home's Prefect server
     # would have to start for a lake that may hold the drop: then that is known first.
     surely_new = new_local_lake(store)
-    preparing = prepare_lake(store, lambda: loaded(path, entries, store))
+    preparing = prepare_lake(store, lambda: _all_done(path, entries, store, retry_rejects))
     if (
         not surely_new
         and would_start(home_path)
-        and not _work_to_do(preparing, store, path, entries)
+        and not _work_to_do(preparing, store, path, entries, retry_rejects)
     ):
         return
     server = begin(home_path, entries, n_process, model, task_runner)
@@ -125,7 +132,7 @@ def run(
     from flows.runtime import interrupt
     from flows.startup import without_heartbeats
 
-    if not _work_to_do(preparing, store, path, entries):
+    if not _work_to_do(preparing, store, path, entries, retry_rejects):
         return
 
     workers = n_process or os.cpu_count() or 1
@@ -150,6 +157,7 @@ def run(
                 model=model,
                 lock_wait_seconds=0,
                 batches_in_flight=2 * workers if on_dask else None,
+                retry_rejects=retry_rejects,
             )
     except BaseException as error:
         # Ctrl-C, SIGTERM (Prefect raises its TerminationSignal for that one while a flow runs)
@@ -190,21 +198,38 @@ def run_settings(home: str | None, verbose: bool) -> Path:
     return configure(home, quiet=not verbose)
 
 
-def _work_to_do(preparing: Future[bool], store: Store, path: Path, entries: list[Any]) -> bool:
+def _all_done(path: Path, entries: list[Any], store: Store, retry_rejects: bool) -> bool:
+    """Whether every file of the drop is loaded (and, to retry rejects, none was refused for a
+    limit when last read)."""
+    from flows.drops import loaded
+    from tasks.records import LIMIT_REASONS
+
+    if not loaded(path, entries, store):
+        return False
+    return not retry_rejects or not store.limit_rejects([e.sha256 for e in entries], LIMIT_REASONS)
+
+
+def _work_to_do(
+    preparing: Future[bool], store: Store, path: Path, entries: list[Any], retry_rejects: bool
+) -> bool:
     """Whether the prepared lake has work for this drop; says so when not (exit 3 when another
     run holds the warehouse)."""
     import duckdb
 
+    from warehouse.ownership import DataPathTaken
     from warehouse.store import WarehouseBusy
 
     try:
         already = preparing.result()
     except WarehouseBusy as error:
         raise busy(error) from None
-    except duckdb.Error as error:
+    except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
     if already:
-        console().print(f"nothing to do: the {len(entries)} file(s) of {path} are already loaded")
+        console().print(
+            f"nothing to do: the {len(entries)} file(s) of {path} are already loaded"
+            + (", and no limit refused any of them when last read" if retry_rejects else "")
+        )
     return not already
 
 

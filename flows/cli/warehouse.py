@@ -64,11 +64,21 @@ def sql(
         str | None,
         typer.Option(help="Answer as the warehouse was at this snapshot id or timestamp."),
     ] = None,
+    allow_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-files",
+            help="Let the query read and write files (read_csv, COPY … TO): any file this user "
+            "may, the warehouse's own included.",
+        ),
+    ] = False,
 ) -> None:
     """Run SQL on the warehouse without taking any lock a load needs.
 
-    Several statements run in order; in table format each result is printed, in csv and json
-    only the last statement's (so the output stays one table).
+    It only reads: statements that change data, ATTACH and COPY are refused, and a query reaches
+    no file but the warehouse's own (unless --allow-files). Several statements run in order; in
+    table format each result is printed, in csv and json only the last statement's (so the
+    output stays one table).
     """
     if output not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}", 2)
@@ -76,21 +86,34 @@ def sql(
     locate(home, catalog, data_path)
     import duckdb
 
+    from warehouse import readonly
+    from warehouse.store import Store
+
+    store = Store(home_dir(home))
     try:
         with reader(home, at) as con:
+            if not allow_files:  # before parsing: IMPORT DATABASE reads files as it is parsed
+                readonly.confine(con, store.location)
             statements = con.extract_statements(text)
             if not statements:
                 raise fail("the query holds no SQL statement (only comments or blanks)", 2)
+            readonly.check(statements, allow_files)
             results = []
             for statement in statements:
                 result = con.execute(statement)
                 if result.description:
                     columns = [d[0] for d in result.description]
                     results.append((columns, result.fetchall()))
+    except readonly.Refused as refused:
+        raise fail(str(refused), 2) from None
+    except duckdb.PermissionException as error:
+        reason = str(error).splitlines()[0].removeprefix("Permission Error: ")
+        raise fail(
+            f"newsflow sql reads only the warehouse's own files: {reason}; give --allow-files to "
+            "read or write other files"
+        ) from None
     except duckdb.Error as error:
-        from warehouse.store import Store
-
-        failure = unreachable(error, Store(home_dir(home)))
+        failure = unreachable(error, store)
         raise (failure or fail(f"query failed: {error}")) from None
     if output != "table":
         results = results[-1:]
@@ -280,6 +303,7 @@ def migrate(
     from warehouse.lake import Location
     from warehouse.migrate import copy_lake, lake_counts
     from warehouse.migrate import migrate as convert
+    from warehouse.ownership import DataPathTaken
     from warehouse.store import Store, WarehouseBusy
 
     locate(home, catalog, data_path)
@@ -303,7 +327,7 @@ def migrate(
             raise fail(f"{store.location.describe_catalog()} {state}; nothing to migrate")
     except WarehouseBusy as error:
         raise busy(error) from None
-    except duckdb.Error as error:
+    except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
     table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
     for name in before:
@@ -323,6 +347,11 @@ def _print_maintenance(report: Any) -> None:
         f"{report.snapshots_expired} snapshots expired"
         + ("; cache cleared" if report.cache_cleared else "")
     )
+    if report.unknown_kept:
+        console().print(
+            f"{report.unknown_kept} data files in the data path are not this warehouse's (they "
+            "were there before it marked the path as its own): left in place"
+        )
 
 
 gender_app = typer.Typer(

@@ -55,6 +55,35 @@ def test_each_run_is_a_snapshot_and_sql_at_answers_as_it_was(home: Path) -> None
     assert bad.returncode == 1 and "cannot open the warehouse at 999" in bad.stderr
 
 
+def test_sql_only_reads_the_warehouse_and_reaches_no_other_file(home: Path, tmp_path: Path) -> None:
+    counts = "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM entities) AS e"
+    before = _rows(home, counts)
+    catalog = home / "catalog.sqlite"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the warehouse's")
+    out = tmp_path / "out.csv"
+    refused = {
+        # The campaign's write: the catalog attached again, read-write, past the write lock.
+        f"ATTACH 'ducklake:sqlite:{catalog}' AS w; DELETE FROM w.articles": "ATTACH is refused",
+        "DELETE FROM articles": "DELETE is refused",
+        f"COPY (SELECT headline FROM articles) TO '{out}'": "COPY is refused",
+        f"SELECT * FROM read_text('{secret}')": "reads only the warehouse's own files",
+    }
+    for query, said in refused.items():
+        done = newsflow("sql", query, home=home)
+        assert done.returncode in (1, 2) and said in " ".join(done.stderr.split()), done.stderr
+        assert len(done.stderr.strip().splitlines()) <= 2 and "Traceback" not in done.stderr
+    assert _rows(home, counts) == before and not out.exists()
+
+    copied = newsflow(
+        "sql", f"COPY (SELECT count(*) AS n FROM articles) TO '{out}'", "--allow-files", home=home
+    )
+    assert copied.returncode == 0, copied.stderr
+    assert out.read_text().split() == ["n", str(before[0]["a"])]
+    still = newsflow("sql", f"ATTACH '{catalog}' AS w (TYPE sqlite)", "--allow-files", home=home)
+    assert still.returncode == 2 and "ATTACH is refused" in still.stderr
+
+
 def test_a_takedown_leaves_no_copy_of_the_text_and_refuses_the_story_again(home: Path) -> None:
     (story,) = _rows(
         home,
@@ -100,6 +129,45 @@ def test_a_takedown_leaves_no_copy_of_the_text_and_refuses_the_story_again(home:
     ) == [{"n": 0}]
 
 
+def test_a_story_forgotten_by_its_url_is_refused_when_it_comes_back_without_one(
+    home: Path, tmp_path: Path
+) -> None:
+    text = (
+        "The Kettle Creek council voted on Tuesday to close the old footbridge over the creek "
+        "until an engineer has inspected its supports. Residents who cross it every morning "
+        "said the detour adds twenty minutes to the walk into town. The mayor said the bridge "
+        "would reopen once the inspection found it safe, and that repairs would be paid from "
+        "the reserve fund rather than a new levy."
+    )
+    story = {
+        "id": "KC-2291",
+        "outlet": "Kettle Creek Courier",
+        "url": "https://courier.example/2026/11/footbridge-closed",
+        "title": "Footbridge Closed Pending Inspection",
+        "text": text,
+    }
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "story.json").write_text(json.dumps(story))
+    assert newsflow("run", str(first), home=home).returncode == 0
+    done = newsflow("forget", "--url", story["url"], "--reason", "publisher request", home=home)
+    assert done.returncode == 0 and "forgot 1 stories" in done.stdout
+
+    # The same story from a scraper that keeps the publisher's id but not the URL, edited.
+    again = tmp_path / "again"
+    again.mkdir()
+    del story["url"]
+    story["text"] = text + " The council meets again next week."
+    (again / "story.json").write_text(json.dumps(story))
+    assert newsflow("run", str(again), home=home).returncode == 0
+    assert _rows(home, "SELECT reason FROM rejects WHERE drop_id LIKE 'again%'") == [
+        {"reason": "taken down"}
+    ]
+    assert _rows(
+        home, "SELECT count(*) AS n FROM articles WHERE headline LIKE 'Footbridge Closed%'"
+    ) == [{"n": 0}]
+
+
 def test_a_takedown_that_matches_nothing_says_so_and_refuses_the_story_later(home: Path) -> None:
     url = "https://example.org/2026/12/not-loaded-yet"
     done = newsflow("forget", "--url", url, "--reason", "publisher request", home=home)
@@ -118,6 +186,19 @@ def test_a_takedown_that_matches_nothing_says_so_and_refuses_the_story_later(hom
     assert _rows(home, "SELECT reason FROM rejects WHERE drop_id LIKE 'later%'") == [
         {"reason": "taken down"}
     ]
+
+
+def test_doctor_finds_a_data_file_the_catalog_uses_that_is_gone(home: Path) -> None:
+    fine = newsflow("doctor", home=home)
+    assert fine.returncode == 0 and "data files the catalog uses are there" in fine.stdout
+    gone = max(
+        (home / "lake" / "main" / "articles").glob("*.parquet"), key=lambda p: p.stat().st_size
+    )
+    gone.unlink()
+    done = newsflow("doctor", home=home)
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 1 and "1 of the" in said and "are missing" in said
+    assert f"{gone.name}, of table articles" in said
 
 
 def test_migrate_converts_a_home_of_the_parquet_store(tmp_path: Path) -> None:

@@ -150,3 +150,41 @@ def test_values_from_articles_never_become_sql(loaded: Path) -> None:
     assert url == "https://example.org/x'; --"
     assert "\x00" not in text and "'quotes'" in text
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] >= 7
+
+
+def test_a_reject_for_a_limit_loads_once_the_limit_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A limit refuses what it must (a busy machine makes the clean time limit strike too);
+    raised, the refused article must still be loadable: the drop is "already loaded" and the
+    same file in a new drop a duplicate, so only --retry-rejects reads it again."""
+    from flows.process_drop import process_drop
+
+    drop, home = tmp_path / "drop", tmp_path / "home"
+    drop.mkdir()
+    text = " ".join(
+        f"The quay works entered week {i} with crews on the north wall." for i in range(30)
+    )
+    _write(drop, "long.json", json.dumps({"title": "Quay works", "text": text}).encode())
+    lines = [json.dumps({"title": "One", "text": BODY + " One."}), "{not json"]
+    _write(drop, "lines.jsonl", "\n".join(lines).encode())
+    monkeypatch.setenv("NEWSFLOW_MAX_ARTICLE_CHARS", "1000")
+    first = process_drop(str(drop), home=str(home))
+    assert first.counts["articles"] == 1
+    assert first.rejects == {"article too long": 1, "invalid JSON line": 1}
+    with Store(home).connect() as con:
+        (detail,) = con.execute(
+            "SELECT detail FROM rejects WHERE reason = 'article too long'"
+        ).fetchone()
+    assert f"`newsflow run {drop} --retry-rejects`" in detail
+
+    monkeypatch.delenv("NEWSFLOW_MAX_ARTICLE_CHARS")
+    assert process_drop(str(drop), home=str(home)).counts["files_already_loaded"] == 2
+    retry = process_drop(str(drop), home=str(home), retry_rejects=True)
+    assert retry.counts["files_retried"] == 1 and retry.counts["articles"] == 1
+    assert retry.counts["rejects"] == 0  # the bad JSON line was recorded the first time
+    with Store(home).connect() as con:
+        assert con.execute("SELECT count(*) FROM current_articles").fetchone() == (2,)
+        assert con.execute("SELECT count(*) FROM rejects").fetchone() == (2,)
+    again = process_drop(str(drop), home=str(home), retry_rejects=True)
+    assert again.counts["files_retried"] == 0 and again.counts["articles"] == 0

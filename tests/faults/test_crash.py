@@ -75,3 +75,17 @@ def test_killed_run_leaves_old_state_and_rerun_completes_it(
     if failpoint == "after-commit":  # the rerun had nothing to do: maintenance tidies up
         assert run("maintain", home=home).returncode == 0
     assert not list((home / "staging").rglob("*"))
+
+
+def test_a_first_run_killed_while_it_creates_the_lake_leaves_a_home_the_next_run_finishes(
+    first: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    crashed = _run(FIRST, home, "catalog-created")  # DuckLake's catalog made, no table yet
+    assert crashed.returncode == -9, crashed.output[-2000:]
+    assert (home / "catalog.sqlite").exists()
+    doctor = run("doctor", home=home)
+    assert doctor.returncode == 0 and "the next `newsflow run` finishes it" in doctor.output
+    rerun = _run(FIRST, home)
+    assert rerun.returncode == 0, rerun.output[-2000:]
+    assert _counts(home) == _counts(first)

@@ -28,6 +28,7 @@ from tests.conftest import SEEDS, wait_for_file
 from tests.servers import PostgresServer, S3Server, unique_name
 from warehouse import extensions
 from warehouse.lake import s3_secret_sql
+from warehouse.ownership import MARKER
 from warehouse.remote import explain
 from warehouse.schemas import TABLES
 from warehouse.store import Store, WarehouseBusy, close_writers
@@ -196,7 +197,8 @@ def test_two_homes_loading_at_once_load_each_drop_once_with_the_local_counts(
             ).fetchall()
     assert loaded_twice == []
     keys = remote.s3.keys(remote.bucket)
-    assert keys and all(k.startswith("lake/main/") for k in keys)
+    assert f"lake/{MARKER}" in keys  # the shared data path is the shared catalog's
+    assert all(k.startswith("lake/main/") for k in keys if k != f"lake/{MARKER}")
     for machine in (home, other):  # the homes hold local things only
         assert not (machine / "lake").exists() and not (machine / "catalog.sqlite").exists()
 
@@ -374,7 +376,9 @@ def test_migrate_then_forget_and_purge_leave_no_copy_of_the_text_on_s3(
     purged = cli("maintain", "--purge", *where, env=env)
     assert purged.exit_code == 0, purged.output
 
-    files = [f"s3://{remote.bucket}/{k}" for k in s3_server.keys(remote.bucket)]
+    keys = s3_server.keys(remote.bucket)
+    assert [k for k in keys if not k.endswith(".parquet")] == [f"lake/{MARKER}"]  # no text
+    files = [f"s3://{remote.bucket}/{k}" for k in keys if k.endswith(".parquet")]
     con = extensions.connect(extensions=("httpfs",))
     con.execute(s3_secret_sql(env))
     held = con.execute(

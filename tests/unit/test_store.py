@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 from warehouse import extensions, marts
+from warehouse.lake import Location, open_lake
 from warehouse.schemas import TABLES
 from warehouse.store import Store, WarehouseBusy, WarehouseMissing, close_writers
 
@@ -66,6 +67,22 @@ def test_a_new_home_has_no_warehouse_until_the_first_load(tmp_path: Path) -> Non
             assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
         columns = [r[0] for r in con.execute("DESCRIBE articles").fetchall()]
     assert columns == TABLES["articles"].names
+
+
+def test_a_catalog_without_its_tables_is_no_warehouse_and_the_next_writer_finishes_it(
+    tmp_path: Path,
+) -> None:
+    # What a run killed in its first second leaves: DuckLake made its catalog (a transaction of
+    # its own), the lake's tables never committed. Every later run failed on `files`.
+    with contextlib.closing(open_lake(Location.of(tmp_path), read_only=False)):
+        pass
+    store = Store(tmp_path)
+    assert Location.of(tmp_path).state() == "started" and not store.exists()
+    assert store.seen_files(["0" * 64]) == {}  # the look-ups of a run: nothing loaded yet
+    with pytest.raises(WarehouseMissing):
+        store.connect()
+    store.init()
+    assert store.exists() and _count(store, "files") == 0
 
 
 def test_rows_are_invisible_until_their_run_commits_and_the_run_names_its_snapshot(
