@@ -1,9 +1,10 @@
 """The `process-drop` flow: one drop through ingest → clean → nlp/entities/quotes → load.
 
 Work goes in batches: one task run per step per batch of a few hundred articles, never per
-article (a task run costs milliseconds of API time; a small article's NLP costs less). Each batch
-is staged as soon as it is done, so memory stays flat however large the drop; nothing becomes
-visible until the run's one lakehouse commit, which carries every row and its `runs` row.
+article (a task run costs milliseconds of API time; a small article's NLP costs less). Files are
+read one record at a time into those batches, and each batch is staged as soon as it is done, so
+memory stays flat however large the drop or any file in it; nothing becomes visible until the
+run's one lakehouse commit, which carries every row and its `runs` row.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import time
 import uuid
 from collections import Counter, defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +39,9 @@ from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune  # no
 from flows.report import RunSummary, publish, run_row  # noqa: E402
 from flows.retries import RETRY  # noqa: E402
 from tasks import clean as clean_step  # noqa: E402
-from tasks import ingest, load  # noqa: E402
+from tasks import ingest, load, stoppable  # noqa: E402
 from tasks.analyze import analyze, release_workers  # noqa: E402
-from tasks.batching import batches, cut, ramp  # noqa: E402
+from tasks.batching import ramp  # noqa: E402
 from tasks.records import (  # noqa: E402
     LIMIT_REASONS,
     Analysis,
@@ -47,12 +50,20 @@ from tasks.records import (  # noqa: E402
     RawRecord,
     Reject,
 )
+from tasks.transient import is_transient  # noqa: E402
 from warehouse.failpoints import failpoint  # noqa: E402
 from warehouse.store import Store  # noqa: E402
 
 FLOW_NAME = "process-drop"
 # Articles in the first batch; the next ones double up to the batch size (see tasks.batching.ramp).
 FIRST_BATCH = 16
+# Characters of records in one batch at most: a few hundred articles are a few million, and a
+# batch of huge records is cut short rather than held whole (the batch is pickled to the clean
+# process twice, and its articles are held while their NLP runs).
+BATCH_CHARS = 8_000_000
+# Rejects held before a batch goes on without records: a file of a hundred thousand bad records
+# is staged as it is read, not kept until the next good one.
+BATCH_REJECTS = 10_000
 
 
 @task(name="ingest: scan", cache_policy=NO_CACHE, **RETRY)
@@ -60,9 +71,51 @@ def scan_drop(path: str) -> list[FileEntry]:
     return ingest.scan(Path(path))
 
 
-@task(name="ingest: read", cache_policy=NO_CACHE, **RETRY)
-def read_files(entries: list[FileEntry], limits: ingest.Limits) -> list[RawRecord | Reject]:
-    return [item for entry in entries for item in ingest.read_file(entry, limits)]
+def read_records(entry: FileEntry, limits: ingest.Limits) -> Iterator[RawRecord | Reject]:
+    """A file's records as they are read. A transient I/O error reads the file again after the
+    tasks' retry delays, skipping what was read already: a flaky share costs time, not the file.
+    (Not a task: a task returns all it read at once, and one file may unpack to gigabytes.)"""
+    done = 0
+    for delay in [*RETRY["retry_delay_seconds"], None]:
+        try:
+            for index, item in enumerate(ingest.read_file(entry, limits)):
+                if index == done:
+                    done += 1
+                    yield item
+            return
+        except OSError as error:  # read_file raises nothing else
+            if delay is None or not is_transient(error):
+                raise
+            get_run_logger().warning("reading %s again in %s s: %s", entry.path, delay, error)
+            time.sleep(delay)
+
+
+def record_batches(
+    entries: list[FileEntry], limits: ingest.Limits, sizes: Iterator[int], origin: dict[str, str]
+) -> Iterator[tuple[list[RawRecord], list[Reject], int]]:
+    """The files' records in batches of the next of `sizes` records and BATCH_CHARS characters
+    at most, each with the rejects met meanwhile and how many files it finished; `origin` learns
+    the drop file of every record's path (a path "a.zip!b.txt" came from "a.zip", and a file may
+    be called "news!.txt")."""
+    records: list[RawRecord] = []
+    rejects: list[Reject] = []
+    chars = finished = 0
+    size = next(sizes)
+    for entry in entries:
+        for item in read_records(entry, limits):
+            origin.setdefault(item.path, entry.path)
+            if isinstance(item, Reject):
+                rejects.append(item)
+            else:
+                records.append(item)
+                chars += len(item.body)
+            if len(records) >= size or chars >= BATCH_CHARS or len(rejects) >= BATCH_REJECTS:
+                yield records, rejects, finished
+                size = next(sizes) if records else size
+                records, rejects, chars, finished = [], [], 0, 0
+        finished += 1
+    if records or rejects or finished:
+        yield records, rejects, finished
 
 
 # The two expensive steps keep their results (under the home, see flows/caching.py) so a run
@@ -148,6 +201,10 @@ class Options:
                 max_archive_members=env_int(
                     "NEWSFLOW_MAX_ARCHIVE_MEMBERS", ingest.Limits.max_archive_members
                 ),
+                max_records=env_int("NEWSFLOW_MAX_RECORDS", ingest.Limits.max_records),
+                max_record_chars=env_int(
+                    "NEWSFLOW_MAX_RECORD_CHARS", ingest.Limits.max_record_chars
+                ),
             ),
             clean=clean_step.CleanOptions(
                 max_article_chars=env_int(
@@ -175,6 +232,7 @@ def _finish(
     summary: RunSummary,
     ctx: load.RunContext,
     per_file: dict[str, Counter[str]],
+    origin: dict[str, str],
 ) -> None:
     """Wait for a batch's NLP, write its rows, count them."""
     analyses: list[Analysis] = []
@@ -192,22 +250,17 @@ def _finish(
     with summary.timer("load"):
         stage_batch(str(store.home), summary.run_id, f"{batch.number:05d}", tables)
     for v in batch.fresh:
-        per_file[_file_of(v.article.source_file)]["loaded"] += 1
+        per_file[origin[v.article.source_file]]["loaded"] += 1
     for a in batch.duplicates:
-        per_file[_file_of(a.source_file)]["duplicate"] += 1
+        per_file[origin[a.source_file]]["duplicate"] += 1
     for r in batch.rejects:
-        per_file[_file_of(r.path)]["rejected"] += 1
+        per_file[origin[r.path]]["rejected"] += 1
         summary.rejects[r.reason] += 1
     summary.counts["articles"] += len(batch.fresh)
     summary.counts["duplicates"] += len(batch.duplicates)
     summary.counts["rejects"] += len(batch.rejects)
     summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
     summary.counts["quotes"] += tables["quotes"].num_rows
-
-
-def _file_of(path: str) -> str:
-    """The drop file a record came from ("a.zip!x.txt" came from "a.zip")."""
-    return path.split("!", 1)[0]
 
 
 def _result(summary: RunSummary, step: str, state: State[Any]) -> Any:
@@ -328,62 +381,58 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
     nlp_task = analyze_articles.with_options(result_storage=cache)
     known = load.Known()
     per_file: dict[str, Counter[str]] = defaultdict(Counter)
+    origin: dict[str, str] = {}
     # Batches whose NLP is running while the next batch is read and cleaned: the spaCy workers
     # never wait for the main process, and at most `window` batches are held in memory.
     in_flight: deque[_Pending] = deque()
     batch_no = 0
-    sizes = ramp(FIRST_BATCH, options.batch_size)
-    # Files are read a batch at a time: at most a batch of articles or 16 MB of files.
-    for file_batch in batches(todo, lambda e: e.bytes, 16_000_000, options.batch_size):
+    reading = record_batches(todo, options.limits, ramp(FIRST_BATCH, options.batch_size), origin)
+    while True:
         with summary.timer("ingest"):
-            items = read_files(file_batch, options.limits)
-        records = [i for i in items if isinstance(i, RawRecord)]
-        rejects = [i for i in items if isinstance(i, Reject)]
-        for chunk in cut(records, sizes):
-            cleaned: list[Article | Reject] = []
-            if chunk:
-                with summary.timer("clean"):
-                    state = clean_task(chunk, options.clean, return_state=True)
-                    cleaned = _result(summary, "clean", state)
-            articles = [a for a in cleaned if isinstance(a, Article)]
-            rejects += [r for r in cleaned if isinstance(r, Reject)]
-            ids = [a.article_id for a in articles]
-            versions, loaded = store.known_articles(ids, [a.content_hash for a in articles])
-            known.versions.update(
-                {k: max(v, known.versions.get(k, 0)) for k, v in versions.items()}
-            )
-            known.hashes |= loaded
-            known.taken_down |= store.taken_down(
-                sorted({name for a in articles for name in load.takedown_names(a)})
-            )
-            fresh, duplicates, forgotten = load.assign_versions(articles, known)
-            rejects += [load.taken_down_reject(a) for a in forgotten]
-            if recorded:  # a retry: what the file's last reading recorded stays as it was
-                for r in rejects:
-                    if (r.path, r.record, r.reason) in recorded:
-                        per_file[_file_of(r.path)]["rejected"] += 1
-                rejects = [r for r in rejects if (r.path, r.record, r.reason) not in recorded]
-            failpoint("ingest")
-            future = None
-            if fresh:
-                future = nlp_task.submit(
-                    [v.article for v in fresh], options.model, options.n_process
-                )
-            in_flight.append(_Pending(batch_no, fresh, duplicates, rejects, future))
-            batch_no += 1
-            rejects = []
-            while len(in_flight) > options.window:
-                _finish(in_flight.popleft(), store, summary, ctx, per_file)
-                # Prefect's task machinery leaves reference cycles that hold a batch's results
-                # until a full collection, which comes rarely with this many live objects:
-                # without this the flow's memory grew by about 5 MB per 100 articles (448 → 544
-                # MB over 2,000), with it stays flat. It walks only what the run made (see
-                # _freeze_startup_objects); the last batches need none.
-                gc.collect()
-        progress.advance(len(file_batch), len(records))
+            batch = next(reading, None)
+        if batch is None:
+            break
+        records, rejects, finished = batch
+        cleaned: list[Article | Reject] = []
+        if records:
+            with summary.timer("clean"):
+                state = clean_task(records, options.clean, return_state=True)
+                cleaned = _result(summary, "clean", state)
+        articles = [a for a in cleaned if isinstance(a, Article)]
+        rejects += [r for r in cleaned if isinstance(r, Reject)]
+        ids = [a.article_id for a in articles]
+        versions, loaded = store.known_articles(ids, [a.content_hash for a in articles])
+        known.versions.update({k: max(v, known.versions.get(k, 0)) for k, v in versions.items()})
+        known.hashes |= loaded
+        known.taken_down |= store.taken_down(
+            sorted({name for a in articles for name in load.takedown_names(a)})
+        )
+        fresh, duplicates, forgotten = load.assign_versions(articles, known)
+        rejects += [load.taken_down_reject(a) for a in forgotten]
+        if recorded:  # a retry: what the file's last reading recorded stays as it was
+            for r in rejects:
+                if (r.path, r.record, r.reason) in recorded:
+                    per_file[origin[r.path]]["rejected"] += 1
+            rejects = [r for r in rejects if (r.path, r.record, r.reason) not in recorded]
+        failpoint("ingest")
+        future = None
+        if fresh:
+            future = nlp_task.submit([v.article for v in fresh], options.model, options.n_process)
+        in_flight.append(_Pending(batch_no, fresh, duplicates, rejects, future))
+        batch_no += 1
+        while len(in_flight) > options.window:
+            _finish(in_flight.popleft(), store, summary, ctx, per_file, origin)
+            # Prefect's task machinery leaves reference cycles that hold a batch's results
+            # until a full collection, which comes rarely with this many live objects:
+            # without this the flow's memory grew by about 5 MB per 100 articles (448 → 544
+            # MB over 2,000), with it stays flat. It walks only what the run made (see
+            # _freeze_startup_objects); the last batches need none.
+            gc.collect()
+        progress.advance(finished, len(records))
     while in_flight:
-        _finish(in_flight.popleft(), store, summary, ctx, per_file)
+        _finish(in_flight.popleft(), store, summary, ctx, per_file, origin)
     release_workers()  # before the commit, which needs memory of its own
+    stoppable.release()
 
     files = [(e, "duplicate", 0) for e in duplicate_files]
     for entry in todo:

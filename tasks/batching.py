@@ -38,15 +38,3 @@ def ramp(first: int, size: int) -> Iterator[int]:
     while True:
         yield current
         current = min(2 * current, size)
-
-
-def cut(items: list[T], sizes: Iterator[int]) -> Iterator[list[T]]:
-    """Consecutive slices of `items`, each as long as the next of `sizes`; one empty slice when
-    there are no items (a batch of rejects only still goes through)."""
-    start = 0
-    while True:
-        size = next(sizes)
-        yield items[start : start + size]
-        start += size
-        if start >= len(items):
-            return

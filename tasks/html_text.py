@@ -51,6 +51,11 @@ class Extraction:
     document: Any | None = None
 
 
+def load() -> None:
+    """Import trafilatura now (half a second), not at the first page."""
+    import trafilatura  # noqa: F401
+
+
 def extract(html: str, url: str | None, min_chars: int) -> Extraction:
     """The article's lines; a fallback's (see below) when fewer than `min_chars` are left."""
     import trafilatura

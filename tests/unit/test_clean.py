@@ -185,98 +185,27 @@ def test_seed_article_cleaned_exactly() -> None:
         assert gone not in article.text
 
 
-def test_time_limit_stops_work_in_any_thread() -> None:
-    import threading
-    import time
+def test_words_are_counted_in_scripts_without_spaces() -> None:
+    from tasks.records import count_words
 
-    from tasks.time_limit import TimeLimitExceeded, time_limit
-
-    outcomes: list[str] = []
-
-    def spin() -> None:
-        try:
-            with time_limit(0.05):
-                while True:
-                    pass
-        except TimeLimitExceeded:
-            outcomes.append("stopped")
-
-    worker = threading.Thread(target=spin)
-    worker.start()
-    worker.join(5)
-    with time_limit(0.05):
-        pass
-    time.sleep(0.1)  # a limit that was not reached never fires later
-    assert outcomes == ["stopped"]
+    assert count_words("Harbour vote delayed again") == 4
+    assert count_words("港口委员会推迟疏浚计划") == 11
+    assert count_words("港湾委員会は火曜日 Tokyo 2026") == 11
+    # Written for this test: a made-up story in Chinese.
+    chinese = _raw(
+        "港口委员会星期二投票决定，将疏浚计划推迟到明年春天。委员会主席说，我们需要再收集一季的数据。",
+        "港口委员会推迟疏浚计划",
+    )
+    article = clean(chinese)
+    assert isinstance(article, Article)
+    assert article.language == "zh" and article.word_count > 30
 
 
-def test_time_limits_in_two_threads_stop_only_the_late_one() -> None:
-    """One watchdog keeps every thread's deadline: a short limit ends its own block, and a
-    longer one in another thread, armed meanwhile, lets its block finish."""
-    import threading
-    import time
-
-    from tasks.time_limit import TimeLimitExceeded, time_limit
-
-    outcomes: dict[str, str] = {}
-
-    def work(name: str, limit: float, seconds: float) -> None:
-        try:
-            with time_limit(limit):
-                end = time.monotonic() + seconds
-                while time.monotonic() < end:
-                    pass
-            outcomes[name] = "finished"
-        except TimeLimitExceeded:
-            outcomes[name] = "stopped"
-
-    late = threading.Thread(target=work, args=("late", 0.05, 5))
-    patient = threading.Thread(target=work, args=("patient", 5, 0.3))
-    late.start()
-    patient.start()
-    late.join(5)
-    patient.join(5)
-    assert outcomes == {"late": "stopped", "patient": "finished"}
-
-
-def test_time_limit_fires_after_many_limits_in_turn() -> None:
-    """Documents cleaned one after another: after many limits that ended in time, a short one
-    after a long one, and one as long as those before, each still fires."""
-    import time
-
-    from tasks.time_limit import TimeLimitExceeded, time_limit
-
-    def spin(limit: float) -> float:
-        started = time.monotonic()
-        try:
-            with time_limit(limit):
-                while time.monotonic() - started < 5:
-                    pass
-        except TimeLimitExceeded:
-            pass
-        return time.monotonic() - started
-
-    for _ in range(50):
-        with time_limit(0.2):
-            pass
-    assert spin(0.2) < 2
-    with time_limit(30):
-        pass
-    assert spin(0.05) < 2
-
-
-def test_slow_document_becomes_a_reject(monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
-    from tasks import clean as clean_module
-    from tasks.clean import CleanOptions
-
-    def stuck(*_: object, **__: object) -> None:
-        while True:
-            time.sleep(0.001)
-
-    monkeypatch.setattr(clean_module, "filter_lines", stuck)
-    result = clean(_raw(BODY), CleanOptions(max_seconds=0.05))
-    assert isinstance(result, Reject) and result.reason == "clean timed out"
-    page = RawRecord("big.html", None, "html", "<p>x</p>" * 10)
-    assert clean(page, CleanOptions(max_html_chars=20)).reason == "page too large"  # type: ignore[union-attr]
+def test_a_url_that_does_not_parse_still_names_its_story() -> None:
+    assert canonical_url("http://[oops") == "http://[oops"
+    article = clean(RawRecord("a.json", "1", "text", BODY, url="http://[oops"))
+    assert isinstance(article, Article) and article.url == "http://[oops"
+    page = RawRecord(
+        "a.json", "1", "html", f"<html><body><p>{BODY}</p></body></html>", url="http://[oops"
+    )
+    assert isinstance(clean(page), Article)

@@ -20,7 +20,7 @@ from flows.startup import (
     without_heartbeats,
     workers_needed,
 )
-from tasks.batching import cut, ramp
+from tasks.batching import ramp
 from tasks.records import FileEntry
 from tests.conftest import ROOT
 from warehouse.store import Store, WarehouseBusy
@@ -44,23 +44,6 @@ def test_compressed_files_count_for_the_text_they_hold() -> None:
 def test_batch_sizes_double_from_the_first_up_to_the_batch_size() -> None:
     assert list(islice(ramp(16, 200), 6)) == [16, 32, 64, 128, 200, 200]
     assert list(islice(ramp(16, 10), 2)) == [10, 10]
-
-
-def test_cut_covers_every_item_once_in_order() -> None:
-    items = list(range(100))
-    chunks = list(cut(items, ramp(16, 40)))
-    assert [len(c) for c in chunks] == [16, 32, 40, 12]
-    assert [i for c in chunks for i in c] == items
-
-
-def test_cut_of_nothing_is_one_empty_batch() -> None:
-    assert list(cut([], ramp(16, 200))) == [[]]
-
-
-def test_sizes_go_on_across_cuts() -> None:
-    sizes = ramp(2, 8)
-    assert [len(c) for c in cut(list(range(3)), sizes)] == [2, 1]
-    assert [len(c) for c in cut(list(range(20)), sizes)] == [8, 8, 4]
 
 
 def test_bench_articles_are_all_different_texts_of_the_corpus_kind() -> None:
