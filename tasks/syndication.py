@@ -64,10 +64,17 @@ class Rules:
     story_shared: int = 3
     # An excerpt joins a quote: this share of the shorter quote's fingerprints is in the longer.
     quote_containment: float = 0.6
-    # Quotes shorter than this many words join another only when their words are the same.
-    quote_words: int = 4
+    # Quotes shorter than this many words join another only when their words are the same:
+    # a few words by a prolific speaker ("we are going to win") recur in many of their quotes.
+    quote_words: int = 6
+    # Fingerprints two quotes must share besides (a quote of under quote_words excepted).
+    quote_shared: int = 2
     # Days before and after an article's time (published, else loaded) to look for copies in.
     window_days: int = 30
+    # A fingerprint found in more stories (or one speaker's quotes) than this within the window
+    # is boilerplate ("the Associated Press contributed to this report"), not one story's words:
+    # it is left out of the comparison, which would otherwise pair every story that has it.
+    common: int = 1000
 
 
 def words(text: str) -> list[str]:
@@ -94,7 +101,7 @@ def gram_hashes(tokens: Sequence[str], size: int) -> np.ndarray:
     """64-bit hashes of every run of `size` tokens, in order (one of all of them if fewer)."""
     if not tokens:
         return np.empty(0, np.uint64)
-    h = np.fromiter((_word_hash(t) for t in tokens), np.uint64, len(tokens))
+    h = np.array(list(map(_word_hash, tokens)), np.uint64)
     if len(tokens) < size:
         size = len(tokens)
     n = len(tokens) - size + 1
@@ -121,12 +128,17 @@ def story_print(text: str) -> StoryPrint:
 
 def quote_print(text: str) -> tuple[int, ...]:
     """A quote's winnowed trigram hashes (32 bits), sorted; one hash for a quote of under
-    three words."""
-    hashes = gram_hashes(words(text), GRAM)
+    three words. Plain Python: a quote's few trigrams cost less than numpy's set-up."""
+    tokens = words(text)
+    grams = [" ".join(tokens[i : i + GRAM]) for i in range(max(len(tokens) - GRAM + 1, 1))]
+    hashes = [_hash32(g) for g in grams]
     if len(hashes) > WINNOW:
-        windows = np.lib.stride_tricks.sliding_window_view(hashes, WINNOW)
-        hashes = windows.min(axis=1)
-    return tuple(sorted({int(h >> np.uint64(32)) for h in hashes}))
+        hashes = [min(hashes[i : i + WINNOW]) for i in range(len(hashes) - WINNOW + 1)]
+    return tuple(sorted(set(hashes)))
+
+
+def _hash32(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
 
 
 def containment(shared: int, a: int, b: int) -> float:
@@ -234,7 +246,10 @@ class QuoteMatch:
 def is_same_quotation(match: QuoteMatch, rules: Rules) -> bool:
     if min(match.words, match.other_words) < rules.quote_words:
         return match.words == match.other_words and match.shared == match.prints
-    return containment(match.shared, match.prints, match.other_prints) >= rules.quote_containment
+    return (
+        match.shared >= rules.quote_shared
+        and containment(match.shared, match.prints, match.other_prints) >= rules.quote_containment
+    )
 
 
 def assign_quotes(
@@ -276,6 +291,10 @@ class Syndication:
     @property
     def window_days(self) -> int:
         return self.rules.window_days
+
+    @property
+    def common(self) -> int:
+        return self.rules.common
 
     def stories(
         self, new: Sequence[tuple[Any, ...]], matches: Sequence[tuple[Any, ...]], next_id: int

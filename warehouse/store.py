@@ -265,7 +265,7 @@ class Store:
                             f"INSERT INTO {ALIAS}.{table} BY NAME SELECT * FROM read_parquet($f)",
                             {"f": [str(f) for f in files]},
                         )
-                _update_marts(con, staged, clusterer)
+                clustering = _update_marts(con, staged, clusterer)
                 row = run_row.set_column(
                     run_row.schema.get_field_index("snapshot_id"),
                     "snapshot_id",
@@ -274,7 +274,9 @@ class Store:
                 con.register("run_row", row)
                 con.execute(f"INSERT INTO {ALIAS}.runs BY NAME SELECT * FROM run_row")
                 con.unregister("run_row")
-                commit_message(con, describe, info | {"run_id": run_id})
+                # How long its clustering took: `newsflow snapshots` and benchmarks read it.
+                extra = {"run_id": run_id, "clustering_seconds": round(clustering, 3)}
+                commit_message(con, describe, info | extra)
                 failpoint("commit")
                 con.execute("COMMIT")
             except BaseException:
@@ -375,13 +377,14 @@ def _update_marts(
     con: duckdb.DuckDBPyConnection,
     staged: dict[str, list[Path]],
     clusterer: syndication.Clusterer | None,
-) -> None:
+) -> float:
     """Marts change by the current versions this run adds, minus the versions they supersede.
 
-    A story can come twice in one drop (two versions); only its last one counts.
+    A story can come twice in one drop (two versions); only its last one counts. Returns the
+    seconds the story and quote clusters took.
     """
     if not staged["articles"]:
-        return
+        return 0.0
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM read_parquet($f) "
         "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1",
@@ -400,7 +403,7 @@ def _update_marts(
         "(SELECT article_id FROM superseded)"
     )
     prints = {name: staged[name] for name in PRINT_TABLES} | {"quotes": staged["quotes"]}
-    syndication.on_load(con, prints, clusterer, marts.CURRENT_COLUMNS)
+    return syndication.on_load(con, prints, clusterer, marts.CURRENT_COLUMNS)
 
 
 def _signed(

@@ -18,6 +18,7 @@ rows, the way marts.py keeps the other marts.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,6 +49,7 @@ class Clusterer(Protocol):
     """
 
     window_days: int
+    common: int  # fingerprints in more window rows than this are ignored
 
     def stories(
         self, new: Sequence[tuple[Any, ...]], matches: Sequence[tuple[Any, ...]], next_id: int
@@ -63,12 +65,15 @@ def on_load(
     prints: dict[str, list[Path]],
     clusterer: Clusterer | None,
     current_columns: str,
-) -> None:
+) -> float:
     """Cluster the load's new versions (temp table `fresh`) and insert them into current_articles;
     the versions they replace (temp table `superseded`: article_id, version, story_cluster_id,
     is_wire_copy) are already out of it.
 
-    Without a clusterer (or staged fingerprints) the new versions are left unclustered."""
+    Without a clusterer (or staged fingerprints) the new versions are left unclustered. Returns
+    the seconds it took, beside inserting the rows (the load's commit records them).
+    """
+    started = time.perf_counter()
     _leaving(con, "superseded")
     if clusterer is not None and prints.get("story_prints"):
         _cluster_stories(con, prints["story_prints"], clusterer)
@@ -99,6 +104,7 @@ def on_load(
         _cluster_quotes(con, prints["quote_prints"], clusterer)
     _refresh_quote_clusters(con)
     _apply_original_marts(con, prints.get("quotes", []))
+    return time.perf_counter() - started
 
 
 def on_forget(con: duckdb.DuckDBPyConnection, gone: str) -> None:
@@ -155,20 +161,24 @@ def _cluster_stories(
     window = clusterer.window_days
     lo, hi = _days(con, "story_new", window)
     # Every pair of a new version and another current one (new or not) within the window that
-    # share sampled shingles; the other's cluster, NULL for a new one.
+    # share sampled shingles, but for the common ones; the other's cluster, NULL for a new one.
     matches = con.execute(
         f"""WITH n AS (SELECT article_id, day, len(sample) AS size, unnest(sample) AS h
                        FROM story_new),
-                 o AS (SELECT article_id, day, len(sample) AS size, unnest(sample) AS h
-                       FROM {ALIAS}.story_index WHERE day BETWEEN $lo AND $hi),
+                 o AS (SELECT * FROM (SELECT article_id, day, len(sample) AS size,
+                                             unnest(sample) AS h
+                                      FROM {ALIAS}.story_index WHERE day BETWEEN $lo AND $hi)
+                       SEMI JOIN n USING (h)),
+                 common AS (SELECT h FROM o GROUP BY h HAVING count(*) > $common),
                  pairs AS (SELECT n.article_id, o.article_id AS other_id, count(*) AS shared,
                                   any_value(n.size) AS size, any_value(o.size) AS other_size
-                           FROM n JOIN o ON n.h = o.h AND abs(n.day - o.day) <= $w
+                           FROM (FROM n ANTI JOIN common USING (h)) n
+                           JOIN o ON n.h = o.h AND abs(n.day - o.day) <= $w
                            WHERE n.article_id <> o.article_id
                            GROUP BY ALL)
             SELECT p.*, c.story_cluster_id
             FROM pairs p LEFT JOIN {ALIAS}.current_articles c ON c.article_id = p.other_id""",
-        {"lo": lo, "hi": hi, "w": window},
+        {"lo": lo, "hi": hi, "w": window, "common": clusterer.common},
     ).fetchall()
     new = con.execute(
         "SELECT n.article_id, len(n.sample), s.story_cluster_id FROM story_new n "
@@ -274,20 +284,23 @@ def _cluster_quotes(
     matches = con.execute(
         f"""WITH n AS (SELECT quote_id, speaker, day, words, len(prints) AS size,
                               unnest(prints) AS h FROM quote_new),
-                 o AS (SELECT quote_id, speaker, day, words, size, h, quote_cluster_id
-                       FROM (SELECT quote_id, coalesce(speaker_entity_key, '') AS speaker, day,
-                                    words, len(prints) AS size, unnest(prints) AS h,
-                                    quote_cluster_id
-                             FROM {ALIAS}.quote_occurrences WHERE day BETWEEN $lo AND $hi)
-                       UNION ALL
-                       SELECT quote_id, speaker, day, words, size, h, NULL FROM n)
+                 o AS (SELECT * FROM (
+                           SELECT quote_id, coalesce(speaker_entity_key, '') AS speaker, day,
+                                  words, len(prints) AS size, unnest(prints) AS h,
+                                  quote_cluster_id
+                           FROM {ALIAS}.quote_occurrences WHERE day BETWEEN $lo AND $hi
+                           UNION ALL
+                           SELECT quote_id, speaker, day, words, size, h, NULL FROM n)
+                       SEMI JOIN n USING (speaker, h)),
+                 common AS (SELECT speaker, h FROM o GROUP BY ALL HAVING count(*) > $common)
             SELECT n.quote_id, o.quote_id AS other_id, count(*) AS shared,
                    any_value(n.size), any_value(o.size), any_value(n.words),
                    any_value(o.words), any_value(o.quote_cluster_id)
-            FROM n JOIN o ON n.h = o.h AND n.speaker = o.speaker AND abs(n.day - o.day) <= $w
+            FROM (FROM n ANTI JOIN common USING (speaker, h)) n
+            JOIN o ON n.h = o.h AND n.speaker = o.speaker AND abs(n.day - o.day) <= $w
             WHERE n.quote_id <> o.quote_id
             GROUP BY n.quote_id, o.quote_id""",
-        {"lo": lo, "hi": hi, "w": window},
+        {"lo": lo, "hi": hi, "w": window, "common": clusterer.common},
     ).fetchall()
     new = con.execute(
         "SELECT quote_id, speaker, words, len(prints) FROM quote_new ORDER BY seen_at, quote_id"
