@@ -296,6 +296,18 @@ class Syndication:
     def common(self) -> int:
         return self.rules.common
 
+    @property
+    def story_shared(self) -> int:
+        return self.rules.story_shared
+
+    @property
+    def quote_shared(self) -> int:
+        return self.rules.quote_shared
+
+    @property
+    def short_quote(self) -> int:
+        return self.rules.quote_words
+
     def stories(
         self, new: Sequence[tuple[Any, ...]], matches: Sequence[tuple[Any, ...]], next_id: int
     ) -> dict[str, int]:

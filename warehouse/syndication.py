@@ -50,6 +50,11 @@ class Clusterer(Protocol):
 
     window_days: int
     common: int  # fingerprints in more window rows than this are ignored
+    # Pairs sharing fewer fingerprints are never one story or quotation (but for quotes both
+    # of under `short_quote` words): the query leaves them out rather than send them back.
+    story_shared: int
+    quote_shared: int
+    short_quote: int
 
     def stories(
         self, new: Sequence[tuple[Any, ...]], matches: Sequence[tuple[Any, ...]], next_id: int
@@ -175,10 +180,17 @@ def _cluster_stories(
                            FROM (FROM n ANTI JOIN common USING (h)) n
                            JOIN o ON n.h = o.h AND abs(n.day - o.day) <= $w
                            WHERE n.article_id <> o.article_id
-                           GROUP BY ALL)
+                           GROUP BY ALL
+                           HAVING count(*) >= $least)
             SELECT p.*, c.story_cluster_id
             FROM pairs p LEFT JOIN {ALIAS}.current_articles c ON c.article_id = p.other_id""",
-        {"lo": lo, "hi": hi, "w": window, "common": clusterer.common},
+        {
+            "lo": lo,
+            "hi": hi,
+            "w": window,
+            "common": clusterer.common,
+            "least": clusterer.story_shared,
+        },
     ).fetchall()
     new = con.execute(
         "SELECT n.article_id, len(n.sample), s.story_cluster_id FROM story_new n "
@@ -299,8 +311,17 @@ def _cluster_quotes(
             FROM (FROM n ANTI JOIN common USING (speaker, h)) n
             JOIN o ON n.h = o.h AND n.speaker = o.speaker AND abs(n.day - o.day) <= $w
             WHERE n.quote_id <> o.quote_id
-            GROUP BY n.quote_id, o.quote_id""",
-        {"lo": lo, "hi": hi, "w": window, "common": clusterer.common},
+            GROUP BY n.quote_id, o.quote_id
+            HAVING count(*) >= $least
+                OR greatest(any_value(n.words), any_value(o.words)) < $short""",
+        {
+            "lo": lo,
+            "hi": hi,
+            "w": window,
+            "common": clusterer.common,
+            "least": clusterer.quote_shared,
+            "short": clusterer.short_quote,
+        },
     ).fetchall()
     new = con.execute(
         "SELECT quote_id, speaker, words, len(prints) FROM quote_new ORDER BY seen_at, quote_id"
