@@ -43,7 +43,7 @@ SHINGLE = 5
 SAMPLE = 8
 # Words per quote trigram and trigrams per winnowing window.
 GRAM = 3
-WINNOW = 4
+WINNOW = 3
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _WORD = re.compile(r"\w+")
@@ -58,7 +58,7 @@ class Rules:
     of `newsflow eval syndication`, see docs/sql.md)."""
 
     # A copy: this share of the shorter article's sampled shingles is in the other one ...
-    story_containment: float = 0.5
+    story_containment: float = 0.4
     # ... and at least this many sampled shingles are shared (a short article's few samples
     # would otherwise make chance overlaps look like copies).
     story_shared: int = 3
@@ -71,10 +71,14 @@ class Rules:
     quote_shared: int = 2
     # Days before and after an article's time (published, else loaded) to look for copies in.
     window_days: int = 30
-    # A fingerprint found in more stories (or one speaker's quotes) than this within the window
-    # is boilerplate ("the Associated Press contributed to this report"), not one story's words:
-    # it is left out of the comparison, which would otherwise pair every story that has it.
-    common: int = 1000
+    # A fingerprint found in more stories than this within the window is boilerplate ("the
+    # Associated Press contributed to this report"), not one story's words, and one found in
+    # more of a speaker's quotations than common_quotes is their turn of phrase: either is left
+    # out of the comparison, which would otherwise pair everything that has it. (A wire story
+    # in more outlets than common_stories loses it too; a quotation said in any number of
+    # articles is one quotation.)
+    common_stories: int = 500
+    common_quotes: int = 50
 
 
 def words(text: str) -> list[str]:
@@ -246,8 +250,9 @@ class QuoteMatch:
 def is_same_quotation(match: QuoteMatch, rules: Rules) -> bool:
     if min(match.words, match.other_words) < rules.quote_words:
         return match.words == match.other_words and match.shared == match.prints
+    least = min(rules.quote_shared, match.prints, match.other_prints)
     return (
-        match.shared >= rules.quote_shared
+        match.shared >= least
         and containment(match.shared, match.prints, match.other_prints) >= rules.quote_containment
     )
 
@@ -293,8 +298,12 @@ class Syndication:
         return self.rules.window_days
 
     @property
-    def common(self) -> int:
-        return self.rules.common
+    def common_stories(self) -> int:
+        return self.rules.common_stories
+
+    @property
+    def common_quotes(self) -> int:
+        return self.rules.common_quotes
 
     @property
     def story_shared(self) -> int:

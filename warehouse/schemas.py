@@ -285,7 +285,9 @@ QUOTE_OCCURRENCES = pa.schema(
     ]
 )
 # A mart: one row per quotation. Its canonical text is its longest quote's (`quote_id`; the
-# `quotations` view joins the text), first seen is its earliest article's.
+# `quotations` view joins the text), first seen is its earliest article's. A load compares its
+# quotes with the quotations (not every occurrence) of the window: their days and the canonical
+# quote's fingerprints.
 QUOTE_CLUSTERS = pa.schema(
     [
         pa.field("quote_cluster_id", pa.int64(), nullable=False),
@@ -299,6 +301,9 @@ QUOTE_CLUSTERS = pa.schema(
         pa.field("occurrences", pa.int64(), nullable=False),
         pa.field("articles", pa.int64(), nullable=False),
         pa.field("outlets", pa.int64(), nullable=False),
+        pa.field("first_day", pa.int32(), nullable=False),
+        pa.field("last_day", pa.int32(), nullable=False),
+        pa.field("prints", pa.list_(pa.uint32()), nullable=False),
     ]
 )
 SYNDICATION_TABLES: dict[str, pa.Schema] = {

@@ -49,7 +49,9 @@ class Clusterer(Protocol):
     """
 
     window_days: int
-    common: int  # fingerprints in more window rows than this are ignored
+    # Fingerprints in more of the window's stories (one speaker's quotations) are ignored.
+    common_stories: int
+    common_quotes: int
     # Pairs sharing fewer fingerprints are never one story or quotation (but for quotes both
     # of under `short_quote` words): the query leaves them out rather than send them back.
     story_shared: int
@@ -167,31 +169,38 @@ def _cluster_stories(
     lo, hi = _days(con, "story_new", window)
     # Every pair of a new version and another current one (new or not) within the window that
     # share sampled shingles, but for the common ones; the other's cluster, NULL for a new one.
+    # Temporary tables, not a query's CTEs: DuckDB keeps a CTE used twice in memory, while a
+    # table goes to disk past the commit's memory cap.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE story_n AS "
+        "SELECT article_id, day, len(sample) AS size, unnest(sample) AS h FROM story_new"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE story_o AS
+            SELECT * FROM (SELECT article_id, day, len(sample) AS size, unnest(sample) AS h
+                           FROM {ALIAS}.story_index WHERE day BETWEEN $lo AND $hi)
+            SEMI JOIN story_n USING (h)""",
+        {"lo": lo, "hi": hi},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE story_common AS "
+        "SELECT h FROM story_o GROUP BY h HAVING count(*) > $common",
+        {"common": clusterer.common_stories},
+    )
     matches = con.execute(
-        f"""WITH n AS (SELECT article_id, day, len(sample) AS size, unnest(sample) AS h
-                       FROM story_new),
-                 o AS (SELECT * FROM (SELECT article_id, day, len(sample) AS size,
-                                             unnest(sample) AS h
-                                      FROM {ALIAS}.story_index WHERE day BETWEEN $lo AND $hi)
-                       SEMI JOIN n USING (h)),
-                 common AS (SELECT h FROM o GROUP BY h HAVING count(*) > $common),
-                 pairs AS (SELECT n.article_id, o.article_id AS other_id, count(*) AS shared,
-                                  any_value(n.size) AS size, any_value(o.size) AS other_size
-                           FROM (FROM n ANTI JOIN common USING (h)) n
-                           JOIN o ON n.h = o.h AND abs(n.day - o.day) <= $w
-                           WHERE n.article_id <> o.article_id
-                           GROUP BY ALL
-                           HAVING count(*) >= $least)
+        f"""WITH pairs AS (
+                SELECT n.article_id, o.article_id AS other_id, count(*) AS shared,
+                       any_value(n.size) AS size, any_value(o.size) AS other_size
+                FROM (FROM story_n ANTI JOIN story_common USING (h)) n
+                JOIN story_o o ON n.h = o.h AND abs(n.day - o.day) <= $w
+                WHERE n.article_id <> o.article_id
+                GROUP BY ALL
+                HAVING count(*) >= $least)
             SELECT p.*, c.story_cluster_id
             FROM pairs p LEFT JOIN {ALIAS}.current_articles c ON c.article_id = p.other_id""",
-        {
-            "lo": lo,
-            "hi": hi,
-            "w": window,
-            "common": clusterer.common,
-            "least": clusterer.story_shared,
-        },
+        {"w": window, "least": clusterer.story_shared},
     ).fetchall()
+    _drop(con, "story_n", "story_o", "story_common")
     new = con.execute(
         "SELECT n.article_id, len(n.sample), s.story_cluster_id FROM story_new n "
         "LEFT JOIN superseded s USING (article_id) ORDER BY n.seen, n.article_id"
@@ -214,6 +223,11 @@ def _cluster_stories(
         "FROM fresh f LEFT JOIN assigned_rows a USING (article_id)"
     )
     con.unregister("assigned_rows")
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        con.execute(f"DROP TABLE {table}")
 
 
 def _days(con: duckdb.DuckDBPyConnection, table: str, window: int) -> tuple[int, int]:
@@ -293,36 +307,47 @@ def _cluster_quotes(
     )
     window = clusterer.window_days
     lo, hi = _days(con, "quote_new", window)
+    # Every pair of a new quote and a quotation of the window (its canonical quote) or another
+    # new quote, by the same speaker, sharing fingerprints (the common ones left out).
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE quote_n AS SELECT quote_id, speaker, day, words, "
+        "len(prints) AS size, unnest(prints) AS h FROM quote_new"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE quote_o AS
+            SELECT * FROM (
+                SELECT quote_id, coalesce(speaker_entity_key, '') AS speaker, first_day,
+                       last_day, words, len(prints) AS size, unnest(prints) AS h,
+                       quote_cluster_id
+                FROM {ALIAS}.quote_clusters WHERE last_day >= $lo AND first_day <= $hi
+                UNION ALL
+                SELECT quote_id, speaker, day, day, words, size, h, NULL FROM quote_n)
+            SEMI JOIN quote_n USING (speaker, h)""",
+        {"lo": lo, "hi": hi},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE quote_common AS "
+        "SELECT speaker, h FROM quote_o GROUP BY ALL HAVING count(*) > $common",
+        {"common": clusterer.common_quotes},
+    )
     matches = con.execute(
-        f"""WITH n AS (SELECT quote_id, speaker, day, words, len(prints) AS size,
-                              unnest(prints) AS h FROM quote_new),
-                 o AS (SELECT * FROM (
-                           SELECT quote_id, coalesce(speaker_entity_key, '') AS speaker, day,
-                                  words, len(prints) AS size, unnest(prints) AS h,
-                                  quote_cluster_id
-                           FROM {ALIAS}.quote_occurrences WHERE day BETWEEN $lo AND $hi
-                           UNION ALL
-                           SELECT quote_id, speaker, day, words, size, h, NULL FROM n)
-                       SEMI JOIN n USING (speaker, h)),
-                 common AS (SELECT speaker, h FROM o GROUP BY ALL HAVING count(*) > $common)
-            SELECT n.quote_id, o.quote_id AS other_id, count(*) AS shared,
-                   any_value(n.size), any_value(o.size), any_value(n.words),
-                   any_value(o.words), any_value(o.quote_cluster_id)
-            FROM (FROM n ANTI JOIN common USING (speaker, h)) n
-            JOIN o ON n.h = o.h AND n.speaker = o.speaker AND abs(n.day - o.day) <= $w
-            WHERE n.quote_id <> o.quote_id
-            GROUP BY n.quote_id, o.quote_id
-            HAVING count(*) >= $least
-                OR greatest(any_value(n.words), any_value(o.words)) < $short""",
+        """SELECT n.quote_id, o.quote_id AS other_id, count(*) AS shared,
+                  any_value(n.size), any_value(o.size), any_value(n.words),
+                  any_value(o.words), any_value(o.quote_cluster_id)
+           FROM (FROM quote_n ANTI JOIN quote_common USING (speaker, h)) n
+           JOIN quote_o o ON n.h = o.h AND n.speaker = o.speaker
+            AND n.day BETWEEN o.first_day - $w AND o.last_day + $w
+           WHERE n.quote_id <> o.quote_id
+           GROUP BY n.quote_id, o.quote_id
+           HAVING count(*) >= least($least, any_value(n.size), any_value(o.size))
+               OR greatest(any_value(n.words), any_value(o.words)) < $short""",
         {
-            "lo": lo,
-            "hi": hi,
             "w": window,
-            "common": clusterer.common,
             "least": clusterer.quote_shared,
             "short": clusterer.short_quote,
         },
     ).fetchall()
+    _drop(con, "quote_n", "quote_o", "quote_common")
     new = con.execute(
         "SELECT quote_id, speaker, words, len(prints) FROM quote_new ORDER BY seen_at, quote_id"
     ).fetchall()
@@ -364,7 +389,8 @@ def _refresh_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
                    arg_min(outlet, (seen_at, article_id)) AS first_outlet,
                    min(seen_at) AS first_seen, max(seen_at) AS last_seen,
                    count(*) AS occurrences, count(DISTINCT article_id) AS articles,
-                   count(DISTINCT outlet) AS outlets
+                   count(DISTINCT outlet) AS outlets, min(day) AS first_day, max(day) AS last_day,
+                   arg_min(prints, (-words, seen_at, quote_id)) AS prints
             FROM {ALIAS}.quote_occurrences
             WHERE quote_cluster_id IN (SELECT quote_cluster_id FROM quote_touched)
             GROUP BY quote_cluster_id"""
