@@ -111,6 +111,7 @@ def on_load(
         _cluster_quotes(con, prints["quote_prints"], clusterer)
     _refresh_quote_clusters(con)
     _apply_original_marts(con, prints.get("quotes", []))
+    _drop(con, *_TEMPORARY)
     return time.perf_counter() - started
 
 
@@ -125,6 +126,7 @@ def on_forget(con: duckdb.DuckDBPyConnection, gone: str) -> None:
     _elect_originals(con)
     _refresh_quote_clusters(con)
     _apply_original_marts(con, [])
+    _drop(con, *_TEMPORARY)
 
 
 def _leaving(con: duckdb.DuckDBPyConnection, leaving: str) -> None:
@@ -139,8 +141,12 @@ def _leaving(con: duckdb.DuckDBPyConnection, leaving: str) -> None:
         "CREATE OR REPLACE TEMP TABLE story_touched AS SELECT DISTINCT story_cluster_id "
         f"FROM {leaving} WHERE story_cluster_id IS NOT NULL"
     )
+    con.execute("CREATE OR REPLACE TEMP TABLE quote_touched (quote_cluster_id BIGINT)")
+    (n,) = con.execute(f"SELECT count(*) FROM {leaving}").fetchone()  # type: ignore[misc]
+    if not n:  # the usual load: nothing leaves, and the index need not be scanned
+        return
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE quote_touched AS SELECT DISTINCT quote_cluster_id "
+        "INSERT INTO quote_touched SELECT DISTINCT quote_cluster_id "
         f"FROM {ALIAS}.quote_occurrences SEMI JOIN {leaving} USING (article_id, version)"
     )
     for table in ("story_index", "quote_occurrences"):
@@ -225,9 +231,25 @@ def _cluster_stories(
     con.unregister("assigned_rows")
 
 
+# What a change leaves in its connection, dropped when it succeeds (when it fails they go with
+# its transaction).
+_TEMPORARY = (
+    "counted_before",
+    "story_touched",
+    "quote_touched",
+    "story_members",
+    "story_similar",
+    "story_flags",
+    "original_delta",
+    "story_new",
+    "story_assigned",
+    "quote_new",
+)
+
+
 def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
     for table in tables:
-        con.execute(f"DROP TABLE {table}")
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _days(con: duckdb.DuckDBPyConnection, table: str, window: int) -> tuple[int, int]:
