@@ -9,10 +9,10 @@ knows which article is a copy of which story and which quote is which quotation.
   that are already near copies of another one in the corpus (the same wire story updated, a
   piece republished the next day: half of the shorter one's 5-word shingles in the other) would
   make the truth wrong, so only the earliest of each such group is used.
-- **Stories.** The part's articles, shuffled by the seed; the first `stories` are the drop's
-  stories, the rest lend paragraphs (below). All the stories of a part are from the same ten
-  months of US politics, many from the same days: distinct stories on the same events, quoting
-  the same people and often the same words, are the hard negatives.
+- **Stories.** The part's articles, shuffled by the seed; the first `stories` (at most four in
+  five) are the drop's stories, the rest lend paragraphs (below). All the stories of a part are
+  from the same ten months of US politics, many from the same days: distinct stories on the
+  same events, quoting the same people and often the same words, are the hard negatives.
 - **Copies.** Each story runs as 1 to 6 copies (uniform), each in another outlet (the first in
   the source's own), with its own URL and a time from the story's day + 8 h to 44 h after it.
   Each copy after the first gets, each drawn on its own:
@@ -210,7 +210,8 @@ def generate(sources: Sequence[Source], seed: int, stories: int) -> Drop:
     rng = random.Random(seed)
     pool = list(without_near_copies(sources))
     rng.shuffle(pool)
-    chosen, lenders = pool[:stories], pool[stories:] or pool
+    chosen = pool[: min(stories, len(pool) * 4 // 5)]
+    lenders = pool[len(chosen) :]
     spare = [p for s in lenders for p in s.paragraphs]
     start = min(s.day for s in chosen)
     span = (max(s.day for s in chosen) - start) / NIGHTS + timedelta(days=2)
