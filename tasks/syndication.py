@@ -69,11 +69,15 @@ class Rules:
     quote_words: int = 6
     # Fingerprints two quotes must share besides (a quote of under quote_words excepted).
     quote_shared: int = 2
+    # Quotes the extractor gave different speakers (or one none) are one quotation only when
+    # both have this many words and this share of the shorter's fingerprints is in the other.
+    quote_words_any_speaker: int = 8
+    quote_containment_any_speaker: float = 0.8
     # Days before and after an article's time (published, else loaded) to look for copies in.
     window_days: int = 30
     # A fingerprint found in more stories than this within the window is boilerplate ("the
     # Associated Press contributed to this report"), not one story's words, and one found in
-    # more of a speaker's quotations than common_quotes is their turn of phrase: either is left
+    # more quotations than common_quotes is a turn of phrase: either is left
     # out of the comparison, which would otherwise pair everything that has it. (A wire story
     # in more outlets than common_stories loses it too; a quotation said in any number of
     # articles is one quotation.)
@@ -245,16 +249,24 @@ class QuoteMatch:
     words: int
     other_words: int
     other_cluster: int | None
+    same_speaker: bool = True
 
 
 def is_same_quotation(match: QuoteMatch, rules: Rules) -> bool:
+    """The same words of one speaker; of another speaker (or none) as the extractor named them,
+    only when long and nearly all shared: a copy that cut the paragraph naming the speaker
+    leaves the quote with another name, or none, and it is still the same quotation."""
+    shared = containment(match.shared, match.prints, match.other_prints)
+    if not match.same_speaker:
+        return (
+            min(match.words, match.other_words) >= rules.quote_words_any_speaker
+            and match.shared >= rules.quote_shared
+            and shared >= rules.quote_containment_any_speaker
+        )
     if min(match.words, match.other_words) < rules.quote_words:
         return match.words == match.other_words and match.shared == match.prints
     least = min(rules.quote_shared, match.prints, match.other_prints)
-    return (
-        match.shared >= least
-        and containment(match.shared, match.prints, match.other_prints) >= rules.quote_containment
-    )
+    return match.shared >= least and shared >= rules.quote_containment
 
 
 def assign_quotes(

@@ -45,11 +45,12 @@ class Clusterer(Protocol):
     of a new story and another (in the lake or new, cluster None) sharing sampled shingles,
     within the window; it returns each new story's cluster id, new ones from `next_id` on.
     `quotes(new, matches, next_id)`: the same with (quote_id, speaker, words, prints) and
-    (quote_id, other_id, shared, prints, other_prints, words, other_words, other_cluster).
+    (quote_id, other_id, shared, prints, other_prints, words, other_words, other_cluster,
+    same_speaker).
     """
 
     window_days: int
-    # Fingerprints in more of the window's stories (one speaker's quotations) are ignored.
+    # Fingerprints in more of the window's stories (quotations) than these are ignored.
     common_stories: int
     common_quotes: int
     # Pairs sharing fewer fingerprints are never one story or quotation (but for quotes both
@@ -330,7 +331,9 @@ def _cluster_quotes(
     window = clusterer.window_days
     lo, hi = _days(con, "quote_new", window)
     # Every pair of a new quote and a quotation of the window (its canonical quote) or another
-    # new quote, by the same speaker, sharing fingerprints (the common ones left out).
+    # new quote sharing fingerprints (the common ones left out), and whether their speakers are
+    # the same: the extractor may name another one, or none, in a copy that cut the paragraph
+    # that named them, and the decision weighs that.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE quote_n AS SELECT quote_id, speaker, day, words, "
         "len(prints) AS size, unnest(prints) AS h FROM quote_new"
@@ -344,20 +347,21 @@ def _cluster_quotes(
                 FROM {ALIAS}.quote_clusters WHERE last_day >= $lo AND first_day <= $hi
                 UNION ALL
                 SELECT quote_id, speaker, day, day, words, size, h, NULL FROM quote_n)
-            SEMI JOIN quote_n USING (speaker, h)""",
+            SEMI JOIN quote_n USING (h)""",
         {"lo": lo, "hi": hi},
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE quote_common AS "
-        "SELECT speaker, h FROM quote_o GROUP BY ALL HAVING count(*) > $common",
+        "SELECT h FROM quote_o GROUP BY h HAVING count(*) > $common",
         {"common": clusterer.common_quotes},
     )
     matches = con.execute(
         """SELECT n.quote_id, o.quote_id AS other_id, count(*) AS shared,
                   any_value(n.size), any_value(o.size), any_value(n.words),
-                  any_value(o.words), any_value(o.quote_cluster_id)
-           FROM (FROM quote_n ANTI JOIN quote_common USING (speaker, h)) n
-           JOIN quote_o o ON n.h = o.h AND n.speaker = o.speaker
+                  any_value(o.words), any_value(o.quote_cluster_id),
+                  any_value(n.speaker) = any_value(o.speaker)
+           FROM (FROM quote_n ANTI JOIN quote_common USING (h)) n
+           JOIN quote_o o ON n.h = o.h
             AND n.day BETWEEN o.first_day - $w AND o.last_day + $w
            WHERE n.quote_id <> o.quote_id
            GROUP BY n.quote_id, o.quote_id
@@ -404,7 +408,7 @@ def _refresh_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""INSERT INTO {ALIAS}.quote_clusters BY NAME
             SELECT quote_cluster_id,
-                   any_value(speaker_entity_key) AS speaker_entity_key,
+                   mode(speaker_entity_key) AS speaker_entity_key,
                    arg_min(quote_id, (-words, seen_at, quote_id)) AS quote_id,
                    max(words) AS words,
                    arg_min(article_id, (seen_at, article_id)) AS first_article_id,
