@@ -3,6 +3,10 @@
 A year of nightly drops cannot be produced by the NLP in a benchmark's time, so the rows are
 synthetic: articles with mentions drawn from a long-tailed population of people, organisations
 and places (a few are quoted often, most once), quotes by people, a share of updated stories.
+Texts are words drawn with Zipf's law from a vocabulary of 40,000 (so some 5-word runs recur in
+many articles, as "said in a statement" does), and a tenth of each night's new stories are wire
+copies of another of the night's, with its speakers and quotes and a new ending, so the load's
+story and quote clustering has work of a real night's kind.
 They go through the same staging, commit and marts as a real run, one commit per "night", then
 `maintain`. Each query is then timed in a fresh process, as a user's `newsflow sql` would run it.
 """
@@ -22,9 +26,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from tasks.syndication import Syndication, quote_print, story_print, words
 from warehouse.examples import query
 from warehouse.maintenance import maintain
-from warehouse.schemas import RUN_TABLES, SCHEMA_VERSION
+from warehouse.schemas import QUOTE_PRINTS, RUN_TABLES, SCHEMA_VERSION, STORY_PRINTS
 from warehouse.store import Store
 
 QUERIES = (
@@ -38,9 +43,20 @@ QUERIES = (
     "women_among_people",
 )
 SENTENCES, SENTENCE_CHARS, MENTIONS, QUOTES = 20, 40, 44, 5
-WORDS = np.array(
-    ["the", "a", "council", "said", "new", "plan", "city", "year", "water", "rail", "court", "vote"]
-)
+VOCABULARY = 40_000
+
+
+def _word(i: int) -> str:
+    """The i-th word of the vocabulary: i written in base 26 with the letters a-z."""
+    letters = chr(97 + i % 26)
+    while i >= 26:
+        i = i // 26 - 1
+        letters = chr(97 + i % 26) + letters
+    return letters
+
+
+WORDS = np.array([_word(i) for i in range(VOCABULARY)])
+COPIES = 0.1  # of a night's new stories: wire copies of another story of the night
 VERBS = np.array(["said", "told", "added", "says", "noted", "warned"])
 LABELS = ("person", "org", "place")
 
@@ -79,8 +95,12 @@ def _batch(
     versions = [1] * n
     for k, old in enumerate(updates):  # new versions of older stories
         ids[k], versions[k] = old, 2
-    words = WORDS[rng.integers(0, len(WORDS), (n, SENTENCES * SENTENCE_CHARS // 5))]
-    texts = [" ".join(row)[: SENTENCES * SENTENCE_CHARS] for row in words]
+    chars = SENTENCES * SENTENCE_CHARS
+    words = WORDS[(rng.zipf(1.1, (n, chars // 4)) - 1) % VOCABULARY]
+    texts = [" ".join(row)[:chars] for row in words]
+    copies = _copies(rng, len(updates), n)
+    for copy, original in copies.items():  # the original's text, its last tenth rewritten
+        texts[copy] = texts[original][: chars * 9 // 10] + texts[copy][chars * 9 // 10 :]
     articles = pa.table(
         {
             "article_id": ids,
@@ -133,6 +153,12 @@ def _batch(
     )
     speakers = people.draw(rng, "person", n * QUOTES)
     q_sentence = rng.integers(0, SENTENCES, n * QUOTES)
+    for copy, original in copies.items():  # a copy quotes whom its original quotes
+        mine, theirs = (
+            slice(copy * QUOTES, (copy + 1) * QUOTES),
+            slice(original * QUOTES, (original + 1) * QUOTES),
+        )
+        speakers[mine], q_sentence[mine] = speakers[theirs], q_sentence[theirs]
     q_owner = np.repeat(np.arange(n), QUOTES)
     quotes = pa.table(
         {
@@ -179,7 +205,43 @@ def _batch(
     tables = {"articles": articles, "entity_mentions": mentions, "quotes": quotes, "files": files}
     out = {name: _conform(rows, RUN_TABLES[name]) for name, rows in tables.items()}
     out["runs"] = pa.Table.from_pylist([run], schema=RUN_TABLES["runs"])
-    return out
+    return out | _prints(out)
+
+
+def _copies(rng: np.random.Generator, updates: int, n: int) -> dict[int, int]:
+    """The night's wire copies: COPIES of its new stories, each of an earlier one of the night."""
+    count = int((n - updates) * COPIES)
+    copies = rng.choice(np.arange(updates + 1, n), size=min(count, n - updates - 1), replace=False)
+    return {int(c): int(rng.integers(updates, c)) for c in copies}
+
+
+def _prints(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The fingerprints a run stages beside its rows (tasks/load.py makes them from articles)."""
+    articles, quotes = tables["articles"], tables["quotes"]
+    stories = [story_print(t) for t in articles["text"].to_pylist()]
+    texts = quotes["text"].to_pylist()
+    return {
+        "story_prints": pa.table(
+            {
+                "article_id": articles["article_id"],
+                "version": articles["version"],
+                "shingles": pa.array([p.shingles for p in stories], pa.int32()),
+                "sample": pa.array([list(p.sample) for p in stories], pa.list_(pa.uint32())),
+            },
+            schema=STORY_PRINTS,
+        ),
+        "quote_prints": pa.table(
+            {
+                "quote_id": quotes["quote_id"],
+                "article_id": quotes["article_id"],
+                "version": quotes["version"],
+                "speaker_entity_key": quotes["speaker_entity_key"],
+                "words": pa.array([len(words(t)) for t in texts], pa.int32()),
+                "prints": pa.array([list(quote_print(t)) for t in texts], pa.list_(pa.uint32())),
+            },
+            schema=QUOTE_PRINTS,
+        ),
+    }
 
 
 def _genders(labels: np.ndarray, names: np.ndarray) -> list[str | None]:
@@ -221,6 +283,7 @@ class Built:
     maintenance: list[float]
 
 
+STAGED = ("articles", "entity_mentions", "quotes", "files", "story_prints", "quote_prints")
 MAINTAIN_EVERY = 7  # nights: `newsflow serve` runs `maintain` weekly (deployments/prefect.yaml)
 
 
@@ -241,10 +304,16 @@ def build(home: Path, articles: int, runs: int, progress: Any = None, seed: int 
         rng = np.random.default_rng([seed, night])
         tables = _batch(rng, people, night, per_run, _updated(night, per_run))
         run_id = tables["runs"]["run_id"][0].as_py()
-        for name in ("articles", "entity_mentions", "quotes", "files"):
+        for name in STAGED:
             store.stage(run_id, name, tables[name], "00000")
         started = time.perf_counter()
-        store.commit(run_id, tables["runs"], f"bench-sql night {night}", {"flow": "bench-sql"})
+        store.commit(
+            run_id,
+            tables["runs"],
+            f"bench-sql night {night}",
+            {"flow": "bench-sql"},
+            Syndication(),
+        )
         built.commits.append(time.perf_counter() - started)
         if (night + 1) % MAINTAIN_EVERY == 0 or night + 1 == runs:
             started = time.perf_counter()

@@ -50,6 +50,7 @@ from tasks.records import (  # noqa: E402
     RawRecord,
     Reject,
 )
+from tasks.syndication import Rules, Syndication  # noqa: E402
 from tasks.transient import is_transient  # noqa: E402
 from warehouse.failpoints import failpoint  # noqa: E402
 from warehouse.store import Store  # noqa: E402
@@ -159,13 +160,16 @@ def stage_batch(home: str, run_id: str, name: str, tables: dict[str, pa.Table]) 
 
 
 @task(name="load: commit", cache_policy=NO_CACHE, **RETRY)
-def commit_run(home: str, summary: RunSummary) -> int:
-    """The run's one transaction; a retry after a commit that went through changes nothing."""
+def commit_run(home: str, summary: RunSummary, window_days: int) -> int:
+    """The run's one transaction, its story and quote clusters included (against the stories
+    within `window_days` of each new one); a retry after a commit that went through changes
+    nothing."""
     return Store(Path(home)).commit(
         summary.run_id,
         run_row(summary),
         f"{summary.flow} run {summary.run_id} of drop {summary.drop_id}",
         {"flow": summary.flow, "drop_id": summary.drop_id, "source": summary.source},
+        Syndication(Rules(window_days=window_days)),
     )
 
 
@@ -179,6 +183,8 @@ class Options:
     model: str | None
     limits: ingest.Limits
     clean: clean_step.CleanOptions
+    # Days around a story's time within which its syndicated copies are looked for.
+    window_days: int
 
     @classmethod
     def resolve(
@@ -212,6 +218,7 @@ class Options:
                 ),
                 max_seconds=env_int("NEWSFLOW_MAX_CLEAN_SECONDS", 10),
             ),
+            window_days=env_int("NEWSFLOW_SYNDICATION_WINDOW_DAYS", Rules.window_days),
         )
 
 
@@ -246,6 +253,8 @@ def _finish(
         "entity_mentions": load.mention_rows(batch.fresh, analyses, ctx),
         "quotes": load.quote_rows(batch.fresh, analyses, ctx),
         "rejects": load.reject_rows(batch.rejects, ctx),
+        "story_prints": load.story_print_rows(batch.fresh),
+        "quote_prints": load.quote_print_rows(batch.fresh, analyses),
     }
     with summary.timer("load"):
         stage_batch(str(store.home), summary.run_id, f"{batch.number:05d}", tables)
@@ -444,4 +453,4 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
     with summary.timer("load"):
         stage_batch(str(store.home), summary.run_id, "files", {"files": load.file_rows(files, ctx)})
         summary.finished_at = datetime.now(UTC)
-        summary.snapshot_id = commit_run(str(store.home), summary)
+        summary.snapshot_id = commit_run(str(store.home), summary, options.window_days)

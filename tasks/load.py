@@ -15,7 +15,17 @@ from datetime import datetime
 import pyarrow as pa
 
 from tasks.records import LIMIT_REASONS, Analysis, Article, FileEntry, Reject
-from warehouse.schemas import ARTICLES, ENTITY_MENTIONS, FILES, QUOTES, REJECTS, story_identities
+from tasks.syndication import quote_print, story_print, words
+from warehouse.schemas import (
+    ARTICLES,
+    ENTITY_MENTIONS,
+    FILES,
+    QUOTE_PRINTS,
+    QUOTES,
+    REJECTS,
+    STORY_PRINTS,
+    story_identities,
+)
 
 
 @dataclass
@@ -176,6 +186,40 @@ def quote_rows(
                 }
             )
     return pa.Table.from_pylist(rows, schema=QUOTES)
+
+
+def story_print_rows(items: Sequence[Versioned]) -> pa.Table:
+    """Each version's fingerprint, for its story cluster (tasks/syndication.py)."""
+    rows = []
+    for v in items:
+        found = story_print(v.article.text)
+        rows.append(
+            {
+                "article_id": v.article.article_id,
+                "version": v.version,
+                "shingles": found.shingles,
+                "sample": list(found.sample),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=STORY_PRINTS)
+
+
+def quote_print_rows(items: Sequence[Versioned], analyses: Sequence[Analysis]) -> pa.Table:
+    """Each quote's fingerprints, for its quote cluster; the same quote ids as `quote_rows`."""
+    rows = []
+    for v, analysis in zip(items, analyses, strict=True):
+        for q in analysis.quotes:
+            rows.append(
+                {
+                    "quote_id": f"{v.article.article_id}-{v.version}-{q.start}",
+                    "article_id": v.article.article_id,
+                    "version": v.version,
+                    "speaker_entity_key": q.speaker_key,
+                    "words": len(words(q.text)),
+                    "prints": list(quote_print(q.text)),
+                }
+            )
+    return pa.Table.from_pylist(rows, schema=QUOTE_PRINTS)
 
 
 def reject_rows(rejects: Iterable[Reject], ctx: RunContext) -> pa.Table:

@@ -22,13 +22,14 @@ the process with Arrow tables, 287 MB with these).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from warehouse.lake import ALIAS, memory_limit
-from warehouse.schemas import CURRENT_ARTICLES
+from warehouse.schemas import ARTICLES, CURRENT_ARTICLES
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ MENTION_COLUMNS = (
     "gender, gender_source"
 )
 QUOTE_COLUMNS = "article_id, version, speaker_entity_key, speaker_name, verb, start_char, end_char"
+# The columns of current_articles that come from `articles` (the others are the clusters').
+CURRENT_COLUMNS = ", ".join(n for n in CURRENT_ARTICLES.names if n in ARTICLES.names)
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,10 @@ class Rows:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def apply(con: duckdb.DuckDBPyConnection, mentions: Rows, quotes: Rows) -> dict[str, int]:
-    """Merge the change these signed rows make into every mart; rows changed per mart.
+def apply(
+    con: duckdb.DuckDBPyConnection, mentions: Rows, quotes: Rows, only: Sequence[Mart] = MARTS
+) -> dict[str, int]:
+    """Merge the change these signed rows make into every mart (or these); rows changed per mart.
 
     Runs inside the caller's transaction: the marts move with the rows they summarise. Its
     temporary tables go with the transaction when it fails (a statement to drop them then would
@@ -172,7 +177,7 @@ def apply(con: duckdb.DuckDBPyConnection, mentions: Rows, quotes: Rows) -> dict[
     con.execute(f"CREATE OR REPLACE TEMP TABLE delta_quotes AS {quotes.sql}", quotes.params)
     changed: dict[str, int] = {}
     _identify(con)
-    for mart in MARTS:
+    for mart in only:
         con.execute(f"CREATE OR REPLACE TEMP TABLE mart_delta AS {mart.delta}")
         rows, lowest = con.execute(  # type: ignore[misc]
             f"SELECT count(*), min({mart.measures[0]}) FROM mart_delta"
@@ -262,7 +267,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     aggregates (spilling to disk when they outgrow memory) instead of merging slice after slice.
     """
     con.execute(f"DELETE FROM {ALIAS}.current_articles")
-    columns = ", ".join(CURRENT_ARTICLES.names)
+    columns = CURRENT_COLUMNS
     con.execute(
         f"INSERT INTO {ALIAS}.current_articles ({columns}) SELECT {columns} FROM {ALIAS}.articles "
         "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1"

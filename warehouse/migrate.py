@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import extensions, marts
+from warehouse import extensions, marts, syndication
 from warehouse.lake import ALIAS, Location
 from warehouse.schemas import RUN_TABLES, TABLES
 from warehouse.store import Store, commit_message
@@ -65,6 +65,7 @@ def migrate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
                     f"INSERT INTO {ALIAS}.{table} ({columns}) SELECT {columns} FROM legacy_{table}"
                 )
             marts.rebuild(con)
+            syndication.start_original_marts(con)
             con.execute(
                 f"UPDATE {ALIAS}.runs SET snapshot_id = "
                 f"(SELECT max(snapshot_id) + 1 FROM {ALIAS}.snapshots())"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pyarrow as pa
 
 # v4: marts keyed by entity id; gender_overrides and the gender marts. v5: articles.publisher_id
-# and forgotten.identity (takedowns match every name a story goes by)
-SCHEMA_VERSION = 5
+# and forgotten.identity (takedowns match every name a story goes by). v6: story and quote
+# clusters (syndication)
+SCHEMA_VERSION = 6
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -201,6 +202,12 @@ CURRENT_ARTICLES = pa.schema(
         pa.field("language", pa.string()),
         pa.field("word_count", pa.int32(), nullable=False),
         pa.field("ingested_at", _TS, nullable=False),
+        # v5: the story cluster (syndicated copies of one story, see warehouse/syndication.py);
+        # a copy that is not its cluster's original (the earliest copy) is a wire copy, with its
+        # similarity to the original. NULL for stories loaded before v5.
+        pa.field("story_cluster_id", pa.int64()),
+        pa.field("is_wire_copy", pa.bool_()),
+        pa.field("story_similarity", pa.float32()),
     ]
 )
 
@@ -256,6 +263,88 @@ RUN_TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
 }
 
+# v5, syndication (warehouse/syndication.py). Fingerprints a run stages beside its rows
+# (tasks/syndication.py makes them): an article version's sampled shingle hashes, a quote's
+# winnowed trigram hashes.
+STORY_PRINTS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("shingles", pa.int32(), nullable=False),
+        pa.field("sample", pa.list_(pa.uint32()), nullable=False),
+    ]
+)
+QUOTE_PRINTS = pa.schema(
+    [
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("speaker_entity_key", pa.string()),
+        pa.field("words", pa.int32(), nullable=False),
+        pa.field("prints", pa.list_(pa.uint32()), nullable=False),
+    ]
+)
+PRINT_TABLES: dict[str, pa.Schema] = {"story_prints": STORY_PRINTS, "quote_prints": QUOTE_PRINTS}
+
+# The lake's index of the current story versions' fingerprints, with the day of each story's
+# time (published, else loaded; days since 1970) that limits a load's search to its window.
+STORY_INDEX = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("day", pa.int32(), nullable=False),
+        pa.field("shingles", pa.int32(), nullable=False),
+        pa.field("sample", pa.list_(pa.uint32()), nullable=False),
+    ]
+)
+# Every quote of the current story versions in its quotation (quote cluster), with what the
+# cluster's figures need: the outlet and time of its article, and its fingerprints.
+QUOTE_OCCURRENCES = pa.schema(
+    [
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("quote_cluster_id", pa.int64(), nullable=False),
+        pa.field("speaker_entity_key", pa.string()),
+        pa.field("outlet", pa.string()),
+        pa.field("seen_at", _TS, nullable=False),
+        pa.field("day", pa.int32(), nullable=False),
+        pa.field("words", pa.int32(), nullable=False),
+        pa.field("prints", pa.list_(pa.uint32()), nullable=False),
+    ]
+)
+# A mart: one row per quotation. Its canonical text is its longest quote's (`quote_id`; the
+# `quotations` view joins the text), first seen is its earliest article's. A load compares its
+# quotes with the quotations (not every occurrence) of the window: their days and the canonical
+# quote's fingerprints.
+QUOTE_CLUSTERS = pa.schema(
+    [
+        pa.field("quote_cluster_id", pa.int64(), nullable=False),
+        pa.field("speaker_entity_key", pa.string()),
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("words", pa.int32(), nullable=False),
+        pa.field("first_article_id", pa.string(), nullable=False),
+        pa.field("first_outlet", pa.string()),
+        pa.field("first_seen", _TS, nullable=False),
+        pa.field("last_seen", _TS, nullable=False),
+        pa.field("occurrences", pa.int64(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+        pa.field("outlets", pa.int64(), nullable=False),
+        pa.field("first_day", pa.int32(), nullable=False),
+        pa.field("last_day", pa.int32(), nullable=False),
+        pa.field("prints", pa.list_(pa.uint32()), nullable=False),
+    ]
+)
+SYNDICATION_TABLES: dict[str, pa.Schema] = {
+    "story_index": STORY_INDEX,
+    "quote_occurrences": QUOTE_OCCURRENCES,
+    "quote_clusters": QUOTE_CLUSTERS,
+    # "Original reporting only": speaker_counts and outlet_month_sources over the stories that
+    # are not wire copies (current_articles.is_wire_copy not true).
+    "speaker_counts_original": SPEAKER_COUNTS,
+    "outlet_month_sources_original": OUTLET_MONTH_PEOPLE,
+}
+
 MARTS: dict[str, pa.Schema] = {
     "current_articles": CURRENT_ARTICLES,
     "entity_ids": ENTITY_IDS,
@@ -274,4 +363,5 @@ TABLES: dict[str, pa.Schema] = (
     RUN_TABLES
     | {"takedowns": TAKEDOWNS, "forgotten": FORGOTTEN, "gender_overrides": GENDER_OVERRIDES}
     | MARTS
+    | SYNDICATION_TABLES
 )

@@ -25,11 +25,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import marts, ownership, shared_lock
+from warehouse import marts, ownership, shared_lock, syndication
 from warehouse.failpoints import failpoint
 from warehouse.lake import ALIAS, Location, ensure_tables, memory_limit, open_lake
 from warehouse.pid_lock import Held, pid_lock
-from warehouse.schemas import CURRENT_ARTICLES, RUN_TABLES, SCHEMA_VERSION
+from warehouse.schemas import PRINT_TABLES, RUN_TABLES, SCHEMA_VERSION
 from warehouse.views import VIEWS
 
 STAGED = ("articles", "entity_mentions", "quotes", "rejects", "files")
@@ -143,6 +143,8 @@ class Store:
                 if ensured.changed:
                     if ensured.replaced:
                         marts.rebuild(con)
+                    if "speaker_counts_original" in ensured.created:
+                        syndication.start_original_marts(con)
                     commit_message(
                         con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION}
                     )
@@ -232,7 +234,7 @@ class Store:
 
     def stage(self, run_id: str, table: str, rows: pa.Table, name: str) -> Path:
         """Write one batch of a table for this run; the same name replaces an earlier attempt."""
-        schema = RUN_TABLES[table]
+        schema = (RUN_TABLES | PRINT_TABLES)[table]
         rows = rows.cast(schema) if rows.schema != schema else rows
         target = self.staging / run_id / table / f"{name}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -260,8 +262,16 @@ class Store:
         )
         return rows[0][0] if rows else None
 
-    def commit(self, run_id: str, run_row: pa.Table, describe: str, info: dict[str, Any]) -> int:
-        """Make the run's staged rows, the marts they change and its `runs` row visible at once.
+    def commit(
+        self,
+        run_id: str,
+        run_row: pa.Table,
+        describe: str,
+        info: dict[str, Any],
+        clusterer: syndication.Clusterer | None = None,
+    ) -> int:
+        """Make the run's staged rows, the marts they change, their story and quote clusters (by
+        the `clusterer`'s decisions; none without one) and its `runs` row visible at once.
 
         Safe to retry: a run that already committed is not committed again.
         """
@@ -269,19 +279,21 @@ class Store:
         if done is not None:
             return done
         staged = {
-            table: sorted((self.staging / run_id / table).glob("*.parquet")) for table in STAGED
+            table: sorted((self.staging / run_id / table).glob("*.parquet"))
+            for table in (*STAGED, *PRINT_TABLES)
         }
         with contextlib.closing(self.writer()) as con, memory_limit(con, COMMIT_MEMORY):
             con.execute("BEGIN")
             try:
                 snapshot = _next_snapshot(con)
-                for table, files in staged.items():
+                for table in STAGED:
+                    files = staged[table]
                     if files:
                         con.execute(
                             f"INSERT INTO {ALIAS}.{table} BY NAME SELECT * FROM read_parquet($f)",
                             {"f": [str(f) for f in files]},
                         )
-                _update_marts(con, staged)
+                clustering = _update_marts(con, staged, clusterer)
                 row = run_row.set_column(
                     run_row.schema.get_field_index("snapshot_id"),
                     "snapshot_id",
@@ -290,7 +302,9 @@ class Store:
                 con.register("run_row", row)
                 con.execute(f"INSERT INTO {ALIAS}.runs BY NAME SELECT * FROM run_row")
                 con.unregister("run_row")
-                commit_message(con, describe, info | {"run_id": run_id})
+                # How long its clustering took: `newsflow snapshots` and benchmarks read it.
+                extra = {"run_id": run_id, "clustering_seconds": round(clustering, 3)}
+                commit_message(con, describe, info | extra)
                 failpoint("commit")
                 con.execute("COMMIT")
             except BaseException:
@@ -387,20 +401,26 @@ def commit_message(con: duckdb.DuckDBPyConnection, describe: str, info: dict[str
     )
 
 
-def _update_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]]) -> None:
+def _update_marts(
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, list[Path]],
+    clusterer: syndication.Clusterer | None,
+) -> float:
     """Marts change by the current versions this run adds, minus the versions they supersede.
 
-    A story can come twice in one drop (two versions); only its last one counts.
+    A story can come twice in one drop (two versions); only its last one counts. Returns the
+    seconds the story and quote clusters took.
     """
     if not staged["articles"]:
-        return
+        return 0.0
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM read_parquet($f) "
         "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1",
         {"f": [str(f) for f in staged["articles"]]},
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE superseded AS SELECT c.article_id, c.version "
+        "CREATE OR REPLACE TEMP TABLE superseded AS "
+        "SELECT c.article_id, c.version, c.story_cluster_id, c.is_wire_copy "
         f"FROM {ALIAS}.current_articles c SEMI JOIN fresh USING (article_id)"
     )
     mentions = _signed(con, staged["entity_mentions"], "entity_mentions", marts.MENTION_COLUMNS)
@@ -410,8 +430,8 @@ def _update_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]])
         f"DELETE FROM {ALIAS}.current_articles WHERE article_id IN "
         "(SELECT article_id FROM superseded)"
     )
-    columns = ", ".join(CURRENT_ARTICLES.names)
-    con.execute(f"INSERT INTO {ALIAS}.current_articles ({columns}) SELECT {columns} FROM fresh")
+    prints = {name: staged[name] for name in PRINT_TABLES} | {"quotes": staged["quotes"]}
+    return syndication.on_load(con, prints, clusterer, marts.CURRENT_COLUMNS)
 
 
 def _signed(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse import marts
+from warehouse import marts, syndication
 from warehouse.lake import ALIAS
 from warehouse.schemas import story_identities
 from warehouse.store import Store, commit_message, removed_rows
@@ -50,7 +50,8 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
                 for name in story_identities(*row)
             ]
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE gone_current AS SELECT article_id, version "
+                "CREATE OR REPLACE TEMP TABLE gone_current AS "
+                "SELECT article_id, version, story_cluster_id, is_wire_copy "
                 f"FROM {ALIAS}.current_articles SEMI JOIN gone USING (article_id)"
             )
             marts.apply(
@@ -61,11 +62,15 @@ def forget(store: Store, kind: str, value: str, reason: str) -> dict[str, int]:
                 marts.Rows(removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "gone_current")),
             )
             counts = {"stories": _count(con, "SELECT count(*) FROM gone")}
-            for table in ("articles", "entity_mentions", "quotes", "current_articles"):
+            tables = ("articles", "entity_mentions", "quotes", "current_articles")
+            for table in tables:
                 counts[table] = _count(
                     con,
                     f"SELECT count(*) FROM {ALIAS}.{table} SEMI JOIN gone USING (article_id)",
                 )
+            # Its copies elect another original; its quotes leave their quotations.
+            syndication.on_forget(con, "gone_current")
+            for table in tables:
                 con.execute(
                     f"DELETE FROM {ALIAS}.{table} WHERE article_id IN (SELECT article_id FROM gone)"
                 )

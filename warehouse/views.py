@@ -84,3 +84,29 @@ VIEWS: dict[str, str] = {
         WHERE e.label = 'person'
     """,
 }
+
+# v5: syndication (warehouse/syndication.py).
+VIEWS |= {
+    "story_clusters": """
+        SELECT story_cluster_id,
+               arg_min(article_id, is_wire_copy) AS original_article_id,
+               arg_min(outlet, is_wire_copy) AS original_outlet,
+               arg_min(headline, is_wire_copy) AS original_headline,
+               count(*) AS copies, count(DISTINCT outlet) AS outlets,
+               min(coalesce(published_at, ingested_at)) AS first_seen,
+               max(coalesce(published_at, ingested_at)) AS last_seen,
+               avg(story_similarity) AS mean_similarity
+        FROM current_articles
+        WHERE story_cluster_id IS NOT NULL
+        GROUP BY story_cluster_id
+        HAVING count(*) > 1
+    """,
+    "quotations": """
+        SELECT c.quote_cluster_id, q.text, c.speaker_entity_key, i.name AS speaker,
+               c.occurrences, c.articles, c.outlets, c.first_seen, c.first_outlet,
+               c.first_article_id, c.last_seen, c.quote_id, c.words
+        FROM quote_clusters c
+        JOIN quotes q USING (quote_id)
+        LEFT JOIN entity_ids i ON i.entity_key = c.speaker_entity_key
+    """,
+}

@@ -482,3 +482,85 @@ def eval_text_drops(
     )
     if errors_out is not None:
         errors_out.write_text("\n".join(tally.misses) + "\n", encoding="utf-8")
+
+
+QUOTE_SETS = Path("../shared/data/quotes")
+
+
+@eval_app.command("syndication")
+def eval_syndication(
+    sets: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Annotated article sets (JSON lines); polnear_train and polnear_dev."),
+    ] = None,
+    part: Annotated[
+        str, typer.Option(help="Which part of the sets: dev (two thirds) or check (a third).")
+    ] = "dev",
+    seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same drop.")] = 1,
+    stories: Annotated[int, typer.Option(min=1, help="Stories in the generated drop.")] = 300,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Load into this (new) home and keep it (default: temporary)."),
+    ] = None,
+) -> None:
+    """Wire copies generated from real articles, loaded night by night with `newsflow run`:
+    pairwise precision and recall of the story and quote clusters."""
+    import shutil
+    import tempfile
+
+    from evaluation.syndication import (
+        generate,
+        load_nights,
+        measure,
+        part_of,
+        read_sources,
+        stop_server,
+        write_nights,
+    )
+
+    if part not in ("dev", "check"):
+        errors().print(f"[red]error:[/] --part {part!r}: give dev or check.")
+        raise typer.Exit(2)
+    paths = sets or [
+        QUOTE_SETS / "polnear_train" / "polnear_train.jsonl",
+        QUOTE_SETS / "polnear_dev" / "polnear_dev.jsonl",
+    ]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        errors().print(f"[red]error:[/] {missing[0]} not found; give the annotated sets.")
+        raise typer.Exit(2)
+    if home is not None and home.exists():
+        errors().print(f"[red]error:[/] {home} exists; give a new folder for --home.")
+        raise typer.Exit(2)
+    sources = [s for s in read_sources(paths) if part_of(s.doc_id) == part]
+    drop = generate(sources, seed, stories)
+    work = Path(tempfile.mkdtemp(prefix="newsflow-syndication-"))
+    target = home or work / "home"
+    try:
+        nights = write_nights(drop, work / "drop")
+        console().print(
+            f"{len(drop.copies)} articles of {len(drop.sources)} stories ({part} part, seed "
+            f"{seed}) in {len(nights)} nightly drops; loading them into {target}"
+        )
+        try:
+            load_nights(nights, target)
+        finally:
+            stop_server(target)
+        result = measure(drop, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    table = Table("clusters", "precision", "recall", "pairs found", "true pairs", "items")
+    for name, scores in (("stories", result.stories), ("quotes", result.quotes)):
+        table.add_row(
+            name,
+            f"{scores.precision:.4f}",
+            f"{scores.recall:.4f}",
+            str(scores.predicted_pairs),
+            str(scores.true_pairs),
+            str(scores.items),
+        )
+    console().print(table)
+    console().print(
+        f"{result.articles} current articles, {result.copies} of them later copies of a story; "
+        f"{result.cross_source_quotations} quotations found in two source articles or more"
+    )
