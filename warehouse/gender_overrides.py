@@ -17,8 +17,9 @@ from typing import Any
 
 import duckdb
 
+from warehouse import marts
 from warehouse.lake import ALIAS
-from warehouse.store import Store, commit_message
+from warehouse.store import Store, commit_message, removed_rows
 
 GENDERS = ("female", "male", "unknown")
 
@@ -69,9 +70,11 @@ def _change(
             if insert is None and not deleted:
                 con.execute("ROLLBACK")
                 return 0
+            _recount(con, key, -1)
             con.execute(f"DELETE FROM {table} WHERE entity_key = $key", {"key": key})
             if insert is not None:
                 con.execute(insert.format(t=table), {"key": key, **values})
+            _recount(con, key, +1)
             commit_message(con, message, {"entity_key": key, **values})
             con.execute("COMMIT")
             return int(deleted)
@@ -79,3 +82,24 @@ def _change(
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+
+
+def _recount(con: duckdb.DuckDBPyConnection, key: str, sign: int) -> None:
+    """Take the person's current articles out of the marts that count by an article's gender
+    calls (-1, before the change), or put them back (+1, after it): their mixes move with the
+    override in the same commit. Reads the person's rows of the raw tables once per change."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE overridden AS SELECT DISTINCT article_id, version FROM "
+        f"(SELECT article_id, version FROM {ALIAS}.entity_mentions WHERE entity_key = $key "
+        f"UNION ALL SELECT article_id, version FROM {ALIAS}.quotes "
+        "WHERE speaker_entity_key = $key) "
+        f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)",
+        {"key": key},
+    )
+    marts.apply(
+        con,
+        marts.Rows(removed_rows(con, "entity_mentions", marts.MENTION_COLUMNS, "overridden", sign)),
+        marts.Rows(removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "overridden", sign)),
+        only=marts.BY_GENDER_CALLS,
+    )
+    con.execute("DROP TABLE overridden")

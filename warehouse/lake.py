@@ -339,6 +339,7 @@ def duckdb_types(con: duckdb.DuckDBPyConnection, schema: pa.Schema) -> dict[str,
 class Ensured(NamedTuple):
     changed: bool  # anything created, added or replaced
     replaced: tuple[str, ...]  # tables dropped because a view of their name replaces them
+    added: tuple[str, ...] = ()  # tables new to a lake that had tables: empty of its older rows
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensured:
@@ -364,6 +365,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
     for name in replaced:
         con.execute(f'DROP TABLE {ALIAS}."{name}"')
     changed = bool(replaced)
+    had_tables = bool(existing.keys() - present)
+    added = []
     for table, schema in TABLES.items():
         missing = [f.name for f in schema if f.name not in existing.get(table, ())]
         if not missing:
@@ -373,6 +376,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
         if table not in existing:
             columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())
             con.execute(f'CREATE TABLE {ALIAS}."{table}" ({columns})')
+            if had_tables:
+                added.append(table)
             continue
         for name in missing:
             con.execute(f'ALTER TABLE {ALIAS}."{table}" ADD COLUMN "{name}" {types[name]}')
@@ -380,4 +385,4 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
         if name not in present or changed:
             con.execute(f'CREATE OR REPLACE VIEW {ALIAS}."{name}" AS {sql}')
             changed = True
-    return Ensured(changed, replaced)
+    return Ensured(changed, replaced, tuple(added))
