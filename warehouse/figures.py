@@ -372,8 +372,8 @@ def person_queries(entity_id: int, limit: int = 20) -> dict[str, Query]:
             p,
         ),
         "months": Query(
-            "WITH named AS (SELECT month, sum(articles)::BIGINT AS articles FROM outlet_month_people "
-            "WHERE entity_id = $id GROUP BY month), "
+            "WITH named AS (SELECT month, sum(articles)::BIGINT AS articles "
+            "FROM outlet_month_people WHERE entity_id = $id GROUP BY month), "
             "quoted AS (SELECT month, sum(quotes)::BIGINT AS quotes, "
             "sum(articles)::BIGINT AS quoted_in "
             "FROM source_months WHERE entity_id = $id GROUP BY month) "

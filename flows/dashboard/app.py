@@ -25,6 +25,4 @@ navigation = st.navigation(
         st.Page(PAGES / "runs.py", title="Runs", url_path="runs"),
     ]
 )
-with st.sidebar:
-    common.snapshot_box()
 navigation.run()

@@ -4,8 +4,8 @@ the CSV download under each table.
 
 A session reads one snapshot until the person moves it: figures at a snapshot never change, so
 they are cached by snapshot, and a load that commits meanwhile neither blocks nor is blocked
-(the connection is read-only). A fragment looks for a newer snapshot every few seconds and
-offers it.
+(the connection is read-only). Every few seconds the page looks for a newer snapshot and offers
+it.
 """
 
 from __future__ import annotations
@@ -71,20 +71,35 @@ def move_to(snapshot: int) -> None:
     st.session_state["snapshot"] = snapshot
 
 
-@st.fragment(run_every=CHECK_EVERY)
 def snapshot_box() -> None:
-    """The sidebar's word on the snapshot shown, and a newer one when a run has committed."""
+    """The sidebar's word on the snapshot shown, and a newer one when a run has committed.
+    Each page draws it (a page is a script Streamlit may run alone)."""
+    with st.sidebar:
+        _snapshot_box()
+
+
+def _snapshot_box() -> None:
     current = figures.snapshot(connection())
     st.caption(
         f"Snapshot **{current.id}** of {current.time:%Y-%m-%d %H:%M} ({current.describe}). "
         "Every figure here is as of that snapshot."
     )
     newest = figures.newest_snapshot(_latest())
+    st.session_state["newest"] = newest.id
     if newest.id > current.id:
         st.info(f"Snapshot {newest.id} is newer ({newest.describe}).")
         if st.button(f"Show snapshot {newest.id}", key="newer"):
             move_to(newest.id)
-            st.rerun(scope="app")
+            st.rerun()
+    _watch()
+
+
+@st.fragment(run_every=CHECK_EVERY)
+def _watch() -> None:
+    """Every few seconds: when a commit has come since the page was drawn, draw it again (the
+    figures stay at their snapshot; the sidebar then offers the new one)."""
+    if figures.newest_snapshot(_latest()).id != st.session_state.get("newest"):
+        st.rerun(scope="app")
 
 
 def reproduce(query: figures.Query) -> None:

@@ -15,6 +15,7 @@ def _figures(
     return figures.gender_figures(common.connection(), filters, role)
 
 
+common.snapshot_box()
 st.title("Women among sources and people")
 filters = common.filters()
 st.caption(

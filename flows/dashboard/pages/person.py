@@ -44,27 +44,28 @@ def _gender(person: figures.Person) -> None:
         f"From {evidence}. Articles calling them female: {gender.get('female_articles', 0)}, "
         f"male: {gender.get('male_articles', 0)}, undecided: {gender.get('unknown_articles', 0)}."
     )
-    with st.form("override"):
-        choice = st.selectbox(
-            "Override the gender in every article (as `newsflow gender set` does)",
-            [*GENDERS, REMOVE],
-        )
-        if st.form_submit_button("Save"):
-            store = Store(Path(st.session_state["home"]))
-            try:
-                with store.write_lock():
-                    if choice == REMOVE:
-                        unset_override(store, person.entity_key)
-                    else:
-                        set_override(store, person.entity_key, person.name, choice)
-            except WarehouseBusy as busy:
-                st.error(f"Not saved: {busy}")
-                return
-            with store.connect() as con:
-                common.move_to(figures.newest_snapshot(con).id)
-            st.rerun()
+    choice = st.selectbox(
+        "Override the gender in every article (as `newsflow gender set` does)",
+        [*GENDERS, REMOVE],
+        key="override_choice",
+    )
+    if st.button("Save the override", key="override_save"):
+        store = Store(Path(st.session_state["home"]))
+        try:
+            with store.write_lock():
+                if choice == REMOVE:
+                    unset_override(store, person.entity_key)
+                else:
+                    set_override(store, person.entity_key, person.name, choice)
+        except WarehouseBusy as busy:
+            st.error(f"Not saved: {busy}")
+            return
+        with store.connect() as con:
+            common.move_to(figures.newest_snapshot(con).id)
+        st.rerun()
 
 
+common.snapshot_box()
 st.title("Person")
 chosen = _choose()
 if chosen is None:

@@ -68,6 +68,7 @@ def _search_page() -> None:
             )
 
 
+common.snapshot_box()
 if "quote" in st.query_params:
     _article(st.query_params["quote"])
 else:

@@ -7,6 +7,7 @@ import streamlit as st
 from flows.dashboard import common
 from warehouse import figures
 
+common.snapshot_box()
 st.title("Runs")
 con = common.connection()
 runs = figures.last_runs(con)

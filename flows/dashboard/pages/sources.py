@@ -16,6 +16,7 @@ def _top(home: str, snapshot: int, filters: figures.Filters, gender: str) -> pa.
     return figures.top_sources(common.connection(), filters, gender, LIMIT)
 
 
+common.snapshot_box()
 st.title("Top sources by gender")
 filters = common.filters()
 st.caption(
