@@ -1,6 +1,7 @@
 """The dashboard's entry script: `newsflow dashboard` runs `streamlit run app.py -- --home H`.
 
-Streamlit runs this file again on every interaction; the pages are the scripts in pages/.
+Streamlit runs this file again on every interaction; the pages are the scripts in views/ (a
+folder named pages/ would be served as pages of their own, without this script).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 
 from flows.dashboard import common
 
-PAGES = Path(__file__).with_name("pages")
+PAGES = Path(__file__).with_name("views")
 
 st.set_page_config(page_title="newsflow", layout="wide")
 common.start(common.arguments(sys.argv[1:]))

@@ -42,7 +42,7 @@ def _app(home: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     if page is not None:
-        app.switch_page(f"pages/{page}.py").run()
+        app.switch_page(f"views/{page}.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 

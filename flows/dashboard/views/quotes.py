@@ -21,7 +21,7 @@ def _search(
 
 def _article(quote_id: str) -> None:
     found = figures.quote_in_article(common.connection(), quote_id)
-    st.page_link("pages/quotes.py", label="Back to the search")
+    st.page_link("views/quotes.py", label="Back to the search")
     if found is None:
         st.warning(f"Snapshot {common.shown()} holds no quote {quote_id}.")
         return
@@ -54,7 +54,8 @@ def _search_page() -> None:
     speaker = st.text_input("Speaker's name", key="speaker")
     found = _search(st.session_state["home"], common.shown(), filters, words, speaker)
     st.caption(f"{found.num_rows} quotes, newest first (at most {LIMIT}).")
-    common.table(found.drop_columns(["quote_id"]), "quotes")
+    with st.expander("As a table"):
+        common.table(found.drop_columns(["quote_id"]), "quotes")
     common.reproduce(figures.quotes_query(filters, words, speaker, LIMIT))
     for row in found.to_pylist():
         with st.container(border=True):
@@ -62,7 +63,7 @@ def _search_page() -> None:
             st.markdown(f"“{row['quote']}”")
             st.caption(f"{row['speaker'] or 'unknown speaker'} · {row['outlet']} · {when}")
             st.page_link(
-                "pages/quotes.py",
+                "views/quotes.py",
                 label="Open in its article",
                 query_params={"quote": row["quote_id"]},
             )
