@@ -35,7 +35,7 @@ def page_queries(con: Any) -> dict[str, dict[str, Callable[[], Any]]]:
     options = figures.choices(con)
     period = figures.Filters(options.first, options.last)
     entity_id, name = _person(con)
-    quote = con.execute("SELECT quote_id FROM quotes LIMIT 1").fetchone()[0]
+    quote, article = con.execute("SELECT quote_id, article_id FROM quotes LIMIT 1").fetchone()
     runs = figures.last_runs(con)["run_id"].to_pylist()
     every = {
         "snapshot": lambda: figures.snapshot(con),
@@ -65,7 +65,7 @@ def page_queries(con: Any) -> dict[str, dict[str, Callable[[], Any]]]:
             "search (no words)": lambda: figures.search_quotes(con, period),
             "search words": lambda: figures.search_quotes(con, period, "council vote"),
             "search speaker": lambda: figures.search_quotes(con, period, "", name.split()[0]),
-            "quote in its article": lambda: figures.quote_in_article(con, quote),
+            "quote in its article": lambda: figures.quote_in_article(con, quote, article),
         },
         "runs": every
         | {

@@ -28,6 +28,7 @@ ROLES = {"source": "sources (people quoted)", "person": "people (named)"}
 GENDERS = ("female", "male")
 ALL = "all"  # the outlet, or the month, of a total over the others
 BOOTSTRAP = 1000  # resamples of the articles behind each point
+EXACT_BELOW = 400  # articles behind a point under which each resample is drawn article by article
 LEVEL = 95  # the interval's coverage, in percent
 
 
@@ -233,7 +234,7 @@ class GenderFigures:
 
 def gender_figures(con: duckdb.DuckDBPyConnection, filters: Filters, role: str) -> GenderFigures:
     """Women among the role's people per outlet and month, with a 95% bootstrap interval over
-    articles: each resample draws as many articles as the point has, from its article mixes."""
+    articles (see _interval), resampled from each point's article mixes."""
     points = gender_points_query(filters, role)
     counts = points.run(con).to_pylist()
     mixes = gender_mix_query(filters, role).run(con).to_pydict()
@@ -292,15 +293,27 @@ def _interval(
     men: np.ndarray,
     weights: np.ndarray,
 ) -> tuple[float | None, float | None]:
-    """The percentile bootstrap: articles drawn with replacement, as many as there are."""
+    """The percentile interval of a Poisson bootstrap over articles: each resample takes every
+    article a Poisson(1) number of times, so a mix held by n articles appears Poisson(n) times.
+
+    A point of many articles would need a thousand draws per mix; there the resampled totals of
+    women and of people (sums over many independent articles) are drawn from the normal law
+    with their exact means and covariance instead, which is what the draws would converge to.
+    """
     if not rows:
         return None, None
-    w, m, n = women[rows], men[rows], weights[rows]
-    drawn = rng.multinomial(int(n.sum()), n / n.sum(), size=BOOTSTRAP)
-    known = drawn @ (w + m)
-    shares = 100.0 * (drawn @ w) / np.where(known > 0, known, 1)
+    w, t, n = women[rows], women[rows] + men[rows], weights[rows].astype(np.float64)
+    if n.sum() < EXACT_BELOW:
+        drawn = rng.poisson(n, size=(BOOTSTRAP, len(n)))
+        totals = np.stack([drawn @ w, drawn @ t], axis=1).astype(np.float64)
+    else:
+        mean = np.array([n @ w, n @ t])
+        cov = np.array([[n @ (w * w), n @ (w * t)], [n @ (w * t), n @ (t * t)]])
+        totals = rng.multivariate_normal(mean, cov, size=BOOTSTRAP, method="cholesky")
+    kept = totals[totals[:, 1] > 0]
+    shares = 100.0 * np.clip(kept[:, 0] / kept[:, 1], 0.0, 1.0)
     tail = (100 - LEVEL) / 2
-    low, high = np.percentile(shares[known > 0], [tail, 100 - tail])
+    low, high = np.percentile(shares, [tail, 100 - tail])
     return _round(float(low)), _round(float(high))
 
 
@@ -447,8 +460,8 @@ def quotes_query(filters: Filters, words: str = "", speaker: str = "", limit: in
         params["speaker"] = f"%{speaker.strip()}%"
         clauses.append("q.speaker_name ILIKE $speaker")
     return Query(
-        "SELECT q.quote_id, a.published_at, a.outlet, q.speaker_name AS speaker, q.verb, "
-        "q.text AS quote, a.headline FROM quotes q "
+        "SELECT q.quote_id, q.article_id, a.published_at, a.outlet, q.speaker_name AS speaker, "
+        "q.verb, q.text AS quote, a.headline FROM quotes q "
         f"JOIN current_articles a USING (article_id, version) {_where(clauses)} "
         "ORDER BY a.published_at DESC NULLS LAST, q.article_id, q.start_char LIMIT $n",
         params,
@@ -465,16 +478,25 @@ def search_quotes(
     return quotes_query(filters, words, speaker, limit).run(con)
 
 
-def quote_in_article(con: duckdb.DuckDBPyConnection, quote_id: str) -> dict[str, Any] | None:
-    """A quote with its speaker's span and the whole article it is in (None: not there)."""
+def quote_in_article(
+    con: duckdb.DuckDBPyConnection, quote_id: str, article_id: str | None = None
+) -> dict[str, Any] | None:
+    """A quote with its speaker's span and the whole article version it is in (None: not
+    there). With its article's id the look-up reads the few files that can hold that story (the
+    files' id ranges say which) instead of every quote."""
+    params: dict[str, Any] = {"id": quote_id}
+    clauses = ["q.quote_id = $id"]
+    if article_id is not None:
+        params["article"] = article_id
+        clauses += ["q.article_id = $article", "a.article_id = $article"]
     rows = (
         Query(
             "SELECT q.quote_id, q.text AS quote, q.kind, q.start_char, q.end_char, "
             "q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_name, q.verb, "
             "a.article_id, a.version, a.headline, a.outlet, a.byline, a.url, a.published_at, "
             "a.language, a.word_count, a.drop_id, a.source_file, a.text "
-            "FROM quotes q JOIN articles a USING (article_id, version) WHERE q.quote_id = $id",
-            {"id": quote_id},
+            f"FROM quotes q JOIN articles a USING (article_id, version) {_where(clauses)}",
+            params,
         )
         .run(con)
         .to_pylist()

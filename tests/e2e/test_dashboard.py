@@ -19,6 +19,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -189,11 +190,12 @@ def test_a_quote_opens_its_article_with_the_quote_highlighted(
     _open(browser, f"{dashboard}/quotes", "Quotes")
     _screenshot(browser, "quotes")
     link = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stPageLink"] a')[1]  # type: ignore[attr-defined]
-    quote_id = link.get_attribute("href").split("quote=")[1]
+    linked = parse_qs(urlsplit(link.get_attribute("href")).query)
+    quote_id, article_id = linked["quote"][0], linked["article"][0]
     link.click()
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "mark.quote"))
     with Store(demo).connect() as con:
-        quote = figures.quote_in_article(con, quote_id)
+        quote = figures.quote_in_article(con, quote_id, article_id)
     assert quote is not None
     marked = browser.find_element(By.CSS_SELECTOR, "mark.quote")  # type: ignore[attr-defined]
     assert marked.text == quote["quote"]

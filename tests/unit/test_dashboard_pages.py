@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
@@ -123,13 +124,15 @@ def test_quotes_search_and_open_one_in_its_article(
     assert all("water" in q and "court" in q for q in found["quote"])
     _reproduces(app, home)
     link = app.get("page_link")[1]  # the first quote's (after "Back" there is none here)
-    quote_id = link.proto.query_string.removeprefix("quote=")
+    linked = parse_qs(link.proto.query_string)
+    quote_id, article_id = linked["quote"][0], linked["article"][0]
     app.query_params["quote"] = quote_id
+    app.query_params["article"] = article_id
     app.run()
     html = app.get("html")[0].proto.body
     with Store(home).connect() as con:
         quote = figures.quote_in_article(con, quote_id)
-    assert quote is not None
+    assert quote is not None and quote["article_id"] == article_id
     assert f'<mark class="quote">{quote["quote"]}</mark>' in html
     assert app.title[0].value == quote["headline"]
 

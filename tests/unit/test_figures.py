@@ -231,6 +231,8 @@ def test_quote_search_and_a_quote_in_its_article(con: duckdb.DuckDBPyConnection)
     first = found.to_pylist()[0]
     quote = figures.quote_in_article(con, first["quote_id"])
     assert quote is not None
+    assert figures.quote_in_article(con, first["quote_id"], first["article_id"]) == quote
+    assert figures.quote_in_article(con, first["quote_id"], "another-story") is None
     assert (
         quote["text"][quote["start_char"] : quote["end_char"]] == quote["quote"] == first["quote"]
     )

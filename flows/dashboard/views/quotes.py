@@ -19,8 +19,8 @@ def _search(
     return figures.search_quotes(common.connection(), filters, words, speaker, LIMIT)
 
 
-def _article(quote_id: str) -> None:
-    found = figures.quote_in_article(common.connection(), quote_id)
+def _article(quote_id: str, article_id: str | None) -> None:
+    found = figures.quote_in_article(common.connection(), quote_id, article_id)
     st.page_link("views/quotes.py", label="Back to the search")
     if found is None:
         st.warning(f"Snapshot {common.shown()} holds no quote {quote_id}.")
@@ -55,7 +55,7 @@ def _search_page() -> None:
     found = _search(st.session_state["home"], common.shown(), filters, words, speaker)
     st.caption(f"{found.num_rows} quotes, newest first (at most {LIMIT}).")
     with st.expander("As a table"):
-        common.table(found.drop_columns(["quote_id"]), "quotes")
+        common.table(found.drop_columns(["quote_id", "article_id"]), "quotes")
     common.reproduce(figures.quotes_query(filters, words, speaker, LIMIT))
     for row in found.to_pylist():
         with st.container(border=True):
@@ -65,12 +65,12 @@ def _search_page() -> None:
             st.page_link(
                 "views/quotes.py",
                 label="Open in its article",
-                query_params={"quote": row["quote_id"]},
+                query_params={"quote": row["quote_id"], "article": row["article_id"]},
             )
 
 
 common.snapshot_box()
 if "quote" in st.query_params:
-    _article(st.query_params["quote"])
+    _article(st.query_params["quote"], st.query_params.get("article"))
 else:
     _search_page()
