@@ -86,26 +86,26 @@ class Filters:
             clauses.append("month <> 'undated'")
         return clauses + self._where_in(params)
 
-    def _where_in(self, params: dict[str, Any], prefix: str = "") -> list[str]:
+    def _where_in(self, params: dict[str, Any]) -> list[str]:
         clauses = []
         if self.outlets:
             params["outlets"] = list(self.outlets)
-            clauses.append(f"list_contains($outlets, {prefix}outlet)")
+            clauses.append("list_contains($outlets, outlet)")
         if self.languages:
             params["languages"] = list(self.languages)
-            clauses.append(f"list_contains($languages, {prefix}language)")
+            clauses.append("list_contains($languages, language)")
         return clauses
 
-    def article_clauses(self, params: dict[str, Any], prefix: str = "a.") -> list[str]:
+    def article_clauses(self, params: dict[str, Any]) -> list[str]:
         """The same over articles' own published time (the Quotes page)."""
         clauses = []
         if self.start is not None:
             params["since"] = datetime.combine(self.start, datetime.min.time())
-            clauses.append(f"{prefix}published_at >= $since")
+            clauses.append("published_at >= $since")
         if self.end is not None:
             params["before"] = datetime.combine(self.end, datetime.max.time())
-            clauses.append(f"{prefix}published_at <= $before")
-        return clauses + self._where_in(params, prefix)
+            clauses.append("published_at <= $before")
+        return clauses + self._where_in(params)
 
 
 def _where(clauses: list[str]) -> str:
@@ -448,22 +448,41 @@ def person(con: duckdb.DuckDBPyConnection, entity_id: int) -> Person | None:
 # -- Quotes ----------------------------------------------------------------------------------
 
 
-def quotes_query(filters: Filters, words: str = "", speaker: str = "", limit: int = 100) -> Query:
+WINDOW = 5_000  # the newest articles a quote search looks in first
+
+
+def quotes_query(
+    filters: Filters,
+    words: str = "",
+    speaker: str = "",
+    limit: int = 100,
+    window: int | None = None,
+) -> Query:
     """Quotes of current articles holding every one of these words and said by someone whose
-    name holds `speaker`, newest first."""
+    name holds `speaker`, newest first; with a `window`, among the quotes of that many newest
+    articles only."""
     params: dict[str, Any] = {"n": limit}
-    clauses = filters.article_clauses(params)
+    articles = filters.article_clauses(params)
+    clauses = []
     for i, word in enumerate(words.split()):
         params[f"w{i}"] = f"%{word}%"
         clauses.append(f"q.text ILIKE $w{i}")
     if speaker.strip():
         params["speaker"] = f"%{speaker.strip()}%"
         clauses.append("q.speaker_name ILIKE $speaker")
+    newest = "published_at DESC NULLS LAST, article_id"
+    if window is not None:
+        params["window"] = window
+        articles_sql = (
+            f"(SELECT * FROM current_articles {_where(articles)} ORDER BY {newest} LIMIT $window)"
+        )
+    else:
+        articles_sql = f"(SELECT * FROM current_articles {_where(articles)})"
     return Query(
         "SELECT q.quote_id, q.article_id, a.published_at, a.outlet, q.speaker_name AS speaker, "
-        "q.verb, q.text AS quote, a.headline FROM quotes q "
-        f"JOIN current_articles a USING (article_id, version) {_where(clauses)} "
-        "ORDER BY a.published_at DESC NULLS LAST, q.article_id, q.start_char LIMIT $n",
+        f"q.verb, q.text AS quote, a.headline FROM quotes q JOIN {articles_sql} a "
+        f"USING (article_id, version) {_where(clauses)} "
+        "ORDER BY a.published_at DESC NULLS LAST, q.article_id, q.start_char, q.quote_id LIMIT $n",
         params,
     )
 
@@ -475,7 +494,13 @@ def search_quotes(
     speaker: str = "",
     limit: int = 100,
 ) -> pa.Table:
-    return quotes_query(filters, words, speaker, limit).run(con)
+    """The newest quotes that match: first among the quotes of the WINDOW newest articles (in
+    the same order, so when that finds `limit` quotes they are the newest of all), else among
+    every quote."""
+    found = quotes_query(filters, words, speaker, limit, WINDOW).run(con)
+    if found.num_rows < limit:
+        found = quotes_query(filters, words, speaker, limit).run(con)
+    return found
 
 
 def quote_in_article(

@@ -317,3 +317,14 @@ def test_the_reproduce_line_quotes_its_parameters() -> None:
     assert "$" not in line and "'O''Neill Post'" in line and "'%it''s%'" in line
     assert query.command(7).startswith("newsflow sql --at 7 '")
     assert "'\\''" in query.command(7)  # the shell's way to put a ' inside '…'
+
+
+def test_a_quote_search_looks_at_the_newest_articles_first_and_misses_nothing(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figures, "WINDOW", 12)
+    for words, limit in (("", 20), ("water", 40), ("council court vote plan", 30)):
+        everything = figures.quotes_query(figures.Filters(), words, limit=limit).run(con)
+        assert figures.search_quotes(con, figures.Filters(), words, limit=limit) == everything
+    windowed = figures.quotes_query(figures.Filters(), "", limit=20, window=12).run(con)
+    assert windowed.num_rows == 20  # the window alone answered the first search
