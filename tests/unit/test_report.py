@@ -3,6 +3,7 @@ the Gender and Sources figures of its period and the lines that reproduce them."
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from datetime import date
@@ -16,7 +17,8 @@ from benchmarks.sql import Population, _batch
 from flows.cli.app import app
 from flows.dashboard.report import write
 from warehouse import figures
-from warehouse.store import Store
+from warehouse.schemas import DASHBOARD_MARTS
+from warehouse.store import Store, close_writers
 
 PERIOD = figures.Filters(date(2026, 1, 1), date(2026, 1, 31))
 
@@ -71,3 +73,25 @@ def test_report_options_are_checked(home: Path, tmp_path: Path) -> None:
     missing = runner.invoke(app, [*common[:2], str(tmp_path / "nowhere"), *common[3:],
                                   "--from", "2026-01-01", "--to", "2026-01-31"])  # fmt: skip
     assert missing.exit_code == 1 and "no warehouse" in missing.output
+
+
+def test_a_warehouse_from_before_the_dashboard_gets_its_marts_first(tmp_path: Path) -> None:
+    home = tmp_path / "old"
+    store = Store(home)
+    store.init()
+    rng = np.random.default_rng(2)
+    tables = _batch(rng, Population.make(rng, 1_000), 0, 40, [])
+    run_id = tables["runs"]["run_id"][0].as_py()
+    for name in ("articles", "entity_mentions", "quotes", "files"):
+        store.stage(run_id, name, tables[name], "00000")
+    store.commit(run_id, tables["runs"], run_id, {})
+    with contextlib.closing(store.writer()) as con:
+        for table in DASHBOARD_MARTS:
+            con.execute(f"DROP TABLE {table}")
+    close_writers()
+    out = tmp_path / "r.html"
+    period = ["--from", "2025-12-01", "--to", "2026-01-31"]
+    done = CliRunner().invoke(app, ["report", "--home", str(home), "--out", str(out), *period])
+    assert done.exit_code == 0, done.output
+    assert "adding the dashboard's marts" in done.output
+    assert "No article in this period" not in out.read_text()
