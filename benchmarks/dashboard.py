@@ -52,11 +52,7 @@ def page_queries(con: Any) -> dict[str, dict[str, Callable[[], Any]]]:
             f"women among {role}s": (lambda r=role: figures.gender_figures(con, period, r))
             for role in figures.ROLES
         },
-        "sources": every
-        | {
-            f"top {g} sources": (lambda g=g: figures.top_sources(con, period, g))
-            for g in figures.GENDERS
-        },
+        "sources": every | {"top sources, women and men": lambda: figures.top_sources(con, period)},
         "person": every
         | {"find people": lambda: figures.find_people(con, name.split()[-1])}
         | person,

@@ -320,25 +320,33 @@ def _interval(
 # -- Sources ---------------------------------------------------------------------------------
 
 
-def top_sources_query(filters: Filters, gender: str, limit: int = 20) -> Query:
-    """The people of this gender quoted most in the period: quotes, articles, outlets."""
-    params: dict[str, Any] = {"gender": gender, "limit": limit}
+def top_sources_query(filters: Filters, limit: int = 20) -> Query:
+    """The women and the men quoted most in the period (`limit` of each): quotes, articles,
+    outlets. One query, so the people's genders are worked out once for both lists."""
+    params: dict[str, Any] = {"limit": limit}
     where = _where(filters.month_clauses(params))
     return Query(
         "WITH s AS (SELECT entity_id, sum(quotes)::BIGINT AS quotes, "
         "sum(articles)::BIGINT AS articles, "
         f"count(DISTINCT outlet) AS outlets FROM source_months {where} GROUP BY entity_id) "
-        "SELECT g.name, s.quotes, s.articles, s.outlets, g.gender_source, g.entity_key, "
-        "s.entity_id FROM s JOIN entity_gender g USING (entity_id) WHERE g.gender = $gender "
-        "ORDER BY s.quotes DESC, s.articles DESC, g.name LIMIT $limit",
+        "SELECT g.gender, g.name, s.quotes, s.articles, s.outlets, g.gender_source, "
+        "g.entity_key, s.entity_id FROM s JOIN entity_gender g USING (entity_id) "
+        "WHERE g.gender IN ('female', 'male') QUALIFY row_number() OVER "
+        "(PARTITION BY g.gender ORDER BY s.quotes DESC, s.articles DESC, g.name) <= $limit "
+        "ORDER BY g.gender, s.quotes DESC, s.articles DESC, g.name",
         params,
     )
 
 
 def top_sources(
-    con: duckdb.DuckDBPyConnection, filters: Filters, gender: str, limit: int = 20
-) -> pa.Table:
-    return top_sources_query(filters, gender, limit).run(con)
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
+) -> dict[str, pa.Table]:
+    """The top sources of each of GENDERS."""
+    rows = top_sources_query(filters, limit).run(con)
+    return {
+        gender: rows.filter(pc.equal(rows["gender"], gender)).drop_columns(["gender"])
+        for gender in GENDERS
+    }
 
 
 # -- Person ----------------------------------------------------------------------------------

@@ -93,12 +93,15 @@ def _gender(shown: figures.GenderFigures, label: str, snapshot: int) -> str:
 
 
 def _sources(con: duckdb.DuckDBPyConnection, filters: figures.Filters, snapshot: int) -> str:
-    columns = []
-    for gender, title in zip(figures.GENDERS, ("Women", "Men"), strict=True):
-        query = figures.top_sources_query(filters, gender, TOP)
-        top = query.run(con).select(["name", "quotes", "articles", "outlets"])
-        columns.append(f"<div><h3>{title}</h3>{_table(top)}{_reproduce(query, snapshot)}</div>")
-    return f'<h2>Top sources</h2><div class="side">{"".join(columns)}</div>'
+    tops = figures.top_sources(con, filters, TOP)
+    columns = "".join(
+        f"<div><h3>{title}</h3>"
+        f"{_table(tops[gender].select(['name', 'quotes', 'articles', 'outlets']))}</div>"
+        for gender, title in zip(figures.GENDERS, ("Women", "Men"), strict=True)
+    )
+    return f'<h2>Top sources</h2><div class="side">{columns}</div>' + _reproduce(
+        figures.top_sources_query(filters, TOP), snapshot
+    )
 
 
 def _table(rows: pa.Table) -> str:

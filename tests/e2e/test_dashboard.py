@@ -150,7 +150,7 @@ def test_every_page_opens_and_draws_on_the_demo_warehouse(
         period = figures.Filters(choices.first, choices.last)  # the page's own default
         snapshot = figures.snapshot(con).id
         sources = figures.gender_figures(con, period, "source").overall()
-        top = figures.top_sources(con, period, "female", 1).to_pylist()[0]
+        top = figures.top_sources(con, period, 1)["female"].to_pylist()[0]
     assert all(n >= len(choices.outlets) for n in drawn), drawn
     page = browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
     assert f"Snapshot {snapshot}" in page

@@ -166,8 +166,9 @@ def test_top_sources_are_the_most_quoted_of_each_gender(con: duckdb.DuckDBPyConn
         "WHERE strftime(a.published_at, '%Y-%m') = '2026-01' AND q.speaker_name IS NOT NULL "
         "GROUP BY 1"
     ).fetchall()
+    tops = figures.top_sources(con, JANUARY, limit=5)
     for gender in figures.GENDERS:
-        top = figures.top_sources(con, JANUARY, gender, limit=5).to_pylist()
+        top = tops[gender].to_pylist()
         assert len(top) == 5
         mine = sorted((r for r in raw if r[4] == gender), key=lambda r: (-r[1], -r[2]))
         by_key = {r[0]: r for r in mine}

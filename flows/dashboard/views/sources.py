@@ -12,8 +12,8 @@ LIMIT = 20
 
 
 @st.cache_data(show_spinner=False)
-def _top(home: str, snapshot: int, filters: figures.Filters, gender: str) -> pa.Table:
-    return figures.top_sources(common.connection(), filters, gender, LIMIT)
+def _top(home: str, snapshot: int, filters: figures.Filters) -> dict[str, pa.Table]:
+    return figures.top_sources(common.connection(), filters, LIMIT)
 
 
 common.snapshot_box()
@@ -21,13 +21,14 @@ st.title("Top sources by gender")
 filters = common.filters()
 st.caption(
     "The people quoted most in the period: quotes, articles quoting them and outlets, by each "
-    "person's gender (an override, else what most of their articles say). A name opens its "
-    "Person page."
+    "person's gender (an override, else what most of their articles say). The last column "
+    "opens the person's page."
 )
+tops = _top(st.session_state["home"], common.shown(), filters)
 for column, gender in zip(st.columns(2), figures.GENDERS, strict=True):
     with column:
         st.header({"female": "Women", "male": "Men"}[gender])
-        top = _top(st.session_state["home"], common.shown(), filters, gender)
+        top = tops[gender]
         if not top.num_rows:
             st.info(f"No {gender} source in this period and selection.")
             continue
@@ -43,4 +44,4 @@ for column, gender in zip(st.columns(2), figures.GENDERS, strict=True):
                 "entity_id": None,
             },
         )
-        common.reproduce(figures.top_sources_query(filters, gender, LIMIT))
+common.reproduce(figures.top_sources_query(filters, LIMIT))
