@@ -6,7 +6,9 @@ names the person by entity key and wins over every estimate in the `entity_gende
 articles loaded before it as well as after, because the view applies it when reading. `unknown`
 is an answer too (keep this person out of the female/male counts); `unset` removes the override
 and brings the estimate back. Each change is one commit of the lake with a message saying what
-changed.
+changed. The one mart that counts people by their articles' calls (`gender_mix`, the
+dashboard's) moves with it in that commit: the person's current articles are counted out before
+the change and in again after it.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def arguments(argv: list[str]) -> Path:
     return Path(argv[argv.index("--home") + 1]).resolve()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _connection(home: str, at: int | None) -> duckdb.DuckDBPyConnection:
     """One read-only connection per snapshot (None: the newest, to look for new commits);
     each page run queries through a cursor of its own."""
