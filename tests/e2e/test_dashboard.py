@@ -142,6 +142,7 @@ def test_every_page_opens_and_draws_on_the_demo_warehouse(
     demo: Path, dashboard: str, browser: object
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     _open(browser, dashboard, "Women among")  # the first page
     drawn = _charts(browser, 4)
@@ -158,9 +159,7 @@ def test_every_page_opens_and_draws_on_the_demo_warehouse(
     _screenshot(browser, "gender")
 
     _open(browser, f"{dashboard}/sources", "Top sources")
-    assert top["name"] in browser.find_element(By.TAG_NAME, "body").text or _grid_has(  # type: ignore[attr-defined]
-        browser, top["name"]
-    )
+    WebDriverWait(browser, WAIT).until(lambda d: _grid_has(d, top["name"]))
     _screenshot(browser, "sources")
 
     _open(browser, f"{dashboard}/person?id={top['entity_id']}", "Person")
@@ -174,7 +173,8 @@ def test_every_page_opens_and_draws_on_the_demo_warehouse(
 
 
 def _grid_has(driver: object, text: str) -> bool:
-    """Streamlit draws tables on a canvas; their cells are also in an accessible grid."""
+    """Streamlit draws tables on a canvas; their cells are also in an accessible grid, drawn a
+    moment later."""
     from selenium.webdriver.common.by import By
 
     cells = driver.find_elements(By.CSS_SELECTOR, '[role="gridcell"]')  # type: ignore[attr-defined]
