@@ -21,6 +21,9 @@ demo: install
 		NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow run $$drop || exit 1; \
 	done
 	NEWSFLOW_HOME=$(HOME_DIR) $(BIN)/newsflow show --limit 8
+	@echo
+	@echo "Look at it in a browser (http://127.0.0.1:8501; Ctrl-C stops it):"
+	@echo "  $(BIN)/newsflow dashboard --home $(HOME_DIR)"
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,7 +6,9 @@ names the person by entity key and wins over every estimate in the `entity_gende
 articles loaded before it as well as after, because the view applies it when reading. `unknown`
 is an answer too (keep this person out of the female/male counts); `unset` removes the override
 and brings the estimate back. Each change is one commit of the lake with a message saying what
-changed.
+changed. The one mart that counts people by their articles' calls (`gender_mix`, the
+dashboard's) moves with it in that commit: the person's current articles are counted out before
+the change and in again after it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 
 import duckdb
 
+from warehouse import marts
 from warehouse.lake import ALIAS
-from warehouse.store import Store, commit_message
+from warehouse.store import Store, commit_message, removed_rows
 
 GENDERS = ("female", "male", "unknown")
 
@@ -69,9 +72,11 @@ def _change(
             if insert is None and not deleted:
                 con.execute("ROLLBACK")
                 return 0
+            _recount(con, key, -1)
             con.execute(f"DELETE FROM {table} WHERE entity_key = $key", {"key": key})
             if insert is not None:
                 con.execute(insert.format(t=table), {"key": key, **values})
+            _recount(con, key, +1)
             commit_message(con, message, {"entity_key": key, **values})
             con.execute("COMMIT")
             return int(deleted)
@@ -79,3 +84,24 @@ def _change(
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+
+
+def _recount(con: duckdb.DuckDBPyConnection, key: str, sign: int) -> None:
+    """Take the person's current articles out of the marts that count by an article's gender
+    calls (-1, before the change), or put them back (+1, after it): their mixes move with the
+    override in the same commit. Reads the person's rows of the raw tables once per change."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE overridden AS SELECT DISTINCT article_id, version FROM "
+        f"(SELECT article_id, version FROM {ALIAS}.entity_mentions WHERE entity_key = $key "
+        f"UNION ALL SELECT article_id, version FROM {ALIAS}.quotes "
+        "WHERE speaker_entity_key = $key) "
+        f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)",
+        {"key": key},
+    )
+    marts.apply(
+        con,
+        marts.Rows(removed_rows(con, "entity_mentions", marts.MENTION_COLUMNS, "overridden", sign)),
+        marts.Rows(removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "overridden", sign)),
+        only=marts.BY_GENDER_CALLS,
+    )
+    con.execute("DROP TABLE overridden")

@@ -389,6 +389,7 @@ class Ensured(NamedTuple):
     changed: bool  # anything created, added or replaced
     replaced: tuple[str, ...]  # tables dropped because a view of their name replaces them
     created: tuple[str, ...] = ()  # tables created (a new lake's, or a newer schema's)
+    added: tuple[str, ...] = ()  # tables new to a lake that had tables: empty of its older rows
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensured:
@@ -415,6 +416,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
         con.execute(f'DROP TABLE {ALIAS}."{name}"')
     changed = bool(replaced)
     created = []
+    had_tables = bool(existing.keys() - present)
+    added = []
     for table, schema in TABLES.items():
         missing = [f.name for f in schema if f.name not in existing.get(table, ())]
         if not missing:
@@ -425,6 +428,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
             columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())
             con.execute(f'CREATE TABLE {ALIAS}."{table}" ({columns})')
             created.append(table)
+            if had_tables:
+                added.append(table)
             continue
         for name in missing:
             con.execute(f'ALTER TABLE {ALIAS}."{table}" ADD COLUMN "{name}" {types[name]}')
@@ -432,4 +437,4 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Ensu
         if name not in present or changed:
             con.execute(f'CREATE OR REPLACE VIEW {ALIAS}."{name}" AS {sql}')
             changed = True
-    return Ensured(changed, replaced, tuple(created))
+    return Ensured(changed, replaced, tuple(created), tuple(added))

@@ -22,7 +22,6 @@ the process with Arrow tables, 287 MB with these).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,9 +40,20 @@ class Mart:
 
 
 _SPOKEN = "speaker_id IS NOT NULL"
+_PERSON_SPOKEN = "speaker_id IS NOT NULL AND speaker_entity_key LIKE 'person:%'"
 # A rebuild's self-join of years of sentences would take most of the machine's memory (5 GB at
 # 361,000 articles); capped, DuckDB spills it to disk and takes longer (21 s -> 35 s there).
 REBUILD_MEMORY = "2GB"
+
+
+def _article_months(rows: str) -> str:
+    """The outlet, published month and language of the article versions these rows name."""
+    return f"""SELECT article_id, version, coalesce(outlet, '(none)') AS outlet,
+                      coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month,
+                      coalesce(language, 'und') AS language
+               FROM {ALIAS}.articles
+               SEMI JOIN (SELECT DISTINCT article_id, version FROM {rows})
+               USING (article_id, version)"""
 
 
 def _per_outlet_month(rows: str, key: str) -> str:
@@ -52,10 +62,7 @@ def _per_outlet_month(rows: str, key: str) -> str:
     versions a load adds and those it removes until the transaction ends)."""
     return f"""
         WITH d AS (SELECT DISTINCT article_id, version, sign, {key} AS entity_id FROM {rows}),
-        a AS (SELECT article_id, version, coalesce(outlet, '(none)') AS outlet,
-                     coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month
-              FROM {ALIAS}.articles
-              SEMI JOIN (SELECT DISTINCT article_id, version FROM d) USING (article_id, version))
+        a AS ({_article_months("d")})
         SELECT a.outlet, a.month, d.entity_id, sum(d.sign) AS articles
         FROM d JOIN a USING (article_id, version)
         GROUP BY ALL"""
@@ -140,11 +147,62 @@ MARTS = (
         "outlet_month_sources",
         ("outlet", "month", "entity_id"),
         ("articles",),
-        _per_outlet_month(
-            "dq WHERE speaker_id IS NOT NULL AND speaker_entity_key LIKE 'person:%'", "speaker_id"
-        ),
+        _per_outlet_month(f"dq WHERE {_PERSON_SPOKEN}", "speaker_id"),
     ),
 )
+
+# The dashboard's marts (schemas.DASHBOARD_MARTS). In `gender_mix` a person counts with the
+# gender their article gives them (an override first), so an article's mix never depends on other
+# articles and a load can add and subtract it; `newsflow gender set` moves the mixes of the
+# person's articles (gender_overrides.py).
+DASHBOARD = (
+    Mart(
+        "gender_mix",
+        ("outlet", "month", "language", "role", "women", "men", "unknown"),
+        ("articles",),
+        f"""WITH people AS (
+              SELECT article_id, version, sign, entity_key, any_value(gender) AS gender
+              FROM dm WHERE label = 'person' GROUP BY ALL),
+            spoken AS (
+              SELECT DISTINCT article_id, version, sign, speaker_entity_key AS entity_key
+              FROM dq WHERE {_PERSON_SPOKEN}),
+            called AS (
+              SELECT r.article_id, r.version, r.sign, r.role,
+                     coalesce(o.gender, r.gender, 'unknown') AS gender
+              FROM (SELECT article_id, version, sign, entity_key, gender, 'person' AS role
+                    FROM people
+                    UNION ALL
+                    SELECT s.article_id, s.version, s.sign, s.entity_key, p.gender, 'source'
+                    FROM spoken s LEFT JOIN people p USING (article_id, version, sign, entity_key)
+                   ) r
+              LEFT JOIN {ALIAS}.gender_overrides o USING (entity_key)),
+            mix AS (
+              SELECT article_id, version, sign, role,
+                     count(*) FILTER (WHERE gender = 'female')::INT AS women,
+                     count(*) FILTER (WHERE gender = 'male')::INT AS men,
+                     count(*) FILTER (WHERE gender NOT IN ('female', 'male'))::INT AS unknown
+              FROM called GROUP BY ALL),
+            a AS ({_article_months("mix")})
+            SELECT a.outlet, a.month, a.language, m.role, m.women, m.men, m.unknown,
+                   sum(m.sign) AS articles
+            FROM mix m JOIN a USING (article_id, version)
+            GROUP BY ALL""",
+    ),
+    Mart(
+        "source_months",
+        ("entity_id", "month", "outlet", "language"),
+        ("quotes", "articles"),
+        f"""WITH d AS (SELECT article_id, version, sign, speaker_id AS entity_id, count(*) AS n
+                       FROM dq WHERE {_PERSON_SPOKEN} GROUP BY ALL),
+            a AS ({_article_months("d")})
+            SELECT d.entity_id, a.month, a.outlet, a.language,
+                   sum(d.sign * d.n) AS quotes, sum(d.sign) AS articles
+            FROM d JOIN a USING (article_id, version)
+            GROUP BY ALL""",
+    ),
+)
+MARTS = MARTS + DASHBOARD
+BY_GENDER_CALLS = tuple(m for m in DASHBOARD if m.name == "gender_mix")  # moved by an override
 
 
 MENTION_COLUMNS = (
@@ -165,9 +223,13 @@ class Rows:
 
 
 def apply(
-    con: duckdb.DuckDBPyConnection, mentions: Rows, quotes: Rows, only: Sequence[Mart] = MARTS
+    con: duckdb.DuckDBPyConnection,
+    mentions: Rows,
+    quotes: Rows,
+    only: tuple[Mart, ...] = MARTS,
 ) -> dict[str, int]:
-    """Merge the change these signed rows make into every mart (or these); rows changed per mart.
+    """Merge the change these signed rows make into every mart (or `only` these); rows changed
+    per mart.
 
     Runs inside the caller's transaction: the marts move with the rows they summarise. Its
     temporary tables go with the transaction when it fails (a statement to drop them then would
@@ -258,20 +320,24 @@ def drop_unused_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Every mart from the raw tables: the current version of each story, counted from zero.
+def rebuild(con: duckdb.DuckDBPyConnection, only: tuple[Mart, ...] | None = None) -> None:
+    """Every mart from the raw tables (or `only` these, over the current articles as they are):
+    the current version of each story, counted from zero.
 
-    For a migration, a lake of schema v3 (marts keyed by name), and the reference the
-    incremental marts are tested against. The marts are empty, so each is one INSERT of its
-    delta query over every current row (all signed +1): DuckDB streams the lake through the
-    aggregates (spilling to disk when they outgrow memory) instead of merging slice after slice.
+    For a migration, a lake of schema v3 (marts keyed by name), a lake that gains a mart (its
+    rows from before), and the reference the incremental marts are tested against. The marts
+    are empty, so each is one INSERT of its delta query over every current row (all signed +1):
+    DuckDB streams the lake through the aggregates (spilling to disk when they outgrow memory)
+    instead of merging slice after slice.
     """
-    con.execute(f"DELETE FROM {ALIAS}.current_articles")
-    columns = CURRENT_COLUMNS
-    con.execute(
-        f"INSERT INTO {ALIAS}.current_articles ({columns}) SELECT {columns} FROM {ALIAS}.articles "
-        "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1"
-    )
+    if only is None:
+        con.execute(f"DELETE FROM {ALIAS}.current_articles")
+        columns = CURRENT_COLUMNS
+        con.execute(
+            f"INSERT INTO {ALIAS}.current_articles ({columns}) "
+            f"SELECT {columns} FROM {ALIAS}.articles "
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1"
+        )
     current = f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW delta_mentions AS SELECT {MENTION_COLUMNS}, 1 AS sign "
@@ -284,7 +350,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     try:
         with memory_limit(con, REBUILD_MEMORY):
             _identify(con, relation="VIEW")
-            for mart in MARTS:
+            for mart in MARTS if only is None else only:
                 con.execute(f"DELETE FROM {ALIAS}.{mart.name}")
                 con.execute(f"INSERT INTO {ALIAS}.{mart.name} BY NAME {mart.delta}")
     finally:

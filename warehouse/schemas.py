@@ -12,8 +12,8 @@ import pyarrow as pa
 
 # v4: marts keyed by entity id; gender_overrides and the gender marts. v5: articles.publisher_id
 # and forgotten.identity (takedowns match every name a story goes by). v6: story and quote
-# clusters (syndication)
-SCHEMA_VERSION = 6
+# clusters (syndication). v7: the dashboard's marts (gender_mix, source_months)
+SCHEMA_VERSION = 7
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -253,6 +253,36 @@ OUTLET_MONTH_PEOPLE = _counts(
     [("outlet", pa.string()), ("month", pa.string()), ("entity_id", _ID)], ["articles"]
 )
 
+# The dashboard's marts (flows/dashboard/). `gender_mix`: how many articles of an outlet, month and
+# language name (role `person`) or quote (role `source`) this many women, men and people of
+# unknown gender, each person once per article and by the gender that article gives them (a
+# `newsflow gender set` override first). An interval over articles resamples these mixes, so the
+# Gender page bootstraps a year of news from a few thousand rows.
+GENDER_MIX = _counts(
+    [
+        ("outlet", pa.string()),
+        ("month", pa.string()),
+        ("language", pa.string()),
+        ("role", pa.string()),
+        ("women", pa.int32()),
+        ("men", pa.int32()),
+        ("unknown", pa.int32()),
+    ],
+    ["articles"],
+)
+# Each person's quotes, and the articles quoting them, per month, outlet and language: the top
+# sources of a period and a person's quotes by month.
+SOURCE_MONTHS = _counts(
+    [
+        ("entity_id", _ID),
+        ("month", pa.string()),
+        ("outlet", pa.string()),
+        ("language", pa.string()),
+    ],
+    ["quotes", "articles"],
+)
+DASHBOARD_MARTS: dict[str, pa.Schema] = {"gender_mix": GENDER_MIX, "source_months": SOURCE_MONTHS}
+
 # What a run writes: staged batch by batch, committed together with its `runs` row.
 RUN_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
@@ -357,7 +387,7 @@ MARTS: dict[str, pa.Schema] = {
     "entity_gender_counts": ENTITY_GENDER_COUNTS,
     "outlet_month_people": OUTLET_MONTH_PEOPLE,
     "outlet_month_sources": OUTLET_MONTH_PEOPLE,
-}
+} | DASHBOARD_MARTS
 
 TABLES: dict[str, pa.Schema] = (
     RUN_TABLES

@@ -143,6 +143,8 @@ class Store:
                 if ensured.changed:
                     if ensured.replaced:
                         marts.rebuild(con)
+                    elif new_marts := tuple(m for m in marts.MARTS if m.name in ensured.added):
+                        marts.rebuild(con, only=new_marts)  # their counts of the rows before
                     if "speaker_counts_original" in ensured.created:
                         syndication.start_original_marts(con)
                     commit_message(
@@ -448,11 +450,13 @@ def _signed(
     )
 
 
-def removed_rows(con: duckdb.DuckDBPyConnection, table: str, columns: str, versions: str) -> str:
+def removed_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: str, versions: str, sign: int = -1
+) -> str:
     """The query of the rows of these (article_id, version) pairs in the lake, signed -1 for the
-    marts (with none, it does not scan the table)."""
+    marts (+1 to count them again), and with none, it does not scan the table."""
     (n,) = con.execute(f"SELECT count(*) FROM {versions}").fetchone()  # type: ignore[misc]
     return (
-        f"SELECT {columns}, -1 AS sign FROM {ALIAS}.{table} "
+        f"SELECT {columns}, {sign} AS sign FROM {ALIAS}.{table} "
         f"SEMI JOIN {versions} USING (article_id, version)" + ("" if n else " LIMIT 0")
     )

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import measure, run, serving, warehouse
+from flows.cli import look, measure, run, serving, warehouse
 from flows.cli.output import console, errors
 from flows.settings import HomeUnusable
 
@@ -39,7 +39,7 @@ def _root(
         raise typer.Exit()
 
 
-for group in (run, serving, warehouse, measure):
+for group in (run, serving, warehouse, look, measure):
     app.add_typer(group.commands)
 
 

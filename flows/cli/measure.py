@@ -320,6 +320,43 @@ def bench_sql(
     console().print(f"files per table: {files}; {figures['bytes'] / 1e6:,.0f} MB in {built}")
 
 
+@commands.command("bench-dashboard")
+def bench_dashboard(
+    home: Annotated[
+        Path, typer.Option(help="The warehouse to measure (e.g. one `bench-sql --home` built).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Time each dashboard page's queries (first call and best of 3) and each page's first
+    render in a new session (in the app's own process, through Streamlit's AppTest)."""
+    import subprocess
+
+    from warehouse.store import Store, WarehouseMissing
+
+    try:
+        Store(home).check()
+    except WarehouseMissing as error:
+        errors().print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.dashboard", str(home.resolve())],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    if as_json:
+        sys.stdout.write(done.stdout)
+        return
+    figures = json.loads(done.stdout)
+    table = Table("page", "query", "first", "best of 3", title=f"dashboard on {home}")
+    for page, calls in figures["queries"].items():
+        for name, t in calls.items():
+            table.add_row(page, name, f"{t['first'] * 1000:,.0f} ms", f"{t['best'] * 1000:,.0f} ms")
+    console().print(table)
+    renders = ", ".join(f"{page} {s:.2f} s" for page, s in figures["renders"].items())
+    console().print(f"first render of each page (new session, caches empty): {renders}")
+
+
 PAGES_HELP = "Folder of <id>.html.gz pages; a ground-truth.json beside it is used to score."
 
 

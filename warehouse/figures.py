@@ -1,0 +1,574 @@
+"""The figures the dashboard and the report show, each read from the marts with one query.
+
+Every function takes a read-only connection (at the snapshot the page shows) and returns Arrow
+tables, never pandas: the report runs in a `newsflow` process, which has none. Each query is a
+`Query` too, so a page can print the `newsflow sql --at` line that gives its numbers again.
+
+Nothing here scans the mentions: the Gender page reads `gender_mix` (a few rows per outlet and
+month), the Sources and Person pages `source_months` and the other marts keyed by entity id, the
+Quotes page the quotes of the articles its filters keep, and a quote's article one row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from warehouse.lake import literal
+from warehouse.maintenance import data_files
+
+ROLES = {"source": "sources (people quoted)", "person": "people (named)"}
+GENDERS = ("female", "male")
+ALL = "all"  # the outlet, or the month, of a total over the others
+BOOTSTRAP = 1000  # resamples of the articles behind each point
+EXACT_BELOW = 400  # articles behind a point under which each resample is drawn article by article
+LEVEL = 95  # the interval's coverage, in percent
+
+
+@dataclass(frozen=True)
+class Query:
+    """A statement and its `$name` parameters."""
+
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def run(self, con: duckdb.DuckDBPyConnection) -> pa.Table:
+        return con.execute(self.sql, self.params).fetch_arrow_table()
+
+    def inline(self) -> str:
+        """The statement with its parameters written in, on one line: what `newsflow sql` takes."""
+        text = re.sub(r"\$(\w+)", lambda m: _sql_value(self.params[m.group(1)]), self.sql)
+        return " ".join(text.split())
+
+    def command(self, snapshot: int) -> str:
+        """The shell line that answers this query at this snapshot."""
+        quoted = self.inline().replace("'", "'\\''")
+        return f"newsflow sql --at {snapshot} '{quoted}'"
+
+
+def _sql_value(value: Any) -> str:
+    if isinstance(value, str):
+        return literal(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_sql_value(v) for v in value) + "]"
+    if isinstance(value, (date, datetime)):
+        return f"TIMESTAMPTZ {literal(value.isoformat())}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a page is narrowed to: published dates (inclusive), outlets, languages (none: all)."""
+
+    start: date | None = None
+    end: date | None = None
+    outlets: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def month_clauses(self, params: dict[str, Any]) -> list[str]:
+        """WHERE clauses over a mart's `month`, `outlet`, `language` columns: the months the
+        dates fall in (an undated article is in no period)."""
+        clauses = []
+        if self.start is not None:
+            params["first"] = self.start.strftime("%Y-%m")
+            clauses.append("month >= $first")
+        if self.end is not None:
+            params["last"] = self.end.strftime("%Y-%m")
+            clauses.append("month <= $last")
+        if self.start is not None or self.end is not None:
+            clauses.append("month <> 'undated'")
+        return clauses + self._where_in(params)
+
+    def _where_in(self, params: dict[str, Any]) -> list[str]:
+        clauses = []
+        if self.outlets:
+            params["outlets"] = list(self.outlets)
+            clauses.append("list_contains($outlets, outlet)")
+        if self.languages:
+            params["languages"] = list(self.languages)
+            clauses.append("list_contains($languages, language)")
+        return clauses
+
+    def article_clauses(self, params: dict[str, Any]) -> list[str]:
+        """The same over articles' own published time (the Quotes page)."""
+        clauses = []
+        if self.start is not None:
+            params["since"] = datetime.combine(self.start, datetime.min.time())
+            clauses.append("published_at >= $since")
+        if self.end is not None:
+            params["before"] = datetime.combine(self.end, datetime.max.time())
+            clauses.append("published_at <= $before")
+        return clauses + self._where_in(params)
+
+
+def _where(clauses: list[str]) -> str:
+    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
+# -- the snapshot a page shows ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    time: datetime
+    describe: str  # the drop a run loaded, or what else the commit did
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
+    """The snapshot this connection reads."""
+    (current,) = con.execute("SELECT id FROM current_snapshot()").fetchone()  # type: ignore[misc]
+    return _snapshot(con, int(current))
+
+
+def newest_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
+    """The newest snapshot of the lake, whatever snapshot this connection reads."""
+    (newest,) = con.execute("SELECT max(snapshot_id) FROM snapshots()").fetchone()  # type: ignore[misc]
+    return _snapshot(con, int(newest))
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
+    when, message = con.execute(  # type: ignore[misc]
+        "SELECT snapshot_time, commit_message FROM snapshots() WHERE snapshot_id = $id",
+        {"id": snapshot_id},
+    ).fetchone()
+    return Snapshot(snapshot_id, when, message or "maintenance")
+
+
+# -- filter choices --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    outlets: list[str]
+    languages: list[str]
+    first: date | None  # the first and last dated month the warehouse holds
+    last: date | None
+
+
+def choices(con: duckdb.DuckDBPyConnection) -> Choices:
+    """The outlets, languages and months there is something to show for (from `gender_mix`)."""
+    outlets, languages, first, last = con.execute(  # type: ignore[misc]
+        "SELECT list(DISTINCT outlet ORDER BY outlet), list(DISTINCT language ORDER BY language), "
+        "min(month) FILTER (WHERE month <> 'undated'), "
+        "max(month) FILTER (WHERE month <> 'undated') FROM gender_mix"
+    ).fetchone()
+    return Choices(outlets or [], languages or [], _month_start(first), _month_end(last))
+
+
+def _month_start(month: str | None) -> date | None:
+    return None if month is None else date.fromisoformat(f"{month}-01")
+
+
+def _month_end(month: str | None) -> date | None:
+    if month is None:
+        return None
+    year, number = (int(p) for p in month.split("-"))
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+# -- Gender ----------------------------------------------------------------------------------
+
+
+def gender_points_query(filters: Filters, role: str) -> Query:
+    """Women, men and unknown per outlet and month (each person once per article): the numbers
+    the Gender page draws, as `newsflow sql` gives them."""
+    params: dict[str, Any] = {"role": role}
+    where = _where(["role = $role", *filters.month_clauses(params)])
+    return Query(
+        "SELECT outlet, month, sum(articles)::BIGINT AS articles, "
+        "sum(women * articles)::BIGINT AS women, sum(men * articles)::BIGINT AS men, "
+        "sum(unknown * articles)::BIGINT AS unknown, "
+        "round(100.0 * sum(women * articles) / nullif(sum((women + men) * articles), 0), 1) "
+        f"AS women_pct FROM gender_mix {where} GROUP BY outlet, month ORDER BY outlet, month",
+        params,
+    )
+
+
+def gender_mix_query(filters: Filters, role: str) -> Query:
+    """The article mixes behind each point: what the interval resamples."""
+    params: dict[str, Any] = {"role": role}
+    where = _where(["role = $role", *filters.month_clauses(params), "women + men > 0"])
+    return Query(
+        "SELECT outlet, month, women, men, sum(articles)::BIGINT AS articles "
+        f"FROM gender_mix {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+@dataclass(frozen=True)
+class GenderFigures:
+    """Women's share with its interval: per outlet and month, per month over the outlets
+    chosen (outlet `all`), per outlet over the period (month `all`)."""
+
+    role: str
+    points: pa.Table  # outlet, month, articles, women, men, unknown, women_pct, low_pct, high_pct
+    query: Query
+
+    def per_outlet(self) -> pa.Table:
+        """Each outlet over the whole period."""
+        return self._where(pc.and_(pc.equal(self.points["month"], ALL), self._outlets()))
+
+    def per_month(self) -> pa.Table:
+        """Each outlet's months, and the months of all the outlets chosen (outlet `all`)."""
+        return self._where(pc.not_equal(self.points["month"], ALL))
+
+    def overall(self) -> dict[str, Any]:
+        """All the outlets chosen over the whole period."""
+        return self._where(pc.invert(self._outlets())).to_pylist()[-1]
+
+    def _outlets(self) -> pa.ChunkedArray:
+        return pc.not_equal(self.points["outlet"], ALL)
+
+    def _where(self, mask: pa.ChunkedArray) -> pa.Table:
+        return self.points.filter(mask)
+
+
+def gender_figures(con: duckdb.DuckDBPyConnection, filters: Filters, role: str) -> GenderFigures:
+    """Women among the role's people per outlet and month, with a 95% bootstrap interval over
+    articles (see _interval), resampled from each point's article mixes."""
+    points = gender_points_query(filters, role)
+    counts = points.run(con).to_pylist()
+    mixes = gender_mix_query(filters, role).run(con).to_pydict()
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, (outlet, month) in enumerate(zip(mixes["outlet"], mixes["month"], strict=True)):
+        for key in ((outlet, month), (ALL, month), (outlet, ALL), (ALL, ALL)):
+            groups.setdefault(key, []).append(i)
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in counts:
+        for key in (
+            (row["outlet"], row["month"]),
+            (ALL, row["month"]),
+            (row["outlet"], ALL),
+            (ALL, ALL),
+        ):
+            total = totals.setdefault(
+                key,
+                {"outlet": key[0], "month": key[1], "articles": 0, "women": 0, "men": 0,
+                 "unknown": 0},
+            )  # fmt: skip
+            for name in ("articles", "women", "men", "unknown"):
+                total[name] += int(row[name])
+    women = np.asarray(mixes["women"], dtype=np.int64)
+    men = np.asarray(mixes["men"], dtype=np.int64)
+    weights = np.asarray(mixes["articles"], dtype=np.int64)
+    rng = np.random.default_rng(0)  # the same interval every time the snapshot is shown
+    rows = []
+    for key, total in sorted(totals.items(), key=lambda kv: _order(kv[0])):
+        known = total["women"] + total["men"]
+        share = 100.0 * total["women"] / known if known else None
+        low, high = _interval(rng, groups.get(key, []), women, men, weights)
+        rows.append(total | {"women_pct": _round(share), "low_pct": low, "high_pct": high})
+    return GenderFigures(role, pa.Table.from_pylist(rows, schema=_GENDER_SCHEMA), points)
+
+
+_GENDER_SCHEMA = pa.schema(
+    [("outlet", pa.string()), ("month", pa.string())]
+    + [(name, pa.int64()) for name in ("articles", "women", "men", "unknown")]
+    + [(name, pa.float64()) for name in ("women_pct", "low_pct", "high_pct")]
+)
+
+
+def _order(key: tuple[str, str]) -> tuple[bool, str, bool, str]:
+    """Outlets by name with `all` last; months in order with `all` last."""
+    return (key[0] == ALL, key[0], key[1] == ALL, key[1])
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _interval(
+    rng: np.random.Generator,
+    rows: list[int],
+    women: np.ndarray,
+    men: np.ndarray,
+    weights: np.ndarray,
+) -> tuple[float | None, float | None]:
+    """The percentile interval of a Poisson bootstrap over articles: each resample takes every
+    article a Poisson(1) number of times, so a mix held by n articles appears Poisson(n) times.
+
+    A point of many articles would need a thousand draws per mix; there the resampled totals of
+    women and of people (sums over many independent articles) are drawn from the normal law
+    with their exact means and covariance instead, which is what the draws would converge to.
+    """
+    if not rows:
+        return None, None
+    w, t, n = women[rows], women[rows] + men[rows], weights[rows].astype(np.float64)
+    if n.sum() < EXACT_BELOW:
+        drawn = rng.poisson(n, size=(BOOTSTRAP, len(n)))
+        totals = np.stack([drawn @ w, drawn @ t], axis=1).astype(np.float64)
+    else:
+        mean = np.array([n @ w, n @ t])
+        cov = np.array([[n @ (w * w), n @ (w * t)], [n @ (w * t), n @ (t * t)]])
+        totals = rng.multivariate_normal(mean, cov, size=BOOTSTRAP, method="cholesky")
+    kept = totals[totals[:, 1] > 0]
+    shares = 100.0 * np.clip(kept[:, 0] / kept[:, 1], 0.0, 1.0)
+    tail = (100 - LEVEL) / 2
+    low, high = np.percentile(shares, [tail, 100 - tail])
+    return _round(float(low)), _round(float(high))
+
+
+# -- Sources ---------------------------------------------------------------------------------
+
+
+def top_sources_query(filters: Filters, limit: int = 20) -> Query:
+    """The women and the men quoted most in the period (`limit` of each): quotes, articles,
+    outlets. One query, so the people's genders are worked out once for both lists."""
+    params: dict[str, Any] = {"limit": limit}
+    where = _where(filters.month_clauses(params))
+    return Query(
+        "WITH s AS (SELECT entity_id, sum(quotes)::BIGINT AS quotes, "
+        "sum(articles)::BIGINT AS articles, "
+        f"count(DISTINCT outlet) AS outlets FROM source_months {where} GROUP BY entity_id) "
+        "SELECT g.gender, g.name, s.quotes, s.articles, s.outlets, g.gender_source, "
+        "g.entity_key, s.entity_id FROM s JOIN entity_gender g USING (entity_id) "
+        "WHERE g.gender IN ('female', 'male') QUALIFY row_number() OVER "
+        "(PARTITION BY g.gender ORDER BY s.quotes DESC, s.articles DESC, g.name) <= $limit "
+        "ORDER BY g.gender, s.quotes DESC, s.articles DESC, g.name",
+        params,
+    )
+
+
+def top_sources(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
+) -> dict[str, pa.Table]:
+    """The top sources of each of GENDERS."""
+    rows = top_sources_query(filters, limit).run(con)
+    return {
+        gender: rows.filter(pc.equal(rows["gender"], gender)).drop_columns(["gender"])
+        for gender in GENDERS
+    }
+
+
+# -- Person ----------------------------------------------------------------------------------
+
+
+def find_people(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) -> pa.Table:
+    """People whose name holds these words (any case), the most written about first."""
+    words = text.split()
+    params: dict[str, Any] = {f"w{i}": f"%{w}%" for i, w in enumerate(words)} | {"n": limit}
+    clauses = ["label = 'person'", *(f"name ILIKE $w{i}" for i in range(len(words)))]
+    return Query(
+        f"SELECT entity_id, name, entity_key, articles, mentions FROM entities "
+        f"{_where(clauses)} ORDER BY articles DESC, name LIMIT $n",
+        params,
+    ).run(con)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the Person page shows of one person."""
+
+    entity_id: int
+    entity_key: str
+    name: str
+    gender: dict[str, Any]  # the `entity_gender` row: gender, gender_source, its evidence
+    months: pa.Table  # month, articles naming them, quotes, articles quoting them
+    verbs: pa.Table
+    talks_about: pa.Table
+    talked_about_by: pa.Table
+    named_with: pa.Table
+    queries: dict[str, Query]
+
+
+def person_queries(entity_id: int, limit: int = 20) -> dict[str, Query]:
+    """The Person page's queries, one per table it shows."""
+    p = {"id": entity_id}
+    n = {"id": entity_id, "n": limit}
+    return {
+        "gender": Query(
+            "SELECT gender, gender_source, gender_probability, female_articles, male_articles, "
+            "unknown_articles, (SELECT gender FROM gender_overrides o "
+            "WHERE o.entity_key = g.entity_key) AS override FROM entity_gender g "
+            "WHERE entity_id = $id",
+            p,
+        ),
+        "months": Query(
+            "WITH named AS (SELECT month, sum(articles)::BIGINT AS articles "
+            "FROM outlet_month_people WHERE entity_id = $id GROUP BY month), "
+            "quoted AS (SELECT month, sum(quotes)::BIGINT AS quotes, "
+            "sum(articles)::BIGINT AS quoted_in "
+            "FROM source_months WHERE entity_id = $id GROUP BY month) "
+            "SELECT month, coalesce(n.articles, 0) AS articles_naming, "
+            "coalesce(q.quotes, 0) AS quotes, coalesce(q.quoted_in, 0) AS articles_quoting "
+            "FROM named n FULL JOIN quoted q USING (month) ORDER BY month",
+            p,
+        ),
+        "verbs": Query(
+            "SELECT verb, quotes FROM speaker_verb_counts WHERE entity_id = $id "
+            "ORDER BY quotes DESC, verb LIMIT $n",
+            n,
+        ),
+        "talks_about": Query(
+            "SELECT i.name, q.times, i.entity_id FROM quote_subject_counts q "
+            "JOIN entity_ids i ON i.entity_id = q.subject_id WHERE q.speaker_id = $id "
+            "ORDER BY q.times DESC, i.name LIMIT $n",
+            n,
+        ),
+        "talked_about_by": Query(
+            "SELECT i.name, q.times, i.entity_id FROM quote_subject_counts q "
+            "JOIN entity_ids i ON i.entity_id = q.speaker_id WHERE q.subject_id = $id "
+            "ORDER BY q.times DESC, i.name LIMIT $n",
+            n,
+        ),
+        "named_with": Query(
+            "WITH c AS (SELECT with_id AS other, sentences, articles FROM co_occurrence_counts "
+            "WHERE entity_id = $id UNION ALL SELECT entity_id, sentences, articles "
+            "FROM co_occurrence_counts WHERE with_id = $id) "
+            "SELECT i.name, i.label, c.sentences, c.articles, i.entity_id FROM c "
+            "JOIN entity_ids i ON i.entity_id = c.other "
+            "ORDER BY c.sentences DESC, i.name LIMIT $n",
+            n,
+        ),
+    }
+
+
+def person(con: duckdb.DuckDBPyConnection, entity_id: int) -> Person | None:
+    """One person's page, or None when the snapshot does not hold them."""
+    found = con.execute(
+        "SELECT entity_key, name FROM entity_ids WHERE entity_id = $id AND label = 'person'",
+        {"id": entity_id},
+    ).fetchone()
+    if found is None:
+        return None
+    queries = person_queries(entity_id)
+    tables = {name: q.run(con) for name, q in queries.items()}
+    gender = tables.pop("gender").to_pylist()
+    return Person(
+        entity_id,
+        found[0],
+        found[1],
+        gender[0] if gender else {"gender": "unknown", "gender_source": None, "override": None},
+        queries=queries,
+        **tables,
+    )
+
+
+# -- Quotes ----------------------------------------------------------------------------------
+
+
+WINDOW = 5_000  # the newest articles a quote search looks in first
+
+
+def quotes_query(
+    filters: Filters,
+    words: str = "",
+    speaker: str = "",
+    limit: int = 100,
+    window: int | None = None,
+) -> Query:
+    """Quotes of current articles holding every one of these words and said by someone whose
+    name holds `speaker`, newest first; with a `window`, among the quotes of that many newest
+    articles only."""
+    params: dict[str, Any] = {"n": limit}
+    articles = filters.article_clauses(params)
+    clauses = []
+    for i, word in enumerate(words.split()):
+        params[f"w{i}"] = f"%{word}%"
+        clauses.append(f"q.text ILIKE $w{i}")
+    if speaker.strip():
+        params["speaker"] = f"%{speaker.strip()}%"
+        clauses.append("q.speaker_name ILIKE $speaker")
+    newest = "published_at DESC NULLS LAST, article_id"
+    if window is not None:
+        params["window"] = window
+        articles_sql = (
+            f"(SELECT * FROM current_articles {_where(articles)} ORDER BY {newest} LIMIT $window)"
+        )
+    else:
+        articles_sql = f"(SELECT * FROM current_articles {_where(articles)})"
+    return Query(
+        "SELECT q.quote_id, q.article_id, a.published_at, a.outlet, q.speaker_name AS speaker, "
+        f"q.verb, q.text AS quote, a.headline FROM quotes q JOIN {articles_sql} a "
+        f"USING (article_id, version) {_where(clauses)} "
+        "ORDER BY a.published_at DESC NULLS LAST, q.article_id, q.start_char, q.quote_id LIMIT $n",
+        params,
+    )
+
+
+def search_quotes(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    words: str = "",
+    speaker: str = "",
+    limit: int = 100,
+) -> pa.Table:
+    """The newest quotes that match: first among the quotes of the WINDOW newest articles (in
+    the same order, so when that finds `limit` quotes they are the newest of all), else among
+    every quote."""
+    found = quotes_query(filters, words, speaker, limit, WINDOW).run(con)
+    if found.num_rows < limit:
+        found = quotes_query(filters, words, speaker, limit).run(con)
+    return found
+
+
+def quote_in_article(
+    con: duckdb.DuckDBPyConnection, quote_id: str, article_id: str | None = None
+) -> dict[str, Any] | None:
+    """A quote with its speaker's span and the whole article version it is in (None: not
+    there). With its article's id the look-up reads the few files that can hold that story (the
+    files' id ranges say which) instead of every quote."""
+    params: dict[str, Any] = {"id": quote_id}
+    clauses = ["q.quote_id = $id"]
+    if article_id is not None:
+        params["article"] = article_id
+        clauses += ["q.article_id = $article", "a.article_id = $article"]
+    rows = (
+        Query(
+            "SELECT q.quote_id, q.text AS quote, q.kind, q.start_char, q.end_char, "
+            "q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_name, q.verb, "
+            "a.article_id, a.version, a.headline, a.outlet, a.byline, a.url, a.published_at, "
+            "a.language, a.word_count, a.drop_id, a.source_file, a.text "
+            f"FROM quotes q JOIN articles a USING (article_id, version) {_where(clauses)}",
+            params,
+        )
+        .run(con)
+        .to_pylist()
+    )
+    return rows[0] if rows else None
+
+
+# -- Runs ------------------------------------------------------------------------------------
+
+
+def runs_query(limit: int = 20) -> Query:
+    return Query(
+        "SELECT started_at, flow, drop_id, status, "
+        "round(epoch(finished_at - started_at), 1) AS seconds, "
+        "counts['articles'] AS articles, counts['duplicates'] AS duplicates, "
+        "counts['rejects'] AS rejects, counts['entity_mentions'] AS mentions, "
+        "counts['quotes'] AS quotes, snapshot_id, run_id, message "
+        "FROM runs ORDER BY started_at DESC LIMIT $n",
+        {"n": limit},
+    )
+
+
+def last_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pa.Table:
+    return runs_query(limit).run(con)
+
+
+def rejects_query(run_ids: list[str]) -> Query:
+    return Query(
+        "SELECT run_id, reason, count(*) AS files FROM rejects "
+        "WHERE list_contains($runs, run_id) GROUP BY ALL ORDER BY run_id, files DESC, reason",
+        {"runs": run_ids},
+    )
+
+
+def rejects_by_reason(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> pa.Table:
+    return rejects_query(run_ids).run(con)
+
+
+def warehouse_size(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, int]:
+    """Data files per table, and the bytes of them all."""
+    files, size = data_files(con)
+    return pa.table({"table": list(files), "files": list(files.values())}), size
