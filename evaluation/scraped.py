@@ -37,9 +37,52 @@ from tasks.records import Article
 _HIDDEN = frozenset(("script", "style", "noscript", "template", "svg", "select", "textarea"))
 # Elements a browser lays out as blocks: a line break before and after each.
 _BLOCKS = frozenset(
-    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
-    "tbody td tfoot th thead tr ul caption label option".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+        "label",
+        "option",
+    ]
 )
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
@@ -213,10 +256,10 @@ def label_lines(lines: Sequence[str], paragraphs: Sequence[list[str]]) -> list[s
     them, MIXED for the rest."""
     stream = _Stream(lines)
     spans = {p: stream.find(words) for p, words in enumerate(paragraphs)}
-    long_spans = [s for p, found in spans.items() for s in found if len(paragraphs[p]) >= _SHORT_PARAGRAPH]
-    region = (
-        (min(s for s, _ in long_spans), max(e for _, e in long_spans)) if long_spans else None
-    )
+    long_spans = [
+        s for p, found in spans.items() for s in found if len(paragraphs[p]) >= _SHORT_PARAGRAPH
+    ]
+    region = (min(s for s, _ in long_spans), max(e for _, e in long_spans)) if long_spans else None
     covered = [0] * len(lines)
     marked = [False] * len(stream.line_of)
     for p, found in spans.items():
@@ -231,7 +274,8 @@ def label_lines(lines: Sequence[str], paragraphs: Sequence[list[str]]) -> list[s
     shingles = {tuple(p[i : i + 3]) for p in paragraphs for i in range(len(p) - 2)}
     words = stream.words
     for index in range(len(words) - 2):
-        if tuple(words[index : index + 3]) in shingles and stream.line_of[index] == stream.line_of[index + 2]:
+        same_line = stream.line_of[index] == stream.line_of[index + 2]
+        if same_line and tuple(words[index : index + 3]) in shingles:
             marked[index] = marked[index + 1] = marked[index + 2] = True
     for index, mark in enumerate(marked):
         covered[stream.line_of[index]] += mark
@@ -333,9 +377,7 @@ def score_page(
             score.removed[place] += 1
 
 
-def score_renderings(
-    pages: Mapping[str, str], bodies: Mapping[str, str]
-) -> dict[str, Score]:
+def score_renderings(pages: Mapping[str, str], bodies: Mapping[str, str]) -> dict[str, Score]:
     """Each rendering of the pages (`pages`: name -> HTML) through the text path, scored against
     the gold bodies."""
     rendered = {name: render(html) for name, html in pages.items()}
