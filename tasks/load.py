@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from tasks.records import LIMIT_REASONS, Analysis, Article, FileEntry, Reject
+from tasks.records import LIMIT_REASONS, Analysis, Article, FileEntry, Quote, Reject
 from tasks.syndication import quote_print, story_print, words
 from warehouse.schemas import (
     ARTICLES,
@@ -159,6 +159,11 @@ def mention_rows(
     return pa.Table.from_pylist(rows, schema=ENTITY_MENTIONS)
 
 
+def quote_id(v: Versioned, q: Quote) -> str:
+    """A quote's id: its article version and where it starts, the same in every table."""
+    return f"{v.article.article_id}-{v.version}-{q.start}"
+
+
 def quote_rows(
     items: Sequence[Versioned], analyses: Sequence[Analysis], ctx: RunContext
 ) -> pa.Table:
@@ -167,7 +172,7 @@ def quote_rows(
         for q in analysis.quotes:
             rows.append(
                 {
-                    "quote_id": f"{v.article.article_id}-{v.version}-{q.start}",
+                    "quote_id": quote_id(v, q),
                     "article_id": v.article.article_id,
                     "version": v.version,
                     "text": q.text,
@@ -211,7 +216,7 @@ def quote_print_rows(items: Sequence[Versioned], analyses: Sequence[Analysis]) -
         for q in analysis.quotes:
             rows.append(
                 {
-                    "quote_id": f"{v.article.article_id}-{v.version}-{q.start}",
+                    "quote_id": quote_id(v, q),
                     "article_id": v.article.article_id,
                     "version": v.version,
                     "speaker_entity_key": q.speaker_key,
