@@ -86,7 +86,7 @@ def _load(store: Store, items: list[tuple[Article, Analysis]], rules: Rules | No
     fresh, _, _ = load.assign_versions([a for a, _ in items], known)
     analyses = [dict((a.article_id, n) for a, n in items)[v.article.article_id] for v in fresh]
     summary = RunSummary(run_id=str(uuid.uuid4()), flow="test", drop_id="d", source="s")
-    ctx = load.RunContext(summary.run_id, "d", DAY)
+    ctx = load.RunContext(summary.run_id, "d", DAY, "s")
     tables = {
         "articles": load.article_rows(fresh, ctx),
         "entity_mentions": load.mention_rows(fresh, analyses, ctx),
