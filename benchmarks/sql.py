@@ -41,6 +41,10 @@ QUERIES = (
     "co_occurrence",
     "women_among_sources",
     "women_among_people",
+    "top_speakers_original",
+    "women_among_sources_original",
+    "repeated_quotes",
+    "wire_copies",
 )
 SENTENCES, SENTENCE_CHARS, MENTIONS, QUOTES = 20, 40, 44, 5
 VOCABULARY = 40_000
