@@ -166,7 +166,8 @@ def _batch(
     q_owner = np.repeat(np.arange(n), QUOTES)
     quotes = pa.table(
         {
-            "quote_id": [f"{ids[i]}-q{k}" for k, i in enumerate(q_owner)],
+            # Per version, as the load's quote ids are: an update's quotes are not its first's.
+            "quote_id": [f"{ids[i]}-{versions[i]}-q{k}" for k, i in enumerate(q_owner)],
             "article_id": [ids[i] for i in q_owner],
             "version": pa.array([versions[i] for i in q_owner], pa.int32()),
             "text": [

@@ -220,11 +220,22 @@ def test_a_person_page_counts_what_the_rows_hold(con: duckdb.DuckDBPyConnection)
 
 
 def test_quote_search_and_a_quote_in_its_article(con: duckdb.DuckDBPyConnection) -> None:
-    found = figures.search_quotes(con, JANUARY, words="COUNCIL vote", speaker="f0", limit=1000)
+    # Two words and a speaker of a quote the bench's generator wrote in January.
+    text, speaker = con.execute(
+        "SELECT q.text, q.speaker_name FROM latest_quotes q JOIN current_articles a "
+        "USING (article_id, version) WHERE q.speaker_name IS NOT NULL "
+        "AND a.published_at >= '2026-01-01' AND a.published_at < '2026-02-01' "
+        "ORDER BY q.quote_id LIMIT 1"
+    ).fetchone()
+    first, second = [w for w in text.lower().split() if w.isalpha()][:2]
+    found = figures.search_quotes(
+        con, JANUARY, words=f"{first.upper()} {second}", speaker=speaker[:2], limit=1000
+    )
     raw = con.execute(
         "SELECT count(*) FROM latest_quotes q JOIN current_articles a USING (article_id, version) "
-        "WHERE q.text ILIKE '%council%' AND q.text ILIKE '%vote%' AND q.speaker_name ILIKE '%f0%' "
-        "AND a.published_at >= '2026-01-01' AND a.published_at < '2026-02-01'"
+        "WHERE q.text ILIKE $first AND q.text ILIKE $second AND q.speaker_name ILIKE $speaker "
+        "AND a.published_at >= '2026-01-01' AND a.published_at < '2026-02-01'",
+        {"first": f"%{first}%", "second": f"%{second}%", "speaker": f"%{speaker[:2]}%"},
     ).fetchone()
     assert 0 < found.num_rows == raw[0]
     dates = found["published_at"].to_pylist()
