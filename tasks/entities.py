@@ -23,6 +23,7 @@ from tasks.lexicon import (
     ALIASES,
     CREDIT_ROLES,
     FIRST_NAME_CUES,
+    HONORIFICS,
     JURISDICTION_TITLES,
     KNOWN_ORGS,
     NAME_PARTICLES,
@@ -108,7 +109,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if candidate is None or _inside(candidate.start, excluded) or _is_credit(text, candidate):
             continue
         candidates.append(candidate)
-    return _resolve(candidates, text)
+    return _resolve(candidates, text, doc.vocab)
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -430,7 +431,7 @@ def _plausible(name: str, type_: str) -> bool:
     return True
 
 
-def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
+def _resolve(candidates: list[_Candidate], text: str, vocab: Vocab) -> list[Mention]:
     """Short forms take the full name used in the article ("Milley" → "Mark Milley").
 
     A lone capitalised word that names nobody in full, in the mentions or anywhere in the text,
@@ -453,7 +454,7 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             if expanded is None and type_ == "person":
                 expanded = full_name_in_text(name, text)
                 if expanded is None:
-                    if name not in one_name and not _one_name_person(c, text, one_name_ends):
+                    if name not in one_name and not _one_name_person(c, text, one_name_ends, vocab):
                         continue
                     one_name.add(name)
                     one_name_ends.append(c.end)
@@ -484,16 +485,30 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
 _CUE = r"\b(?:" + "|".join(sorted(FIRST_NAME_CUES)) + r")s?"
 _CUE_BEFORE = re.compile(_CUE + r",?\s+$", re.IGNORECASE)
 _CUE_AFTER = re.compile(rf"^[{APOSTROPHES}]s?\s+(?:\w+\s+)?" + _CUE + r"\b", re.IGNORECASE)
+# A capitalised title right before a word: "President Obama", "Mr. Obama", "Gov. Christie".
+_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(TITLES)) + r")\.?\s+$", re.IGNORECASE)
 # Between two names of one list: commas, "and", and lower-case asides ("Judy, centre, Jaidaa").
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s*\(?[a-z]+\)?,?\s*){1,4}$")
 
 
-def _one_name_person(candidate: _Candidate, text: str, one_name_ends: list[int]) -> bool:
+def _one_name_person(
+    candidate: _Candidate, text: str, one_name_ends: list[int], vocab: Vocab
+) -> bool:
     """A person the article names by one name only: the text around says so (a kinship word
     or "named" before it, an age or a role after it, "Jim's father"), or it follows another
     such name in the same list. Without that, a lone word is more often a place or a brand."""
     before = text[max(0, candidate.start - 30) : candidate.start]
     after = text[candidate.end : candidate.end + 40]
+    inside = candidate.text[: max(0, candidate.text.find(candidate.name))]  # NER took the title
+    titled = _TITLE_BEFORE.search(before + inside)
+    if titled and titled.group()[0].isupper():
+        # "President Obama", "Mr. Obama", "Sen. Cruz": a title is a person's. A title that is
+        # also a word ("General", "Chief") before a common word is a phrase ("General
+        # Uselessness"); an honorific is not.
+        honorific = titled.group().lower().strip(" .") in HONORIFICS
+        found = first_name_statistic(candidate.name)
+        named = found is not None and found[1] >= THING_MAX_NAME_COUNT  # "Prince Andrew"
+        return honorific or named or not common_word(vocab, candidate.name)
     if _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
         return True
     if _AGE_OR_ROLE_AFTER.match(after):
@@ -541,12 +556,21 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
                 canonical[name] = canonical[short]  # "Lobsterman Walt Pruitt" is "Walt Pruitt"
             elif len(longer) == 1:
                 canonical[short] = name  # "Al Hashish" is "Fouzia Al Hashish"
+        fuller = [n for n in unique if _with_middle_names(short, n)]
+        if len(fuller) == 1 and canonical[short] == short:
+            canonical[short] = fuller[0]  # "Donald Trump" is "Donald J. Trump"
     first_named = sorted(canonical, key=names.index)
     for later_index, later in enumerate(first_named):
         earlier = next((n for n in first_named[:later_index] if _same_person(n, later)), None)
         if earlier is not None:
             canonical[later] = canonical[earlier]
     return canonical
+
+
+def _with_middle_names(short: str, name: str) -> bool:
+    """`name` is `short` with middle names or initials: the fuller form a reader counts once."""
+    a, b = short.lower().split(), name.lower().split()
+    return len(b) > len(a) >= 2 and b[0] == a[0] and b[-1] == a[-1]
 
 
 def _same_person(earlier: str, later: str) -> bool:

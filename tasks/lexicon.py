@@ -25,6 +25,13 @@ TITLES = words(
     lawyer attorney dean principal trustee commissioner cardinal bishop archbishop
     """
 )
+# Titles that go only before a person's name: "Mr. Bush", "Sen. Graham", "President Obama".
+HONORIFICS = words(
+    """
+    mr mrs ms miss mx dr sen senator rep gov governor president prof professor sir dame rev king
+    queen prince princess pope
+    """
+)
 # Titles of an office over a place: the name before one is that place ("Ohio Governor X").
 JURISDICTION_TITLES = words(
     """

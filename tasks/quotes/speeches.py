@@ -79,6 +79,8 @@ def find_speeches(doc: Doc, marks: list[Marked], ignored: set[int]) -> list[Spee
             # A misparse left the verb without subject; the name right before it is the speaker.
             subject = doc[token.i - 1]
         if subject is None:
+            subject = _inverted_subject(token)
+        if subject is None:
             # "… and said that …", "…, adding that …" keep the main clause's subject (the
             # annotation's convention); "fail to report" or "suggests adding" report nothing.
             main = (takes_main_subject(token) if token.dep_ == "conj" else None) or token.head
@@ -106,6 +108,19 @@ def _speaks_in_this_sense(verb: Token) -> bool:
     if base == "charge":
         return any(c.dep_ == "ccomp" for c in verb.children)
     return True
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """`"…," said Edward Leamer, an economist, "…"`: a verb right after a quote's closing mark
+    and a name right after the verb, which the parse made the subject of the quote's second
+    half. The name's last word is the speaker's head."""
+    doc = verb.doc
+    if verb.i < 2 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in MARK_TOKENS:
+        return None
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN":
+        end += 1
+    return doc[end - 1] if end > verb.i + 1 else None
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
@@ -136,6 +151,19 @@ def _according_to(according: Token) -> Speech | None:
     if according.i + 1 >= len(doc) or doc[according.i + 1].lower_ != "to":
         return None
     target = next((c for c in doc[according.i + 1].children if c.dep_ == "pobj"), None)
+    if target is not None and target.pos_ == "NOUN":
+        # "according to calculations by Amy Glasmeier": the author of the document is the source.
+        author = next(
+            (
+                o
+                for p in target.children
+                if p.dep_ == "prep" and p.lower_ in {"by", "from"}
+                for o in p.children
+                if o.dep_ == "pobj" and o.pos_ == "PROPN"
+            ),
+            None,
+        )
+        target = author or target
     return Speech(according, _subject_span(target)) if target is not None else None
 
 

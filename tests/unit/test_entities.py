@@ -338,3 +338,21 @@ def test_a_results_list_gives_the_players_without_their_scores(nlp) -> None:  # 
     people = set(_people(nlp, text))
     assert not any(ch.isdigit() for name in people for ch in name)
     assert {"Maribel Okafor", "Dana Whitcombe"} <= people
+
+
+def test_a_person_named_by_title_and_surname_only_is_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The council met on Tuesday. President Okonjo signed the bill, and Mr. Whitcombe voted "
+        "against it. Later, the General Uselessness of the debate was plain."
+    )
+    people = set(_people(nlp, text))
+    assert {"Okonjo", "Whitcombe"} <= people
+    assert "Uselessness" not in people
+
+
+def test_a_name_and_its_fuller_form_with_middle_initial_are_one_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Marguerite A. Delacroix opened the session. Later, Marguerite Delacroix thanked the "
+        "staff, and Delacroix left early."
+    )
+    assert set(_people(nlp, text)) == {"Marguerite A. Delacroix"}

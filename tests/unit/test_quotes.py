@@ -635,3 +635,20 @@ def test_a_surname_of_several_words_is_the_person_named_in_full(nlp) -> None:  #
     named_in_full = [m for m in extract_mentions(doc) if m.text != "Al Khatib"]  # NER missed
     quote = _only(extract_quotes(doc, named_in_full), "a chance")
     assert quote.speaker_text == "Al Khatib" and quote.speaker_name == "Ahmad Al Khatib"
+
+
+def test_split_quote_with_inverted_verb_and_appositive(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The small model makes the name the subject of the quote's second half, not of "said".
+    text = '"The risk," said Edward Leamer, an economist, "is that we will lose jobs."'
+    quotes = _quotes(nlp, text)
+    assert {q.speaker_name for q in quotes} == {"Edward Leamer"}
+    assert len(quotes) == 2
+
+
+def test_according_to_a_document_by_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A living wage for a single adult is about $12 an hour, according to calculations by "
+        "Amy Glasmeier of the Massachusetts Institute of Technology."
+    )
+    (quote,) = _quotes(nlp, text)
+    assert quote.speaker_name == "Amy Glasmeier"
