@@ -31,9 +31,8 @@ _POOL_LOCK = threading.Lock()
 _IN_PROCESS = threading.Lock()
 # Part of the cache key of analysed batches: raise it with any change to the extractors (entities,
 # quotes, lexicon) that alters what analyze() returns for the same text, or runs will reuse
-# results the old code produced (13: a lone surname after a title is a person; fuller forms
-# with middle names win).
-EXTRACTOR_VERSION = 13
+# results the old code produced (14: credit lines and closing author bios name nobody).
+EXTRACTOR_VERSION = 14
 
 
 def analyze_texts(

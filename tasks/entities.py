@@ -79,6 +79,23 @@ _CREDIT_AFTER = re.compile(
 )
 
 
+# Credits before a name on its line: "(Reporting by N", "Editing by N", "Story by N", "Video
+# produced by N", "Contributing: N", "On Twitter follow N"; a film "produced by" N is news.
+_CREDIT_BEFORE = re.compile(
+    r"(?:\b(?:[Rr]eporting|Editing|Writing|Compiled|Story|Cinematography|[Pp]roduction)"
+    r"|(?:^|[(.;]\s*|\b(?:Video|Podcast|Audio)\s+)(?:[Pp]roduced|[Ee]dited))\s+by\s+$"
+    r"|\bContributing:\s*$|\b[Ff]ollow\s+$"
+)
+_FOLLOW_AFTER = re.compile(r"\s+(?:on|On)\s+(?:Twitter|Facebook|Instagram)\b")
+# Lines at the end of an article where its author's bio or signature stands.
+_CLOSING_LINES = 3
+_BIO_AFTER = re.compile(
+    r"(?:\s+is\s+(?:a|an|the|(?:(?![a-z]+(?:ly|ing)\b)[a-z]+\s+){1,3}(?:of|at))\s|[.,]?\s*$)"
+)
+# A sentence ended before the name (not an abbreviated title: "Sen. Lindsey Graham").
+_SENTENCE_BEFORE = re.compile(r"[a-z]{3,}[.!?]$")
+
+
 @dataclass(frozen=True)
 class _Candidate:
     start: int
@@ -109,6 +126,8 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if candidate is None or _inside(candidate.start, excluded) or _is_credit(text, candidate):
             continue
         candidates.append(candidate)
+    authors = _closing_bios(text, candidates)
+    candidates = [c for c in candidates if c.name not in authors]
     return _resolve(candidates, text, doc.vocab)
 
 
@@ -118,7 +137,33 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def _is_credit(text: str, candidate: _Candidate) -> bool:
     before = text[max(0, candidate.start - 2) : candidate.start]
-    return "/" in before or bool(_CREDIT_AFTER.match(text[candidate.end : candidate.end + 80]))
+    if "/" in before or _CREDIT_AFTER.match(text[candidate.end : candidate.end + 80]):
+        return True
+    line_start = text.rfind("\n", 0, candidate.start) + 1
+    lead = text[max(line_start, candidate.start - 60) : candidate.start]
+    return bool(_CREDIT_BEFORE.search(lead) or _FOLLOW_AFTER.match(text, candidate.end))
+
+
+def _closing_bios(text: str, candidates: list[_Candidate]) -> set[str]:
+    """Names of the article's authors in the lines that close it: "Jo Lee is an economist at
+    …", or a letter's signature on a line of its own ("Len Bennett."), naming someone the
+    article's text never named before. The guideline counts no author."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    closing = lines[-_CLOSING_LINES:]
+    start = closing[0].start() if closing else len(text)
+    found = set()
+    for c in candidates:
+        if c.type != "person" or c.start < start:
+            continue
+        line = next(m for m in closing if m.start() <= c.start < m.end())
+        head = text[line.start() : c.start].strip()
+        if (head and not _SENTENCE_BEFORE.search(head)) or not _BIO_AFTER.match(
+            text, c.end, line.end()
+        ):
+            continue
+        if re.search(rf"\b{re.escape(c.name.split()[-1])}\b", text[:start]) is None:
+            found.add(c.name)
+    return found
 
 
 def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:

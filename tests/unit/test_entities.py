@@ -356,3 +356,26 @@ def test_a_name_and_its_fuller_form_with_middle_initial_are_one_person(nlp) -> N
         "staff, and Delacroix left early."
     )
     assert set(_people(nlp, text)) == {"Marguerite A. Delacroix"}
+
+
+def test_credit_lines_and_closing_author_bios_name_nobody(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Harbour master Ines Moreau said the quay would reopen on Monday. Moreau said repairs "
+        "would cost less than feared. (Reporting by Tomas Lindqvist in Oslo; Editing by Dana "
+        "Whitfield)\n"
+        "Podcast produced by Priya Raman.\n"
+        "On Twitter follow Corey Mahler https://twitter.com/cmahler\n"
+        "Gina Holloway is founder of HarbourWatch.org. Walter Brandt is an economist at the "
+        "University of Bergen."
+    )
+    assert set(_people(nlp, text)) == {"Ines Moreau"}
+
+
+def test_a_person_the_article_names_before_stays_in_its_closing_lines(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Harbour master Ines Moreau said the quay would reopen on Monday.\n"
+        "The council approved the repairs.\n"
+        "Moreau is a former captain of the ferry.\n"
+        "New Brunswick Gov. Andrew Corley is currently pushing for a second quay."
+    )
+    assert set(_people(nlp, text)) == {"Ines Moreau", "Andrew Corley"}
