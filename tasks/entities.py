@@ -146,8 +146,8 @@ def _is_credit(text: str, candidate: _Candidate) -> bool:
 
 def _closing_bios(text: str, candidates: list[_Candidate]) -> set[str]:
     """Names of the article's authors in the lines that close it: "Jo Lee is an economist at
-    …", or a letter's signature on a line of its own ("Len Bennett."), naming someone the
-    article's text never named before. The guideline counts no author."""
+    …", or a letter's signature on a line of its own ("Len Bennett."), naming someone no line
+    before names. The guideline counts no author."""
     lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
     closing = lines[-_CLOSING_LINES:]
     start = closing[0].start() if closing else len(text)
@@ -161,7 +161,7 @@ def _closing_bios(text: str, candidates: list[_Candidate]) -> set[str]:
             text, c.end, line.end()
         ):
             continue
-        if re.search(rf"\b{re.escape(c.name.split()[-1])}\b", text[:start]) is None:
+        if re.search(rf"\b{re.escape(c.name.split()[-1])}\b", text[: line.start()]) is None:
             found.add(c.name)
     return found
 

@@ -213,7 +213,11 @@ def _pronoun_referents(
             ] + agreeing
         # No one in reach agrees: the name statistic is likely wrong about the nearest person
         # (a woman named Darian), unless the text itself has said otherwise.
+        # Not when someone of the pronoun's gender was named before it: "she" is then most
+        # likely the article's woman, named further back.
         against = [key for _, key in reach if prior[key].source == "name"]
+        if any(prior[k].gender == gender for p, k in named if p < position):
+            against = []
         for key in agreeing[:1] or against[:1]:
             yield key, gender
 

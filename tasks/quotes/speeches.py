@@ -79,7 +79,7 @@ def find_speeches(doc: Doc, marks: list[Marked], ignored: set[int]) -> list[Spee
             # A misparse left the verb without subject; the name right before it is the speaker.
             subject = doc[token.i - 1]
         if subject is None:
-            subject = _inverted_subject(token)
+            subject = _inverted_subject(token) or _named_before_appositive(token)
         if subject is None:
             # "… and said that …", "…, adding that …" keep the main clause's subject (the
             # annotation's convention); "fail to report" or "suggests adding" report nothing.
@@ -123,6 +123,24 @@ def _inverted_subject(verb: Token) -> Token | None:
     return doc[end - 1] if end > verb.i + 1 else None
 
 
+def _named_before_appositive(verb: Token) -> Token | None:
+    """`"…," Gene Sperling, a top Clinton adviser, said`: the parse took the name into the
+    quote and left the verb without a subject. The name stands between the quote's closing mark
+    and the comma that opens the appositive; its last word is the speaker's head."""
+    doc = verb.doc
+    if verb.i < 4 or doc[verb.i - 1].text != ",":
+        return None
+    for k in range(verb.i - 2, max(0, verb.i - 25), -1):
+        if doc[k].text not in MARK_TOKENS:
+            continue
+        end = k + 1
+        while end < verb.i - 1 and doc[end].pos_ == "PROPN":
+            end += 1
+        named = k + 1 < end <= k + 4 and doc[end].text == ","
+        return doc[end - 1] if named and end < verb.i - 1 else None
+    return None
+
+
 def _relative_antecedent(verb: Token) -> Token | None:
     """ "Smith, who said …": the noun the relative clause hangs on."""
     return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in {"PROPN", "NOUN"} else None
@@ -142,6 +160,13 @@ def _subject_span(token: Token) -> Span:
         doc[start].is_punct or doc[start].text in MARK_TOKENS or "\n" in doc[start : token.i].text
     ):
         start += 1  # nor does a subject start in the paragraph before
+    marks = [
+        i
+        for i in range(max(start, 1), token.i)
+        if doc[i].text in MARK_TOKENS and doc[i - 1].is_punct
+    ]
+    if marks:  # a quote's closing mark: the words before it are the quote's, not the speaker's
+        start = marks[-1] + 1
     return doc[start : token.i + 1]
 
 

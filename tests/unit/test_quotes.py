@@ -652,3 +652,13 @@ def test_according_to_a_document_by_a_person(nlp) -> None:  # type: ignore[no-un
     )
     (quote,) = _quotes(nlp, text)
     assert quote.speaker_name == "Amy Glasmeier"
+
+
+def test_speaker_after_the_quote_and_before_an_appositive(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The effort reflects her advisers' wariness of polls that show deep dissatisfaction with "
+        "the economy despite modest growth. “It is not the position that everything is "
+        "hunky-dory,” Gene Sperling, a top outside Clinton adviser, said at a recent event."
+    )
+    quote = _only(_quotes(nlp, text), "hunky-dory")
+    assert quote.speaker_name == "Gene Sperling" and quote.speaker_text == "Gene Sperling"
