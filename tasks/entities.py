@@ -217,9 +217,10 @@ _AGE_OR_ROLE_AFTER = re.compile(
 
 
 def _placed(span: Span) -> bool:
-    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns. A first
-    name the name data knows, before a surname, is a person in a list with places ("Chris
-    Christie of New Jersey and John Kasich of Ohio"): the parse often joins them."""
+    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns. A full name
+    that opens with a first name the name data decides is a person in a list with places ("Chris
+    Christie of New Jersey and John Kasich of Ohio", "Kamala Harris, Klobuchar and Steyer"): the
+    parse often joins them, and the surname may be a dictionary word (Harris, Sanders)."""
     doc = span.doc
     if _PLACE_AFTER.match(text_of(doc)[span.end_char : span.end_char + 12]):
         return True
@@ -227,7 +228,8 @@ def _placed(span: Span) -> bool:
         return True
     if _followed_by(span, PLACE_WORDS):
         return True
-    return not _given_and_surname(span, span.text) and _listed_with(span, {"GPE", "LOC"})
+    named = len(span.text.split()) > 1 and name_call(span.text).source == "name"
+    return not named and _listed_with(span, {"GPE", "LOC"})
 
 
 def _given_and_surname(span: Span, name: str) -> bool:

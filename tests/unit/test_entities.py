@@ -379,3 +379,11 @@ def test_a_person_the_article_names_before_stays_in_its_closing_lines(nlp) -> No
         "New Brunswick Gov. Andrew Corley is currently pushing for a second quay."
     )
     assert set(_people(nlp, text)) == {"Ines Moreau", "Andrew Corley"}
+
+
+def test_a_full_name_listed_with_places_stays_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The polls also suggest that Kasich and Bernie Sanders are the only candidates still in "
+        "the race who are ahead of the field in Ohio and Pennsylvania."
+    )
+    assert "Bernie Sanders" in _people(nlp, text)
