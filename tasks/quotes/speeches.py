@@ -58,6 +58,8 @@ def find_speeches(doc: Doc, marks: list[Marked], ignored: set[int]) -> list[Spee
         ):
             continue  # "has not said", "will argue": nothing was said (yet)
         subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            subject = _author(subject) or subject  # "a study by Jo Lee concluded": Jo Lee
         if (
             subject is not None
             and VERB_BASE[token.lower_] not in CORE_SPEECH_VERBS
@@ -141,6 +143,21 @@ def _named_before_appositive(verb: Token) -> Token | None:
     return None
 
 
+def _author(noun: Token) -> Token | None:
+    """The named author of a document or a statement: "a study by Michael Greenstone",
+    "calculations by Amy Glasmeier", "a study by a sociologist, Mikhail Dmitriyev"."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"by", "from"}:
+            continue
+        for author in prep.children:
+            named = author.pos_ == "PROPN" or any(
+                c.dep_ == "appos" and c.pos_ == "PROPN" for c in author.children
+            )
+            if author.dep_ == "pobj" and named:
+                return author
+    return None
+
+
 def _relative_antecedent(verb: Token) -> Token | None:
     """ "Smith, who said …": the noun the relative clause hangs on."""
     return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in {"PROPN", "NOUN"} else None
@@ -178,17 +195,7 @@ def _according_to(according: Token) -> Speech | None:
     target = next((c for c in doc[according.i + 1].children if c.dep_ == "pobj"), None)
     if target is not None and target.pos_ == "NOUN":
         # "according to calculations by Amy Glasmeier": the author of the document is the source.
-        author = next(
-            (
-                o
-                for p in target.children
-                if p.dep_ == "prep" and p.lower_ in {"by", "from"}
-                for o in p.children
-                if o.dep_ == "pobj" and o.pos_ == "PROPN"
-            ),
-            None,
-        )
-        target = author or target
+        target = _author(target) or target
     return Speech(according, _subject_span(target)) if target is not None else None
 
 

@@ -662,3 +662,18 @@ def test_speaker_after_the_quote_and_before_an_appositive(nlp) -> None:  # type:
     )
     quote = _only(_quotes(nlp, text), "hunky-dory")
     assert quote.speaker_name == "Gene Sperling" and quote.speaker_text == "Gene Sperling"
+
+
+def test_a_study_speaks_for_its_named_author(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A study by Michael Greenstone of the University of Chicago concluded that at current "
+        "battery prices, electric cars are not competitive."
+    )
+    quote = _only(_quotes(nlp, text), "electric cars")
+    assert quote.speaker_name == "Michael Greenstone"
+
+
+def test_called_for_a_quoted_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + 'Okafor has also broadly called for "a second bridge by 2030."'
+    quote = _only(_quotes(nlp, text), "second bridge")
+    assert quote.speaker_name == "Ruth Okafor"
