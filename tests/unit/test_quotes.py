@@ -677,3 +677,15 @@ def test_called_for_a_quoted_phrase(nlp) -> None:  # type: ignore[no-untyped-def
     text = INTRO + 'Okafor has also broadly called for "a second bridge by 2030."'
     quote = _only(_quotes(nlp, text), "second bridge")
     assert quote.speaker_name == "Ruth Okafor"
+
+
+def test_an_embedded_post_signed_on_its_own_line(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The campaign drew mockery online.\n\n"
+        "So many people were talking about the bridge today, it was all over my feed: "
+        "https://t.co/Nc0nKoXGBP\n\n"
+        "— Dianna E. Anderson 🏳️‍🌈 (@diannaeanderson) November 18, 2019\n\n"
+        "More posts followed."
+    )
+    quote = _only(_quotes(nlp, text), "all over my feed")
+    assert quote.speaker_name == "Dianna E. Anderson" and quote.rule == "signed"
