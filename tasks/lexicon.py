@@ -62,6 +62,9 @@ ORG_WORDS = words(
     department agency association society foundation hospital clinic centre center church
     club league party court museum library complex invitational open tour cup festival fc
     airlines airways press news times post herald journal tribune magazine network
+    capital systems research consulting partners holdings studios pictures records entertainment
+    media forecast ventures industries enterprises technologies labs services solutions
+    securities fund initiative works gazette courant chronicle globe
     """
 )
 # Nouns that describe a person in apposition ("Philip Cross, a former chief economist").

@@ -387,3 +387,12 @@ def test_a_full_name_listed_with_places_stays_a_person(nlp) -> None:  # type: ig
         "the race who are ahead of the field in Ohio and Pennsylvania."
     )
     assert "Bernie Sanders" in _people(nlp, text)
+
+
+def test_companies_named_like_people_are_not_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "The carnage has helped shrink the fund, just as rivals like Jeffrey Ubben Capital grew.",
+        "The owner of the Chicago Tribune, Baltimore Sun and Hartford Courant made an offer.",
+        "The indie developer Tequila Works made the game.",
+    ):
+        assert _people(nlp, text) == {}, text
