@@ -126,6 +126,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if candidate is None or _inside(candidate.start, excluded) or _is_credit(text, candidate):
             continue
         candidates.append(candidate)
+    candidates = _with_results(text, candidates, sentence_starts, excluded)
     authors = _closing_bios(text, candidates)
     candidates = [c for c in candidates if c.name not in authors]
     return _resolve(candidates, text, doc.vocab)
@@ -142,6 +143,42 @@ def _is_credit(text: str, candidate: _Candidate) -> bool:
     line_start = text.rfind("\n", 0, candidate.start) + 1
     lead = text[max(line_start, candidate.start - 60) : candidate.start]
     return bool(_CREDIT_BEFORE.search(lead) or _FOLLOW_AFTER.match(text, candidate.end))
+
+
+# A line of a results list: a player's name, then a number and what it counts ("Tolivert 25
+# points.", "K. Hupfer 1 goal.", "Jordan Munoz 8 saves.").
+_STATS = (
+    r"points?|goals?|assists?|saves?|steals?|rebounds?|blocks?|kills?|digs?|aces?|yards|"
+    r"touchdowns?|tackles?|sacks?|strikeouts?|hits|RBIs?|runs|total"
+)
+_RESULT = re.compile(
+    r"(?:^|(?<=[.:;,]\s)|(?<=\sand\s))(?P<name>(?:[A-Z]\.\s?)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})"
+    rf"\s+\d{{1,3}}\s+(?:{_STATS})\b",
+    re.MULTILINE,
+)
+
+
+def _with_results(
+    text: str,
+    candidates: list[_Candidate],
+    sentence_starts: list[int],
+    excluded: list[tuple[int, int]],
+) -> list[_Candidate]:
+    """The candidates, with the players a results list names taken as people: the small model
+    misses most of them (a lone surname, a name it calls a team or a place)."""
+    found = []
+    for match in _RESULT.finditer(text):
+        start, end = match.span("name")
+        if _inside(start, excluded) or not _plausible(match["name"], "person"):
+            continue
+        sentence = bisect.bisect_right(sentence_starts, start) - 1
+        found.append(
+            _Candidate(start, end, match["name"], match["name"], "person", sentence, None, None)
+        )
+    if not found:
+        return candidates
+    kept = [c for c in candidates if not any(f.start < c.end and c.start < f.end for f in found)]
+    return sorted(kept + found, key=lambda c: c.start)
 
 
 def _closing_bios(text: str, candidates: list[_Candidate]) -> set[str]:
@@ -558,7 +595,7 @@ def _one_name_person(
         return honorific or named or not common_word(vocab, candidate.name)
     if _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
         return True
-    if _AGE_OR_ROLE_AFTER.match(after):
+    if _AGE_OR_ROLE_AFTER.match(after) or _RESULT.match(text, candidate.start):
         return True
     return bool(one_name_ends) and bool(_LIST_GAP.match(text[one_name_ends[-1] : candidate.start]))
 

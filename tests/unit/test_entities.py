@@ -396,3 +396,14 @@ def test_companies_named_like_people_are_not_people(nlp) -> None:  # type: ignor
         "The indie developer Tequila Works made the game.",
     ):
         assert _people(nlp, text) == {}, text
+
+
+def test_players_in_a_results_list_are_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "GIRLS BASKETBALL\n\nPalm Bay d. Rockledge 70-44\n\n"
+        "Palm Bay (1-0): Tolivert 25 points. Davis 17 points. Bean-Laing 5 points.\n\n"
+        "Heritage (1-0): Armani Sheffield 19 points and 3 steals. K. Hupfer 1 goal."
+    )
+    people = set(_people(nlp, text))
+    assert {"Tolivert", "Davis", "Bean-Laing", "Armani Sheffield", "K. Hupfer"} <= people
+    assert not {"Palm Bay", "Rockledge", "Heritage"} & people

@@ -210,3 +210,14 @@ def test_she_after_a_woman_named_earlier_does_not_overrule_a_man_s_name(nlp) -> 
         "anyone expected.",
     )
     assert people["David Kessler"].gender == "male"
+
+
+def test_a_results_heading_states_the_gender_of_the_players_under_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    people = _genders(
+        nlp,
+        "GIRLS BASKETBALL\n\nPalm Bay (1-0): Tolivert 25 points. Davis 17 points.\n\n"
+        "BOYS SOCCER\n\nViera (4-0): Jordan Munoz 8 saves. Kelly Hupfer 1 goal.",
+    )
+    assert people["Tolivert"].gender == people["Davis"].gender == "female"
+    assert people["Kelly Hupfer"].gender == "male"
+    assert people["Davis"].gender_source == "text"
