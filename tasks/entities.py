@@ -69,6 +69,8 @@ APOSTROPHES = "'’‘ʼ´`"
 _POSSESSIVE = re.compile(rf"(?:[{APOSTROPHES}]s|[{APOSTROPHES}])$")
 _POSSESSIVE_TOKENS = {mark + tail for mark in APOSTROPHES for tail in ("s", "")}
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
+# A surname joined to its particle: "al-Assad", "el-Qaddafi", "bin-Laden".
+_PARTICLE_SURNAME = re.compile(r"(?:al|el|ad|ud|ul|bin|ibn|abu)-[A-Z][\w'’-]+")
 _NAME_WORD = rf"[A-Z][\w{APOSTROPHES}.-]*"
 # A one-word name glued to the possessive the tokenizer did not split ("Jane" + "Doe‘s").
 _GLUED_POSSESSIVE = re.compile(rf"\s[A-Z][\w-]+(?=[{APOSTROPHES}]s\b)")
@@ -440,8 +442,8 @@ def _strip_titles(name: str) -> tuple[str, str | None]:
     titles = []
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         titles.append(words.pop(0))
-    while len(words) > 1 and words[-1].lower().rstrip(".") in TITLES:
-        titles.append(words.pop())  # "Yellowhead MP"
+    while len(words) > 1 and words[-1].isupper() and words[-1].lower().rstrip(".") in TITLES:
+        titles.append(words.pop())  # "Yellowhead MP", not "Howard Dean"
     return " ".join(words), " ".join(titles) or None
 
 
@@ -508,7 +510,7 @@ def _plausible(name: str, type_: str) -> bool:
             continue  # "C.J. Hartley", "J.R.R. Tolkien"
         if word.endswith(".") and len(bare) > 2 and bare.lower() not in TITLES:
             return False  # "Alex. Alex": a sentence break inside the span
-        if bare.lower() in NAME_PARTICLES:
+        if bare.lower() in NAME_PARTICLES or _PARTICLE_SURNAME.fullmatch(bare):
             continue
         if not bare[0].isupper() or (bare.isupper() and len(bare) > 3):
             return False
@@ -724,7 +726,12 @@ def _expand_person(
     ("Dorie Greenspan … her husband Michael Greenspan … Greenspan says").
     """
     single = _POSSESSIVE.sub("", single)
-    matches = [n for n in full_names if n.split()[-1].lower() == single.lower()]
+    lowered = single.lower()
+    matches = [
+        n
+        for n in full_names
+        if (last := n.split()[-1].lower()) == lowered or last.endswith(f"-{lowered}")
+    ]
     if not matches:
         matches = [n for n in full_names if n.split()[0].lower() == single.lower()]
     if not matches:

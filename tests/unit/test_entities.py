@@ -407,3 +407,11 @@ def test_players_in_a_results_list_are_people(nlp) -> None:  # type: ignore[no-u
     people = set(_people(nlp, text))
     assert {"Tolivert", "Davis", "Bean-Laing", "Armani Sheffield", "K. Hupfer"} <= people
     assert not {"Palm Bay", "Rockledge", "Heritage"} & people
+
+
+def test_surnames_joined_to_a_particle_and_names_that_are_titles(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The talks turned on the fate of President Bashar al-Assad, and Assad's allies "
+        "objected. Former Vermont Gov. Howard Dean endorsed the deal."
+    )
+    assert set(_people(nlp, text)) == {"Bashar al-Assad", "Howard Dean"}
