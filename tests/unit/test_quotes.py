@@ -689,3 +689,9 @@ def test_an_embedded_post_signed_on_its_own_line(nlp) -> None:  # type: ignore[n
     )
     quote = _only(_quotes(nlp, text), "all over my feed")
     assert quote.speaker_name == "Dianna E. Anderson" and quote.rule == "signed"
+
+
+def test_a_person_s_advisers_are_not_the_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor's advisers said the second span would wait until 2030."
+    quote = _only(_quotes(nlp, text), "second span")
+    assert quote.speaker_text == "Okafor's advisers" and quote.speaker_name is None
