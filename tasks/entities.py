@@ -23,6 +23,7 @@ from tasks.lexicon import (
     ALIASES,
     CREDIT_ROLES,
     FIRST_NAME_CUES,
+    HONORIFICS,
     JURISDICTION_TITLES,
     KNOWN_ORGS,
     NAME_PARTICLES,
@@ -68,6 +69,8 @@ APOSTROPHES = "'’‘ʼ´`"
 _POSSESSIVE = re.compile(rf"(?:[{APOSTROPHES}]s|[{APOSTROPHES}])$")
 _POSSESSIVE_TOKENS = {mark + tail for mark in APOSTROPHES for tail in ("s", "")}
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
+# A surname joined to its particle: "al-Assad", "el-Qaddafi", "bin-Laden".
+_PARTICLE_SURNAME = re.compile(r"(?:al|el|ad|ud|ul|bin|ibn|abu)-[A-Z][\w'’-]+")
 _NAME_WORD = rf"[A-Z][\w{APOSTROPHES}.-]*"
 # A one-word name glued to the possessive the tokenizer did not split ("Jane" + "Doe‘s").
 _GLUED_POSSESSIVE = re.compile(rf"\s[A-Z][\w-]+(?=[{APOSTROPHES}]s\b)")
@@ -76,6 +79,23 @@ _CREDIT_AFTER = re.compile(
     r"^\s*(?:/|,\s*(?:The\s+)?(?:Associated Press|Canadian Press|Reuters|AFP|Bloomberg)\b"
     r"|\s+is\s+an?\s+[\w\s-]{0,50}?\b(?:" + "|".join(sorted(CREDIT_ROLES)) + r")\b)"
 )
+
+
+# Credits before a name on its line: "(Reporting by N", "Editing by N", "Story by N", "Video
+# produced by N", "Contributing: N", "On Twitter follow N"; a film "produced by" N is news.
+_CREDIT_BEFORE = re.compile(
+    r"(?:\b(?:[Rr]eporting|Editing|Writing|Compiled|Story|Cinematography|[Pp]roduction)"
+    r"|(?:^|[(.;]\s*|\b(?:Video|Podcast|Audio)\s+)(?:[Pp]roduced|[Ee]dited))\s+by\s+$"
+    r"|\bContributing:\s*$|\b[Ff]ollow\s+$"
+)
+_FOLLOW_AFTER = re.compile(r"\s+(?:on|On)\s+(?:Twitter|Facebook|Instagram)\b")
+# Lines at the end of an article where its author's bio or signature stands.
+_CLOSING_LINES = 3
+_BIO_AFTER = re.compile(
+    r"(?:\s+is\s+(?:a|an|the|(?:(?![a-z]+(?:ly|ing)\b)[a-z]+\s+){1,3}(?:of|at))\s|[.,]?\s*$)"
+)
+# A sentence ended before the name (not an abbreviated title: "Sen. Lindsey Graham").
+_SENTENCE_BEFORE = re.compile(r"[a-z]{3,}[.!?]$")
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,10 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if candidate is None or _inside(candidate.start, excluded) or _is_credit(text, candidate):
             continue
         candidates.append(candidate)
-    return _resolve(candidates, text)
+    candidates = _with_results(text, candidates, sentence_starts, excluded)
+    authors = _closing_bios(text, candidates)
+    candidates = [c for c in candidates if c.name not in authors]
+    return _resolve(candidates, text, doc.vocab)
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -117,7 +140,69 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def _is_credit(text: str, candidate: _Candidate) -> bool:
     before = text[max(0, candidate.start - 2) : candidate.start]
-    return "/" in before or bool(_CREDIT_AFTER.match(text[candidate.end : candidate.end + 80]))
+    if "/" in before or _CREDIT_AFTER.match(text[candidate.end : candidate.end + 80]):
+        return True
+    line_start = text.rfind("\n", 0, candidate.start) + 1
+    lead = text[max(line_start, candidate.start - 60) : candidate.start]
+    return bool(_CREDIT_BEFORE.search(lead) or _FOLLOW_AFTER.match(text, candidate.end))
+
+
+# A line of a results list: a player's name, then a number and what it counts ("Tolivert 25
+# points.", "K. Hupfer 1 goal.", "Jordan Munoz 8 saves.").
+_STATS = (
+    r"points?|goals?|assists?|saves?|steals?|rebounds?|blocks?|kills?|digs?|aces?|yards|"
+    r"touchdowns?|tackles?|sacks?|strikeouts?|hits|RBIs?|runs|total"
+)
+_RESULT = re.compile(
+    r"(?:^|(?<=[.:;,]\s)|(?<=\sand\s))(?P<name>(?:[A-Z]\.\s?)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})"
+    rf"\s+\d{{1,3}}\s+(?:{_STATS})\b",
+    re.MULTILINE,
+)
+
+
+def _with_results(
+    text: str,
+    candidates: list[_Candidate],
+    sentence_starts: list[int],
+    excluded: list[tuple[int, int]],
+) -> list[_Candidate]:
+    """The candidates, with the players a results list names taken as people: the small model
+    misses most of them (a lone surname, a name it calls a team or a place)."""
+    found = []
+    for match in _RESULT.finditer(text):
+        start, end = match.span("name")
+        if _inside(start, excluded) or not _plausible(match["name"], "person"):
+            continue
+        sentence = bisect.bisect_right(sentence_starts, start) - 1
+        found.append(
+            _Candidate(start, end, match["name"], match["name"], "person", sentence, None, None)
+        )
+    if not found:
+        return candidates
+    kept = [c for c in candidates if not any(f.start < c.end and c.start < f.end for f in found)]
+    return sorted(kept + found, key=lambda c: c.start)
+
+
+def _closing_bios(text: str, candidates: list[_Candidate]) -> set[str]:
+    """Names of the article's authors in the lines that close it: "Jo Lee is an economist at
+    …", or a letter's signature on a line of its own ("Len Bennett."), naming someone no line
+    before names. The guideline counts no author."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    closing = lines[-_CLOSING_LINES:]
+    start = closing[0].start() if closing else len(text)
+    found = set()
+    for c in candidates:
+        if c.type != "person" or c.start < start:
+            continue
+        line = next(m for m in closing if m.start() <= c.start < m.end())
+        head = text[line.start() : c.start].strip()
+        if (head and not _SENTENCE_BEFORE.search(head)) or not _BIO_AFTER.match(
+            text, c.end, line.end()
+        ):
+            continue
+        if re.search(rf"\b{re.escape(c.name.split()[-1])}\b", text[: line.start()]) is None:
+            found.add(c.name)
+    return found
 
 
 def _candidate(ent: Span, sentence_starts: list[int]) -> _Candidate | None:
@@ -171,9 +256,10 @@ _AGE_OR_ROLE_AFTER = re.compile(
 
 
 def _placed(span: Span) -> bool:
-    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns. A first
-    name the name data knows, before a surname, is a person in a list with places ("Chris
-    Christie of New Jersey and John Kasich of Ohio"): the parse often joins them."""
+    """A "person" used as a place: "Glace Bay, N.S.", "in Milton", a list of towns. A full name
+    that opens with a first name the name data decides is a person in a list with places ("Chris
+    Christie of New Jersey and John Kasich of Ohio", "Kamala Harris, Klobuchar and Steyer"): the
+    parse often joins them, and the surname may be a dictionary word (Harris, Sanders)."""
     doc = span.doc
     if _PLACE_AFTER.match(text_of(doc)[span.end_char : span.end_char + 12]):
         return True
@@ -181,7 +267,8 @@ def _placed(span: Span) -> bool:
         return True
     if _followed_by(span, PLACE_WORDS):
         return True
-    return not _given_and_surname(span, span.text) and _listed_with(span, {"GPE", "LOC"})
+    named = len(span.text.split()) > 1 and name_call(span.text).source == "name"
+    return not named and _listed_with(span, {"GPE", "LOC"})
 
 
 def _given_and_surname(span: Span, name: str) -> bool:
@@ -355,8 +442,8 @@ def _strip_titles(name: str) -> tuple[str, str | None]:
     titles = []
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         titles.append(words.pop(0))
-    while len(words) > 1 and words[-1].lower().rstrip(".") in TITLES:
-        titles.append(words.pop())  # "Yellowhead MP"
+    while len(words) > 1 and words[-1].isupper() and words[-1].lower().rstrip(".") in TITLES:
+        titles.append(words.pop())  # "Yellowhead MP", not "Howard Dean"
     return " ".join(words), " ".join(titles) or None
 
 
@@ -423,14 +510,14 @@ def _plausible(name: str, type_: str) -> bool:
             continue  # "C.J. Hartley", "J.R.R. Tolkien"
         if word.endswith(".") and len(bare) > 2 and bare.lower() not in TITLES:
             return False  # "Alex. Alex": a sentence break inside the span
-        if bare.lower() in NAME_PARTICLES:
+        if bare.lower() in NAME_PARTICLES or _PARTICLE_SURNAME.fullmatch(bare):
             continue
         if not bare[0].isupper() or (bare.isupper() and len(bare) > 3):
             return False
     return True
 
 
-def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
+def _resolve(candidates: list[_Candidate], text: str, vocab: Vocab) -> list[Mention]:
     """Short forms take the full name used in the article ("Milley" → "Mark Milley").
 
     A lone capitalised word that names nobody in full, in the mentions or anywhere in the text,
@@ -453,7 +540,7 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
             if expanded is None and type_ == "person":
                 expanded = full_name_in_text(name, text)
                 if expanded is None:
-                    if name not in one_name and not _one_name_person(c, text, one_name_ends):
+                    if name not in one_name and not _one_name_person(c, text, one_name_ends, vocab):
                         continue
                     one_name.add(name)
                     one_name_ends.append(c.end)
@@ -484,19 +571,33 @@ def _resolve(candidates: list[_Candidate], text: str) -> list[Mention]:
 _CUE = r"\b(?:" + "|".join(sorted(FIRST_NAME_CUES)) + r")s?"
 _CUE_BEFORE = re.compile(_CUE + r",?\s+$", re.IGNORECASE)
 _CUE_AFTER = re.compile(rf"^[{APOSTROPHES}]s?\s+(?:\w+\s+)?" + _CUE + r"\b", re.IGNORECASE)
+# A capitalised title right before a word: "President Obama", "Mr. Obama", "Gov. Christie".
+_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(TITLES)) + r")\.?\s+$", re.IGNORECASE)
 # Between two names of one list: commas, "and", and lower-case asides ("Judy, centre, Jaidaa").
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s*\(?[a-z]+\)?,?\s*){1,4}$")
 
 
-def _one_name_person(candidate: _Candidate, text: str, one_name_ends: list[int]) -> bool:
+def _one_name_person(
+    candidate: _Candidate, text: str, one_name_ends: list[int], vocab: Vocab
+) -> bool:
     """A person the article names by one name only: the text around says so (a kinship word
     or "named" before it, an age or a role after it, "Jim's father"), or it follows another
     such name in the same list. Without that, a lone word is more often a place or a brand."""
     before = text[max(0, candidate.start - 30) : candidate.start]
     after = text[candidate.end : candidate.end + 40]
+    inside = candidate.text[: max(0, candidate.text.find(candidate.name))]  # NER took the title
+    titled = _TITLE_BEFORE.search(before + inside)
+    if titled and titled.group()[0].isupper():
+        # "President Obama", "Mr. Obama", "Sen. Cruz": a title is a person's. A title that is
+        # also a word ("General", "Chief") before a common word is a phrase ("General
+        # Uselessness"); an honorific is not.
+        honorific = titled.group().lower().strip(" .") in HONORIFICS
+        found = first_name_statistic(candidate.name)
+        named = found is not None and found[1] >= THING_MAX_NAME_COUNT  # "Prince Andrew"
+        return honorific or named or not common_word(vocab, candidate.name)
     if _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
         return True
-    if _AGE_OR_ROLE_AFTER.match(after):
+    if _AGE_OR_ROLE_AFTER.match(after) or _RESULT.match(text, candidate.start):
         return True
     return bool(one_name_ends) and bool(_LIST_GAP.match(text[one_name_ends[-1] : candidate.start]))
 
@@ -541,12 +642,21 @@ def _canonical_people(names: list[str]) -> dict[str, str]:
                 canonical[name] = canonical[short]  # "Lobsterman Walt Pruitt" is "Walt Pruitt"
             elif len(longer) == 1:
                 canonical[short] = name  # "Al Hashish" is "Fouzia Al Hashish"
+        fuller = [n for n in unique if _with_middle_names(short, n)]
+        if len(fuller) == 1 and canonical[short] == short:
+            canonical[short] = fuller[0]  # "Donald Trump" is "Donald J. Trump"
     first_named = sorted(canonical, key=names.index)
     for later_index, later in enumerate(first_named):
         earlier = next((n for n in first_named[:later_index] if _same_person(n, later)), None)
         if earlier is not None:
             canonical[later] = canonical[earlier]
     return canonical
+
+
+def _with_middle_names(short: str, name: str) -> bool:
+    """`name` is `short` with middle names or initials: the fuller form a reader counts once."""
+    a, b = short.lower().split(), name.lower().split()
+    return len(b) > len(a) >= 2 and b[0] == a[0] and b[-1] == a[-1]
 
 
 def _same_person(earlier: str, later: str) -> bool:
@@ -616,7 +726,12 @@ def _expand_person(
     ("Dorie Greenspan … her husband Michael Greenspan … Greenspan says").
     """
     single = _POSSESSIVE.sub("", single)
-    matches = [n for n in full_names if n.split()[-1].lower() == single.lower()]
+    lowered = single.lower()
+    matches = [
+        n
+        for n in full_names
+        if (last := n.split()[-1].lower()) == lowered or last.endswith(f"-{lowered}")
+    ]
     if not matches:
         matches = [n for n in full_names if n.split()[0].lower() == single.lower()]
     if not matches:

@@ -116,6 +116,13 @@ def genders(
         said = _words_about(text, mention)
         if said is not None:
             votes[mention.key][said == "male"] += WORD_WEIGHT
+    headings = _headings(text)
+    starts = [start for start, _ in headings]
+    for mention in people:
+        index = bisect.bisect_left(starts, mention.start) - 1
+        heading = headings[index][1] if index >= 0 else None
+        if heading is not None:
+            votes[mention.key][heading == "male"] += WORD_WEIGHT
     # What a title or role noun says beats the name when pronouns look for their person.
     prior = {key: _decide(votes[key]) or call for key, call in by_name.items()}
     for key, gender in _pronoun_referents(text, sentence_starts, people, quotes, prior, subjects):
@@ -160,6 +167,27 @@ def _decide(weights: list[float]) -> Call | None:
         return None
     gender: Gender = "female" if female > male else "male"
     return Call(gender, "text", round((max(female, male) + 1) / (total + 2), 3))
+
+
+# A short heading line in capitals: "GIRLS BASKETBALL", "WOMEN'S SOCCER".
+_HEADING = re.compile(r"^[A-Z][A-Z'’ &-]{2,40}$", re.MULTILINE)
+_SECTION_WORDS: dict[str, Gender] = {
+    "girls": "female",
+    "women": "female",
+    "boys": "male",
+    "men": "male",
+}
+
+
+def _headings(text: str) -> list[tuple[int, Gender | None]]:
+    """Each heading line's start and the gender it states for everyone listed under it, if any:
+    "GIRLS BASKETBALL" … "Tolivert 25 points." (the results the tracker's annotators read)."""
+    found: list[tuple[int, Gender | None]] = []
+    for heading in _HEADING.finditer(text):
+        words = re.split(r"[\s'’]+", heading.group().lower())
+        stated = {_SECTION_WORDS[w] for w in words if w in _SECTION_WORDS}
+        found.append((heading.start(), stated.pop() if len(stated) == 1 else None))
+    return found
 
 
 def _words_about(text: str, mention: Mention) -> Gender | None:
@@ -213,7 +241,11 @@ def _pronoun_referents(
             ] + agreeing
         # No one in reach agrees: the name statistic is likely wrong about the nearest person
         # (a woman named Darian), unless the text itself has said otherwise.
+        # Not when someone of the pronoun's gender was named before it: "she" is then most
+        # likely the article's woman, named further back.
         against = [key for _, key in reach if prior[key].source == "name"]
+        if any(prior[k].gender == gender for p, k in named if p < position):
+            against = []
         for key in agreeing[:1] or against[:1]:
             yield key, gender
 

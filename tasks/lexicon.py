@@ -25,6 +25,13 @@ TITLES = words(
     lawyer attorney dean principal trustee commissioner cardinal bishop archbishop
     """
 )
+# Titles that go only before a person's name: "Mr. Bush", "Sen. Graham", "President Obama".
+HONORIFICS = words(
+    """
+    mr mrs ms miss mx dr sen senator rep gov governor president prof professor sir dame rev king
+    queen prince princess pope
+    """
+)
 # Titles of an office over a place: the name before one is that place ("Ohio Governor X").
 JURISDICTION_TITLES = words(
     """
@@ -55,6 +62,9 @@ ORG_WORDS = words(
     department agency association society foundation hospital clinic centre center church
     club league party court museum library complex invitational open tour cup festival fc
     airlines airways press news times post herald journal tribune magazine network
+    capital systems research consulting partners holdings studios pictures records entertainment
+    media forecast ventures industries enterprises technologies labs services solutions
+    securities fund initiative works gazette courant chronicle globe
     """
 )
 # Nouns that describe a person in apposition ("Philip Cross, a former chief economist").

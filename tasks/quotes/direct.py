@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from tasks.nlp import text_of
+from tasks.quotes.lexicon import VERB_BASE
 from tasks.quotes.marks import ALL_MARKS, Marked, fragment, paragraph_of
 from tasks.quotes.speakers import Resolver
 from tasks.quotes.speeches import Speech, speech_quote
@@ -64,6 +65,8 @@ def _speech_after(
 
 _BEFORE_GAP = re.compile(r"[:,]\s*$")
 _VERB_GAP = re.compile(r"\s+(?:that\s+)?")
+# "called for “boots on the ground”": the particle of a speech act that reports a noun phrase.
+_PARTICLE_GAP = re.compile(r"\s+(?:for|on)\s+")
 
 
 def _speech_before(text: str, mark: Marked, speeches: list[Speech]) -> Speech | None:
@@ -88,7 +91,10 @@ def _speech_before(text: str, mark: Marked, speeches: list[Speech]) -> Speech | 
             (
                 s
                 for s in speeches
-                if _VERB_GAP.fullmatch(text[s.verb.idx + len(s.verb) : mark.start])
+                if (
+                    _VERB_GAP.fullmatch(gap := text[s.verb.idx + len(s.verb) : mark.start])
+                    or (VERB_BASE.get(s.verb.lower_) == "call" and _PARTICLE_GAP.fullmatch(gap))
+                )
                 and s.subject is not None
             ),
             None,

@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al))*"
-# "… — Ann Lee (@annlee) May 2, 2019", "“…” ― Ann Lee": a post or a voice signed off with a dash.
+# "… — Ann Lee (@annlee) May 2, 2019", "“…” ― Ann Lee": a post or a voice signed off with a dash
+# (an emoji may stand between the name and the handle).
 _DASH_SIGNATURE = re.compile(
     r"(?:\s*(?:pic\.twitter\.com/\S+|https?://\S+))*\s*(?:[—―–]|--)[\s\xa0]*"
-    rf"(?P<name>{_NAME})\.?(?P<handle>\s*\(@\w+\))?(?:\s+[A-Z][a-z]+\.? \d{{1,2}}, \d{{4}})?\.?\s*$"
+    rf"(?P<name>{_NAME})\.?(?P<handle>[^\w()]{{0,12}}\(@\w+\))?"
+    r"(?:\s+[A-Z][a-z]+\.? \d{1,2}, \d{4})?\.?\s*$"
 )
 # "… an emergency. Ann Lee." / "… on their doors. Ann Lee, Rentals.ca.": a pull quote closed by
 # its speaker's name (after a full stop that is not an abbreviation's, "Sen. Ann Lee").
@@ -38,7 +40,7 @@ def signed(
     closed by the name alone. The name must be a person's (or come with a @handle)."""
     text = text_of(doc)
     found = []
-    for para_start, para_end in paragraphs:
+    for index, (para_start, para_end) in enumerate(paragraphs):
         paragraph = text[para_start:para_end]
         tail = max(0, len(paragraph) - _SIGNATURE_REACH)  # a signature is short: look at the end
         match = _DASH_SIGNATURE.search(paragraph, tail) or _NAME_SIGNATURE.search(paragraph, tail)
@@ -50,6 +52,9 @@ def signed(
         if speaker is None or not (handle or _names_a_person(resolver, name_start, name_end)):
             continue
         end = para_start + match.start()
+        if not paragraph[: match.start()].strip() and index and match.re is _DASH_SIGNATURE:
+            # An embedded post: its text is the paragraph above the signature's own line.
+            para_start, end = paragraphs[index - 1]
         if text[end] in '!?”"':
             end += 1  # the pull quote's own closing mark or question, not its full stop
         while end > para_start and text[end - 1] in " .\xa0":

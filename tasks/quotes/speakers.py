@@ -38,6 +38,12 @@ class Resolver:
         start, end = span.start_char, span.end_char
         named = [m for m in self.mentions if m.start < end and m.end > start]
         person = next((m for m in reversed(named) if m.label == "person"), None)
+        head = span.text.split()[-1] if span.text.split() else ""
+        if person is not None and head[:1].islower() and person.end <= span.end_char - len(head):
+            # "Clinton's advisers", "Ted Cruz's campaign", "Rudolph's supporters": the person
+            # owns the speakers, and is not one of them.
+            named = [m for m in named if m.label != "person"]
+            person = None
         target = person or (named[-1] if named else None)
         if target is None:
             words = span.text.split()

@@ -58,6 +58,8 @@ def find_speeches(doc: Doc, marks: list[Marked], ignored: set[int]) -> list[Spee
         ):
             continue  # "has not said", "will argue": nothing was said (yet)
         subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            subject = _author(subject) or subject  # "a study by Jo Lee concluded": Jo Lee
         if (
             subject is not None
             and VERB_BASE[token.lower_] not in CORE_SPEECH_VERBS
@@ -78,6 +80,8 @@ def find_speeches(doc: Doc, marks: list[Marked], ignored: set[int]) -> list[Spee
         ):
             # A misparse left the verb without subject; the name right before it is the speaker.
             subject = doc[token.i - 1]
+        if subject is None:
+            subject = _inverted_subject(token) or _named_before_appositive(token)
         if subject is None:
             # "… and said that …", "…, adding that …" keep the main clause's subject (the
             # annotation's convention); "fail to report" or "suggests adding" report nothing.
@@ -108,6 +112,52 @@ def _speaks_in_this_sense(verb: Token) -> bool:
     return True
 
 
+def _inverted_subject(verb: Token) -> Token | None:
+    """`"…," said Edward Leamer, an economist, "…"`: a verb right after a quote's closing mark
+    and a name right after the verb, which the parse made the subject of the quote's second
+    half. The name's last word is the speaker's head."""
+    doc = verb.doc
+    if verb.i < 2 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in MARK_TOKENS:
+        return None
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN":
+        end += 1
+    return doc[end - 1] if end > verb.i + 1 else None
+
+
+def _named_before_appositive(verb: Token) -> Token | None:
+    """`"…," Gene Sperling, a top Clinton adviser, said`: the parse took the name into the
+    quote and left the verb without a subject. The name stands between the quote's closing mark
+    and the comma that opens the appositive; its last word is the speaker's head."""
+    doc = verb.doc
+    if verb.i < 4 or doc[verb.i - 1].text != ",":
+        return None
+    for k in range(verb.i - 2, max(0, verb.i - 25), -1):
+        if doc[k].text not in MARK_TOKENS:
+            continue
+        end = k + 1
+        while end < verb.i - 1 and doc[end].pos_ == "PROPN":
+            end += 1
+        named = k + 1 < end <= k + 4 and doc[end].text == ","
+        return doc[end - 1] if named and end < verb.i - 1 else None
+    return None
+
+
+def _author(noun: Token) -> Token | None:
+    """The named author of a document or a statement: "a study by Michael Greenstone",
+    "calculations by Amy Glasmeier", "a study by a sociologist, Mikhail Dmitriyev"."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"by", "from"}:
+            continue
+        for author in prep.children:
+            named = author.pos_ == "PROPN" or any(
+                c.dep_ == "appos" and c.pos_ == "PROPN" for c in author.children
+            )
+            if author.dep_ == "pobj" and named:
+                return author
+    return None
+
+
 def _relative_antecedent(verb: Token) -> Token | None:
     """ "Smith, who said …": the noun the relative clause hangs on."""
     return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in {"PROPN", "NOUN"} else None
@@ -127,6 +177,13 @@ def _subject_span(token: Token) -> Span:
         doc[start].is_punct or doc[start].text in MARK_TOKENS or "\n" in doc[start : token.i].text
     ):
         start += 1  # nor does a subject start in the paragraph before
+    marks = [
+        i
+        for i in range(max(start, 1), token.i)
+        if doc[i].text in MARK_TOKENS and doc[i - 1].is_punct
+    ]
+    if marks:  # a quote's closing mark: the words before it are the quote's, not the speaker's
+        start = marks[-1] + 1
     return doc[start : token.i + 1]
 
 
@@ -136,6 +193,9 @@ def _according_to(according: Token) -> Speech | None:
     if according.i + 1 >= len(doc) or doc[according.i + 1].lower_ != "to":
         return None
     target = next((c for c in doc[according.i + 1].children if c.dep_ == "pobj"), None)
+    if target is not None and target.pos_ == "NOUN":
+        # "according to calculations by Amy Glasmeier": the author of the document is the source.
+        target = _author(target) or target
     return Speech(according, _subject_span(target)) if target is not None else None
 
 

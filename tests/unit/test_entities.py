@@ -338,3 +338,80 @@ def test_a_results_list_gives_the_players_without_their_scores(nlp) -> None:  # 
     people = set(_people(nlp, text))
     assert not any(ch.isdigit() for name in people for ch in name)
     assert {"Maribel Okafor", "Dana Whitcombe"} <= people
+
+
+def test_a_person_named_by_title_and_surname_only_is_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The council met on Tuesday. President Okonjo signed the bill, and Mr. Whitcombe voted "
+        "against it. Later, the General Uselessness of the debate was plain."
+    )
+    people = set(_people(nlp, text))
+    assert {"Okonjo", "Whitcombe"} <= people
+    assert "Uselessness" not in people
+
+
+def test_a_name_and_its_fuller_form_with_middle_initial_are_one_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Marguerite A. Delacroix opened the session. Later, Marguerite Delacroix thanked the "
+        "staff, and Delacroix left early."
+    )
+    assert set(_people(nlp, text)) == {"Marguerite A. Delacroix"}
+
+
+def test_credit_lines_and_closing_author_bios_name_nobody(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Harbour master Ines Moreau said the quay would reopen on Monday. Moreau said repairs "
+        "would cost less than feared. (Reporting by Tomas Lindqvist in Oslo; Editing by Dana "
+        "Whitfield)\n"
+        "Podcast produced by Priya Raman.\n"
+        "On Twitter follow Corey Mahler https://twitter.com/cmahler\n"
+        "Gina Holloway is founder of HarbourWatch.org. Walter Brandt is an economist at the "
+        "University of Bergen."
+    )
+    assert set(_people(nlp, text)) == {"Ines Moreau"}
+
+
+def test_a_person_the_article_names_before_stays_in_its_closing_lines(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Harbour master Ines Moreau said the quay would reopen on Monday.\n"
+        "The council approved the repairs.\n"
+        "Moreau is a former captain of the ferry.\n"
+        "New Brunswick Gov. Andrew Corley is currently pushing for a second quay."
+    )
+    assert set(_people(nlp, text)) == {"Ines Moreau", "Andrew Corley"}
+
+
+def test_a_full_name_listed_with_places_stays_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The polls also suggest that Kasich and Bernie Sanders are the only candidates still in "
+        "the race who are ahead of the field in Ohio and Pennsylvania."
+    )
+    assert "Bernie Sanders" in _people(nlp, text)
+
+
+def test_companies_named_like_people_are_not_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "The carnage has helped shrink the fund, just as rivals like Jeffrey Ubben Capital grew.",
+        "The owner of the Chicago Tribune, Baltimore Sun and Hartford Courant made an offer.",
+        "The indie developer Tequila Works made the game.",
+    ):
+        assert _people(nlp, text) == {}, text
+
+
+def test_players_in_a_results_list_are_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "GIRLS BASKETBALL\n\nPalm Bay d. Rockledge 70-44\n\n"
+        "Palm Bay (1-0): Tolivert 25 points. Davis 17 points. Bean-Laing 5 points.\n\n"
+        "Heritage (1-0): Armani Sheffield 19 points and 3 steals. K. Hupfer 1 goal."
+    )
+    people = set(_people(nlp, text))
+    assert {"Tolivert", "Davis", "Bean-Laing", "Armani Sheffield", "K. Hupfer"} <= people
+    assert not {"Palm Bay", "Rockledge", "Heritage"} & people
+
+
+def test_surnames_joined_to_a_particle_and_names_that_are_titles(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The talks turned on the fate of President Bashar al-Assad, and Assad's allies "
+        "objected. Former Vermont Gov. Howard Dean endorsed the deal."
+    )
+    assert set(_people(nlp, text)) == {"Bashar al-Assad", "Howard Dean"}

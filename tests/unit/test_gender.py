@@ -196,3 +196,28 @@ def test_a_subject_pronoun_is_evidence_about_the_subject_before_it(nlp) -> None:
     assert name_call("Robin Quill").gender == name_call("Casey Ardent").gender == "unknown"
     assert (people["Robin Quill"].gender, people["Robin Quill"].gender_source) == ("male", "text")
     assert people["Casey Ardent"].gender == "unknown"  # nearer, but not whom "he" continues
+
+
+def test_she_after_a_woman_named_earlier_does_not_overrule_a_man_s_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The pronouns are Margaret Holloway's, named paragraphs before; the only person in their
+    # reach is a man, whose name must not be overruled by them.
+    people = _genders(
+        nlp,
+        "Margaret Holloway entered the race in March.\n\n"
+        "The campaign had a rough summer. Polls tightened in August and September.\n\n"
+        'Donors worried about the debates. "It was a bad stretch," said strategist David '
+        "Kessler. Then she recovered. She won the debates, and she raised more money than "
+        "anyone expected.",
+    )
+    assert people["David Kessler"].gender == "male"
+
+
+def test_a_results_heading_states_the_gender_of_the_players_under_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    people = _genders(
+        nlp,
+        "GIRLS BASKETBALL\n\nPalm Bay (1-0): Tolivert 25 points. Davis 17 points.\n\n"
+        "BOYS SOCCER\n\nViera (4-0): Jordan Munoz 8 saves. Kelly Hupfer 1 goal.",
+    )
+    assert people["Tolivert"].gender == people["Davis"].gender == "female"
+    assert people["Kelly Hupfer"].gender == "male"
+    assert people["Davis"].gender_source == "text"

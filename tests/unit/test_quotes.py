@@ -635,3 +635,63 @@ def test_a_surname_of_several_words_is_the_person_named_in_full(nlp) -> None:  #
     named_in_full = [m for m in extract_mentions(doc) if m.text != "Al Khatib"]  # NER missed
     quote = _only(extract_quotes(doc, named_in_full), "a chance")
     assert quote.speaker_text == "Al Khatib" and quote.speaker_name == "Ahmad Al Khatib"
+
+
+def test_split_quote_with_inverted_verb_and_appositive(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The small model makes the name the subject of the quote's second half, not of "said".
+    text = '"The risk," said Edward Leamer, an economist, "is that we will lose jobs."'
+    quotes = _quotes(nlp, text)
+    assert {q.speaker_name for q in quotes} == {"Edward Leamer"}
+    assert len(quotes) == 2
+
+
+def test_according_to_a_document_by_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A living wage for a single adult is about $12 an hour, according to calculations by "
+        "Amy Glasmeier of the Massachusetts Institute of Technology."
+    )
+    (quote,) = _quotes(nlp, text)
+    assert quote.speaker_name == "Amy Glasmeier"
+
+
+def test_speaker_after_the_quote_and_before_an_appositive(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The effort reflects her advisers' wariness of polls that show deep dissatisfaction with "
+        "the economy despite modest growth. “It is not the position that everything is "
+        "hunky-dory,” Gene Sperling, a top outside Clinton adviser, said at a recent event."
+    )
+    quote = _only(_quotes(nlp, text), "hunky-dory")
+    assert quote.speaker_name == "Gene Sperling" and quote.speaker_text == "Gene Sperling"
+
+
+def test_a_study_speaks_for_its_named_author(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A study by Michael Greenstone of the University of Chicago concluded that at current "
+        "battery prices, electric cars are not competitive."
+    )
+    quote = _only(_quotes(nlp, text), "electric cars")
+    assert quote.speaker_name == "Michael Greenstone"
+
+
+def test_called_for_a_quoted_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + 'Okafor has also broadly called for "a second bridge by 2030."'
+    quote = _only(_quotes(nlp, text), "second bridge")
+    assert quote.speaker_name == "Ruth Okafor"
+
+
+def test_an_embedded_post_signed_on_its_own_line(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The campaign drew mockery online.\n\n"
+        "So many people were talking about the bridge today, it was all over my feed: "
+        "https://t.co/Nc0nKoXGBP\n\n"
+        "— Dianna E. Anderson 🏳️‍🌈 (@diannaeanderson) November 18, 2019\n\n"
+        "More posts followed."
+    )
+    quote = _only(_quotes(nlp, text), "all over my feed")
+    assert quote.speaker_name == "Dianna E. Anderson" and quote.rule == "signed"
+
+
+def test_a_person_s_advisers_are_not_the_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = INTRO + "Okafor's advisers said the second span would wait until 2030."
+    quote = _only(_quotes(nlp, text), "second span")
+    assert quote.speaker_text == "Okafor's advisers" and quote.speaker_name is None
