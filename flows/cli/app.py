@@ -12,7 +12,7 @@ import typer
 
 from flows.cli import look, measure, run, serving, warehouse
 from flows.cli.output import console, errors
-from flows.settings import HomeUnusable
+from flows.settings import HomeUnusable, SettingError
 
 app = typer.Typer(
     help="newsflow: news article drops in, a DuckDB warehouse of who said what out.",
@@ -74,7 +74,7 @@ def main() -> None:
     except SystemExit as done:
         _EXIT.append(done.code)
         raise
-    except HomeUnusable as error:  # any command, before it did anything; the message says it all
+    except (HomeUnusable, SettingError) as error:  # the message says what to do
         errors().print(f"[red]error:[/] {error}")
         _EXIT.append(1)
         sys.exit(1)

@@ -37,14 +37,21 @@ DataPathOption = Annotated[
 
 
 def locate(home: str | None, catalog: str | None, data_path: str | None) -> None:
-    """Where the warehouse lives, settled before anything opens it; exit 2 when it is unusable."""
-    from flows.settings import locate as settle
-    from warehouse.lake import LocationError
+    """Where the warehouse lives, settled before anything opens it; exit 2 when it is unusable.
+
+    The choice goes into $NEWSFLOW_CATALOG / $NEWSFLOW_DATA_PATH, which the command's Store
+    resolves again."""
+    import os
+
+    from warehouse.lake import CATALOG_ENV, DATA_PATH_ENV, Location, LocationError
 
     try:
-        settle(home, catalog, data_path)
+        Location.resolve(home_dir(home), catalog, data_path)
     except LocationError as error:
         raise fail(str(error), 2) from None
+    for name, value in ((CATALOG_ENV, catalog), (DATA_PATH_ENV, data_path)):
+        if value:
+            os.environ[name] = value
 
 
 def unreachable(error: BaseException, store: Store) -> typer.Exit | None:

@@ -12,7 +12,7 @@ import typer
 
 from flows.cli.home import CatalogOption, DataPathOption, HomeOption, locate
 from flows.cli.output import console, errors, print_summary
-from flows.cli.run import runs_since
+from flows.engine import runs_since
 from flows.runtime.local_server import DEFAULT_PORT
 from flows.settings import configure
 

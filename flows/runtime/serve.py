@@ -30,7 +30,7 @@ from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_se
 from flows.runtime import server as background
 from flows.runtime.local_server import LocalServer, Running, ServerError, running_api
 from flows.runtime.prefect_server import healthy
-from flows.settings import env_int
+from flows.settings import whole_number
 
 DEPLOYMENTS_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
 INGEST_FLOW, PROCESS_FLOW = "ingest-incoming", "process-drop"
@@ -52,7 +52,7 @@ class Schedules:
         """Options first, then NEWSFLOW_POLL_SECONDS / NEWSFLOW_NIGHTLY / NEWSFLOW_TIMEZONE."""
         poll = poll_seconds
         if poll is None and os.environ.get("NEWSFLOW_POLL_SECONDS"):
-            poll = env_int("NEWSFLOW_POLL_SECONDS", 0)
+            poll = whole_number(os.environ, "NEWSFLOW_POLL_SECONDS", 0)
         if poll is not None and poll < 1:
             raise ValueError(f"the poll interval must be at least 1 second, not {poll}")
         return cls(

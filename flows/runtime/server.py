@@ -45,7 +45,7 @@ from flows.runtime import prefect_database, prefect_server
 from flows.runtime.local_server import LOG_FILE, ServerError, running_api
 from flows.runtime.prefect_server import end, listened, port_of, read_state, serving, write_state
 from flows.runtime.warm import client as warm_client
-from flows.settings import env_int
+from flows.settings import whole_number
 
 STATE_FILE = "server.json"
 LOCK_FILE = "server.lock"
@@ -56,7 +56,7 @@ START_TIMEOUT = 180.0  # a first start on a busy 2-core machine creates the data
 
 
 def idle_seconds() -> int:
-    return 60 * env_int("NEWSFLOW_SERVER_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)
+    return 60 * whole_number(os.environ, "NEWSFLOW_SERVER_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)
 
 
 def prefect_home() -> Path:
