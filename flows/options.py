@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.settings import SettingError, home_dir, positive_int, whole_number
+from flows.settings import SettingError, positive_int, store_for, whole_number
 from tasks.clean import CleanOptions
 from tasks.ingest import Limits
 from tasks.syndication import Rules
-from warehouse.lake import CATALOG_ENV, DATA_PATH_ENV, Location
+from warehouse.lake import Location
 from warehouse.store import Store
 
 DEFAULT_BATCH_SIZE = 200
@@ -64,17 +64,14 @@ class RunOptions:
         """The arguments, else the environment, else the defaults. Raises SettingError for a
         variable that is not a whole number (or not at least 1 where a count is meant) and
         warehouse.lake.LocationError for a catalog or data path newsflow cannot use."""
-        path = home_dir(home, env)
-        location = Location.resolve(
-            path, catalog or env.get(CATALOG_ENV), data_path or env.get(DATA_PATH_ENV)
-        )
+        store = store_for(home, catalog, data_path, env)
 
         def number(name: str, default: int) -> int:
             return whole_number(env, f"NEWSFLOW_{name}", default)
 
         return cls(
-            home=path,
-            location=location,
+            home=store.home,
+            location=store.location,
             batch_size=batch_size or positive_int(env, "NEWSFLOW_BATCH_SIZE", DEFAULT_BATCH_SIZE),
             n_process=n_process or positive_int(env, "NEWSFLOW_N_PROCESS", os.cpu_count() or 1),
             batches_in_flight=batches_in_flight

@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warehouse.store import Store
 
 DEFAULT_HOME = "./data"
 HOME_ENV = "NEWSFLOW_HOME"
@@ -73,3 +77,21 @@ def positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise SettingError(f"{name} must be at least 1; unset it or fix it")
     return value
+
+
+def store_for(
+    home: str | os.PathLike[str] | None = None,
+    catalog: str | None = None,
+    data_path: str | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> Store:
+    """The home's warehouse where it lives: --catalog / --data-path, else $NEWSFLOW_CATALOG /
+    $NEWSFLOW_DATA_PATH, else in the home. Raises warehouse.lake.LocationError."""
+    from warehouse.lake import CATALOG_ENV, DATA_PATH_ENV, Location
+    from warehouse.store import Store
+
+    path = home_dir(home, env)
+    where = Location.resolve(
+        path, catalog or env.get(CATALOG_ENV), data_path or env.get(DATA_PATH_ENV)
+    )
+    return Store(path, where)

@@ -35,7 +35,9 @@ def eval_quotes(
         list[Path], typer.Argument(help="Annotated sets, one JSON article per line; several.")
     ],
     predictions: PredictionsOption = Path("quotes.predictions.jsonl"),
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: Annotated[
+        str | None, typer.Option(envvar="NEWSFLOW_MODEL", help="spaCy pipeline to use.")
+    ] = None,
     errors_out: Annotated[
         Path | None, typer.Option("--errors", help="Write a per-article error breakdown here.")
     ] = None,
@@ -93,7 +95,9 @@ def _per_set(base: Path, gold: Path) -> Path:
 def eval_people(
     gold: GoldArgument,
     predictions: PredictionsOption = Path("people.predictions.jsonl"),
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: Annotated[
+        str | None, typer.Option(envvar="NEWSFLOW_MODEL", help="spaCy pipeline to use.")
+    ] = None,
     errors_out: Annotated[
         Path | None,
         typer.Option("--errors", help="Write every error, with its class, here (JSON lines)."),
@@ -153,7 +157,9 @@ def bench(
         int | None, typer.Option(help="Processes for both phases (default: all cores).")
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per batch.")] = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: Annotated[
+        str | None, typer.Option(envvar="NEWSFLOW_MODEL", help="spaCy pipeline to use.")
+    ] = None,
     home: Annotated[
         Path | None,
         typer.Option(help="Warehouse to load into (default: a fresh temporary one each round)."),

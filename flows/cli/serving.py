@@ -14,7 +14,7 @@ from flows.cli.home import CatalogOption, DataPathOption, HomeOption, locate
 from flows.cli.output import console, errors, print_summary
 from flows.engine import runs_since
 from flows.runtime.local_server import DEFAULT_PORT
-from flows.settings import configure
+from flows.settings import configure, store_for
 
 commands = typer.Typer()
 
@@ -108,9 +108,7 @@ def trigger(
     console().print(f"flow run {run.name} ({run.id}): {state}", soft_wrap=True)
     console().print(f"watch it at {ui}/runs/flow-run/{run.id}", soft_wrap=True)
     if wait:  # what the run (or the runs an incoming-folder run started) loaded
-        from warehouse.store import Store
-
-        for summary in runs_since(Store(home_path), started):
+        for summary in runs_since(store_for(home_path), started):
             print_summary(summary)
             if summary.message:
                 console().print(f"failed: {summary.message}", soft_wrap=True)
