@@ -13,19 +13,16 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import drops
 from flows.options import RunOptions
-from flows.settings import configure, whole_number
-
-configure()
-
-from prefect import flow, task  # noqa: E402
-from prefect.artifacts import create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-
-from flows import drops  # noqa: E402
-from flows.process_drop import process_drop  # noqa: E402
-from flows.retries import RETRY  # noqa: E402
-from warehouse.store import Store, WarehouseBusy  # noqa: E402
+from flows.process_drop import process_drop
+from flows.retries import RETRY
+from flows.settings import whole_number
+from warehouse.store import Store, WarehouseBusy
 
 FLOW_NAME = "ingest-incoming"
 INCOMING = "incoming"

@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flows.settings import configure, store_for
+from prefect import flow
+from prefect.artifacts import create_table_artifact
 
-configure()
-
-from prefect import flow  # noqa: E402
-from prefect.artifacts import create_table_artifact  # noqa: E402
-
-from warehouse.maintenance import maintain as run_maintenance  # noqa: E402
+from flows.settings import store_for
+from warehouse.maintenance import maintain as run_maintenance
 
 FLOW_NAME = "maintain"
 

@@ -21,28 +21,23 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
+from prefect.serializers import PickleSerializer
 
 from flows import progress
+from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune
 from flows.options import RunOptions
-from flows.settings import configure
-
-configure()
-
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.client.schemas.objects import State  # noqa: E402
-from prefect.futures import PrefectFuture  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-from prefect.serializers import PickleSerializer  # noqa: E402
-
-from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune  # noqa: E402
-from flows.report import RunSummary, publish, run_row  # noqa: E402
-from flows.retries import RETRY  # noqa: E402
-from tasks import clean as clean_step  # noqa: E402
-from tasks import ingest, load, stoppable  # noqa: E402
-from tasks.analyze import analyze, release_workers  # noqa: E402
-from tasks.batching import ramp  # noqa: E402
-from tasks.records import (  # noqa: E402
+from flows.report import RunSummary, publish, run_row
+from flows.retries import RETRY
+from tasks import clean as clean_step
+from tasks import ingest, load, stoppable
+from tasks.analyze import analyze, release_workers
+from tasks.batching import ramp
+from tasks.records import (
     LIMIT_REASONS,
     Analysis,
     Article,
@@ -50,10 +45,10 @@ from tasks.records import (  # noqa: E402
     RawRecord,
     Reject,
 )
-from tasks.syndication import Rules, Syndication  # noqa: E402
-from tasks.transient import is_transient  # noqa: E402
-from warehouse.failpoints import failpoint  # noqa: E402
-from warehouse.store import Store  # noqa: E402
+from tasks.syndication import Rules, Syndication
+from tasks.transient import is_transient
+from warehouse.failpoints import failpoint
+from warehouse.store import Store
 
 FLOW_NAME = "process-drop"
 # Articles in the first batch; the next ones double up to the batch size (see tasks.batching.ramp).

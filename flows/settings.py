@@ -1,9 +1,9 @@
 """Where newsflow keeps its data, the Prefect settings it needs, and reading NEWSFLOW_* values.
 
 Prefect reads its settings once, at import, so `configure()` runs before the first
-`import prefect`: each entry point calls it first thing (the `newsflow` command, `newsflow
-serve`'s flow runs through flows/__init__.py's `configure`), and so does Python code that uses
-the flows (see docs/python.md). Nothing calls it at import.
+`import prefect`, at an entry point: the `newsflow` commands call it first thing, and Python code
+that runs the flows calls `flows.configure(home)` (docs/running.md, "From Python"). No module
+calls it as it is imported: importing a flow changes no setting of the importer.
 """
 
 from __future__ import annotations
