@@ -177,7 +177,7 @@ def bench(
 
     from benchmarks.run_vs_spacy import Setup, bench_round, build_drop, corpus_texts, distinct_texts
     from flows.runtime import server as background
-    from flows.runtime.warm.client import OFF
+    from flows.runtime.warm.client import ON
 
     if home is not None and rounds > 1:
         errors().print(
@@ -185,7 +185,7 @@ def bench(
             "skipped as already loaded); leave --home out to bench several rounds."
         )
         raise typer.Exit(2)
-    os.environ[OFF] = "0"  # for the home's server, should this start it, and for the run
+    os.environ.pop(ON, None)  # no runner beside the home's server, should this start it
     processes = n_process or os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
     homes = [home] if home else [work / f"home-{number + 1}" for number in range(rounds)]

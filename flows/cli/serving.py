@@ -12,7 +12,6 @@ import typer
 
 from flows.cli.home import CatalogOption, DataPathOption, HomeOption, locate
 from flows.cli.output import console, errors, print_summary
-from flows.engine import runs_since
 from flows.runtime.local_server import DEFAULT_PORT
 from flows.settings import configure, store_for
 
@@ -108,6 +107,8 @@ def trigger(
     console().print(f"flow run {run.name} ({run.id}): {state}", soft_wrap=True)
     console().print(f"watch it at {ui}/runs/flow-run/{run.id}", soft_wrap=True)
     if wait:  # what the run (or the runs an incoming-folder run started) loaded
+        from flows.engine import runs_since
+
         for summary in runs_since(store_for(home_path), started):
             print_summary(summary)
             if summary.message:
@@ -147,14 +148,14 @@ def server_status(home: HomeOption = None) -> None:
     runner = runner_pid(background.prefect_home())
     if runner is None:
         console().print(
-            "no warm runner (it starts beside the server once the run that started it has "
-            "ended, unless NEWSFLOW_WARM_RUNNER=0)"
+            "no warm runner (with NEWSFLOW_WARM=1, it starts beside the server once the run "
+            "that started it has ended)"
         )
         return
     resident = int(Path(f"/proc/{runner}/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE")
     console().print(
         f"warm runner pid {runner}, {resident / 2**20:,.0f} MiB: runs start in it with Prefect "
-        "and spaCy's model loaded (NEWSFLOW_WARM_RUNNER=0 turns it off)"
+        "and spaCy's model loaded, for runs with NEWSFLOW_WARM=1"
     )
 
 

@@ -37,7 +37,7 @@ from collections import deque
 from types import FrameType
 from typing import Any, NoReturn
 
-OFF = "NEWSFLOW_WARM_RUNNER"  # "0": no runner is started, and none is used
+ON = "NEWSFLOW_WARM"  # "1": runs start in the home's warm runner (opt-in), which a run starts
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 HANDSHAKE_SECONDS = 5.0
 MAX_REQUEST = 1 << 20  # the request of step 1 below (argv and the environment, as JSON)
@@ -66,12 +66,12 @@ def remember_entry(env: dict[str, str]) -> None:
 
 def eligible(argv: list[str], env: dict[str, str] | os._Environ[str]) -> bool:
     """Whether the runner may run this command: `run`, not --verbose (the runner imported
-    Prefect with its logs quiet, as a run does unless --verbose), and the runner not off."""
+    Prefect with its logs quiet, as a run does unless --verbose), and NEWSFLOW_WARM=1."""
     return (
         sys.platform == "linux"
         and argv[1:2] == ["run"]
         and "--verbose" not in argv
-        and env.get(OFF) != "0"
+        and env.get(ON) == "1"
     )
 
 
@@ -243,9 +243,9 @@ def leave(code: int) -> NoReturn:
 
 def runner_env() -> dict[str, str] | None:
     """The environment to start the home's warm runner in, when this process is to start one:
-    the one `newsflow` started with (None: not started through the console script, the runner
-    is off, or not on Linux)."""
-    if ENTRY_ENV is None or os.environ.get(OFF) == "0" or sys.platform != "linux":
+    the one `newsflow` started with (None: not started through the console script, without
+    NEWSFLOW_WARM=1, or not on Linux)."""
+    if ENTRY_ENV is None or os.environ.get(ON) != "1" or sys.platform != "linux":
         return None
     return ENTRY_ENV
 

@@ -48,7 +48,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "server_command",
         lambda port: [sys.executable, "-c", STAND_IN, str(port)],
     )
-    # It would start a real Prefect server (tests/unit/test_prefect_database.py covers it).
+    # It would start a real Prefect server (tests/integration/test_prefect_database.py covers it).
     monkeypatch.setattr(background.prefect_database, "build_in_background", lambda log: None)
     yield prefect_home
     recorded = background.Background.read(prefect_home)
@@ -207,6 +207,7 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = tmp_path / "runner.json"
+    monkeypatch.setenv(warm_client.ON, "1")
     monkeypatch.setattr(
         background,
         "runner_command",
@@ -222,7 +223,7 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
     background.stop(folder)
     assert not background._alive(runner["pid"])  # stopped with the server
 
-    monkeypatch.setenv(warm_client.OFF, "0")
+    monkeypatch.delenv(warm_client.ON)
     with background.lease(tmp_path / "home") as held:
         assert held.started is not None
     supervisor = held.started.pid
