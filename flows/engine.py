@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -69,12 +69,15 @@ def local_run(
     announce: Callable[[str], None] = lambda _message: None,
     progress: Sink | None = None,
     on_interrupt: OnInterrupt | None = None,
+    warm_env: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Load `drop` (a folder, a file or an archive) into the warehouse of `options`.
 
     `announce` hears of slow starts (the home's Prefect server starting). With `on_interrupt`,
     SIGINT and SIGTERM stop the run, it is told what the run left, and the process exits with
     128+signal (flows/runtime/interrupt.py); without it, a KeyboardInterrupt is raised as usual.
+    With `warm_env`, a home's server this run starts comes with the warm runner, started in
+    that environment (flows/runtime/warm/, opt-in).
     Raises RunFailed, warehouse.store.WarehouseBusy when another run holds the warehouse, and
     duckdb.Error or warehouse.ownership.DataPathTaken when the lake cannot be opened.
     """
@@ -95,7 +98,7 @@ def local_run(
     preparing = prepare_lake(store, lambda: _all_done(drop, entries, store, retry_rejects))
     if not surely_new and would_start(options.home) and preparing.result():
         return Outcome(Status.ALREADY_LOADED, len(entries))
-    server = begin(options, entries, runner)
+    server = begin(options, entries, runner, warm_env)
     if server.started:
         announce(f"starting the home's Prefect server ({server.started.ui_url}) …")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -32,13 +32,18 @@ PACKED = (".gz", ".zip", ".tgz", ".bz2", ".xz")
 BYTES_PER_ARTICLE = 5_000
 
 
-def begin(options: RunOptions, entries: list[FileEntry], runner: str) -> Lease:
+def begin(
+    options: RunOptions,
+    entries: list[FileEntry],
+    runner: str,
+    warm_env: Mapping[str, str] | None = None,
+) -> Lease:
     """Lease the home's Prefect server (starting it if needed) and start the spaCy workers.
     Call it before Prefect is imported: the server's address goes into PREFECT_API_URL.
 
     A process that has the model loaded already (a run forked by the warm runner) starts no
     worker for a drop that one worker would parse: it parses it itself, at once."""
-    server = lease(options.home)
+    server = lease(options.home, warm_env)
     if server.api_url:
         os.environ["PREFECT_API_URL"] = server.api_url  # Prefect reads it once, at import
     workers = options.n_process

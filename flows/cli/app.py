@@ -6,6 +6,7 @@ import atexit
 import importlib.abc
 import os
 import sys
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -65,12 +66,13 @@ def begin_process() -> None:
     sys.meta_path.insert(0, _WithoutPandas())
 
 
-def main() -> None:
+def main(entry_env: Mapping[str, str] | None = None) -> None:
     """The `newsflow` command: an error no command turned into a message is still one line
-    (the traceback with --verbose)."""
+    (the traceback with --verbose). `entry_env` is the environment the console script started
+    with (a run may start the home's warm runner in it: flows/runtime/warm/client.py)."""
     begin_process()
     try:
-        app()
+        app(obj=entry_env)
     except SystemExit as done:
         _EXIT.append(done.code)
         raise

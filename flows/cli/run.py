@@ -46,6 +46,7 @@ class _Bar:
 
 @commands.command()
 def run(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A drop: a folder, a single file or an archive.")],
     home: HomeOption = None,
     catalog: CatalogOption = None,
@@ -91,6 +92,7 @@ def run(
     import duckdb
 
     from flows.engine import RunFailed, Status, local_run
+    from flows.runtime.warm.client import runner_env
     from warehouse.ownership import DataPathTaken
     from warehouse.store import WarehouseBusy
 
@@ -117,6 +119,7 @@ def run(
                 announce=errors().print,
                 progress=_Bar(bar),
                 on_interrupt=interrupted,
+                warm_env=runner_env(ctx.obj),
             )
     except WarehouseBusy as error:
         raise busy(error) from None

@@ -26,16 +26,22 @@ def serve(
     poll_seconds: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Look for new drops this often (default $NEWSFLOW_POLL_SECONDS or 300)."
+            min=1,
+            envvar="NEWSFLOW_POLL_SECONDS",
+            help="Look for new drops this often (default 300).",
         ),
     ] = None,
     nightly: Annotated[
         str | None,
-        typer.Option(help="Cron of the nightly run (default $NEWSFLOW_NIGHTLY or '0 2 * * *')."),
+        typer.Option(
+            envvar="NEWSFLOW_NIGHTLY", help="Cron of the nightly run (default '0 2 * * *')."
+        ),
     ] = None,
     timezone: Annotated[
         str | None,
-        typer.Option(help="Timezone of the nightly cron (default $NEWSFLOW_TIMEZONE or UTC)."),
+        typer.Option(
+            envvar="NEWSFLOW_TIMEZONE", help="Timezone of the nightly cron (default UTC)."
+        ),
     ] = None,
     port: Annotated[
         int, typer.Option(help="Port of the local Prefect server and UI.")

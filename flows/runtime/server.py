@@ -36,7 +36,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -44,7 +44,6 @@ from typing import IO, Any
 from flows.runtime import prefect_database, prefect_server
 from flows.runtime.local_server import LOG_FILE, ServerError, running_api
 from flows.runtime.prefect_server import end, listened, port_of, read_state, serving, write_state
-from flows.runtime.warm import client as warm_client
 from flows.settings import whole_number
 
 STATE_FILE = "server.json"
@@ -178,12 +177,13 @@ class Lease:
         self.release()
 
 
-def lease(home: Path) -> Lease:
+def lease(home: Path, runner_env: Mapping[str, str] | None = None) -> Lease:
     """The Prefect server a `newsflow run` on `home` should use, held until released.
 
     In order: PREFECT_API_URL when configured; the server of a `newsflow serve` on this home;
     the home's background server, started now (without waiting: see Lease.ready) if it is not
-    running; none when NEWSFLOW_SERVER_IDLE_MINUTES is 0.
+    running; none when NEWSFLOW_SERVER_IDLE_MINUTES is 0. A server started here comes with the
+    home's warm runner when `runner_env` is given: the environment to start it in.
     """
     if not _background_wanted():
         return Lease(os.environ.get("PREFECT_API_URL") or None)
@@ -192,7 +192,9 @@ def lease(home: Path) -> Lease:
     try:
         # Under the lock: `newsflow serve` holds it exclusive until its serve.json is written.
         api = _serving_or_running(home, folder)
-        held = Lease(api, handle=handle) if api else _start_or_join(home, folder, handle)
+        held = (
+            Lease(api, handle=handle) if api else _start_or_join(home, folder, handle, runner_env)
+        )
     except BaseException:
         handle.close()
         raise
@@ -219,14 +221,16 @@ def _serving_or_running(home: Path, folder: Path) -> str | None:
     return found.api_url if found else None
 
 
-def _start_or_join(home: Path, folder: Path, handle: IO[str]) -> Lease:
+def _start_or_join(
+    home: Path, folder: Path, handle: IO[str], runner_env: Mapping[str, str] | None
+) -> Lease:
     """Start the server under the exclusive lock, unless another run just did."""
     _relock(handle, fcntl.LOCK_EX, START_TIMEOUT)
     try:
         found = running(folder)
         if found is not None:
             return Lease(found.api_url, handle=handle)
-        started = _spawn(folder, idle_seconds(), home)
+        started = _spawn(folder, idle_seconds(), home, runner_env)
         return Lease(started.api_url, started, handle)
     finally:
         os.utime(handle.name)  # a fresh last use, before the supervisor may look
@@ -239,7 +243,7 @@ def runner_command(home: Path, api_url: str) -> list[str]:
     return [sys.executable, "-P", "-m", "flows.runtime.warm.runner", str(home), api_url]
 
 
-def _spawn(folder: Path, idle: int, home: Path) -> Background:
+def _spawn(folder: Path, idle: int, home: Path, runner_env: Mapping[str, str] | None) -> Background:
     env = prefect_server.server_env()
     if prefect_database.seed(folder):
         # The copy holds the block types already: registering them again costs 3-4 s of the
@@ -253,7 +257,6 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
         raise ServerError("no free TCP port on 127.0.0.1 for the home's Prefect server")
     port = reserved.getsockname()[1]
     api_url = prefect_server.api_url(port)
-    runner_env = warm_client.runner_env()
     with reserved, open(folder / LOG_FILE, "ab") as log:
         supervisor = subprocess.Popen(
             [
@@ -269,7 +272,9 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
             pass_fds=(reserved.fileno(),),
         )
     # The runner's command and environment go through a pipe: the environment may hold secrets.
-    runner = {"command": runner_command(home, api_url), "env": runner_env} if runner_env else {}
+    runner = (
+        {"command": runner_command(home, api_url), "env": dict(runner_env)} if runner_env else {}
+    )
     with supervisor.stdin as spec:  # type: ignore[union-attr]
         spec.write(json.dumps(runner).encode())
     started = Background(api_url, supervisor.pid, idle)

@@ -207,14 +207,13 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = tmp_path / "runner.json"
-    monkeypatch.setenv(warm_client.ON, "1")
     monkeypatch.setattr(
         background,
         "runner_command",
         lambda home, api_url: [sys.executable, "-c", RUNNER_STAND_IN, str(record), api_url],
     )
-    monkeypatch.setattr(warm_client, "ENTRY_ENV", {"PATH": os.environ["PATH"], "AS": "started"})
-    with background.lease(tmp_path / "home") as held:
+    started_in = {"PATH": os.environ["PATH"], "AS": "started", warm_client.ON: "1"}
+    with background.lease(tmp_path / "home", warm_client.runner_env(started_in)) as held:
         assert held.started is not None
     assert wait_until(record.exists)
     runner = json.loads(record.read_text())
@@ -223,8 +222,10 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
     background.stop(folder)
     assert not background._alive(runner["pid"])  # stopped with the server
 
-    monkeypatch.delenv(warm_client.ON)
-    with background.lease(tmp_path / "home") as held:
+    # Started without NEWSFLOW_WARM=1: no runner.
+    unset = warm_client.runner_env({"PATH": os.environ["PATH"]})
+    assert unset is None
+    with background.lease(tmp_path / "home", unset) as held:
         assert held.started is not None
     supervisor = held.started.pid
     children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()

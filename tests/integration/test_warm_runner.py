@@ -35,7 +35,7 @@ from flows.cli import app
 from flows.runtime import interrupt
 from flows.runtime.warm import runner as warm_runner
 
-def main():
+def main(entry_env=None):
     if sys.argv[2:] == ["state"]:  # what the run has of the process it stands in for
         umask = os.umask(0)
         print(json.dumps({
@@ -55,7 +55,7 @@ def main():
                 time.sleep(60)
             except KeyboardInterrupt:
                 interrupt.exit_now()
-    cli_main()
+    cli_main(entry_env)
 
 cli_main, app.main = app.main, main
 warm_runner.prepare = lambda home, api_url: None  # the runs under test need nothing more

@@ -136,7 +136,7 @@ def main(home: Path, api_url: str) -> None:
         os._exit(1)
     from flows.cli.app import main
 
-    main()
+    main(request.env)
 
 
 def prepare(home: Path, api_url: str) -> None:
@@ -508,7 +508,6 @@ def become(request: Request) -> None:
     main = types.ModuleType("__main__")  # as the console script is: spaCy's workers run it
     main.__file__ = request.main
     sys.modules["__main__"] = main
-    client.remember_entry(request.env)
     client.send(request.conn, {"started": os.getpid()})
 
 
