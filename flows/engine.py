@@ -103,7 +103,7 @@ def local_run(
         announce(f"starting the home's Prefect server ({server.started.ui_url}) …")
 
     from flows import progress as progress_hooks
-    from flows.process_drop import process_drop
+    from flows.process_drop import Scanned, process_drop
     from flows.runners import flow_with_runner
     from flows.runtime import interrupt
     from flows.startup import without_heartbeats
@@ -130,7 +130,7 @@ def local_run(
             summary = flow(
                 str(drop),
                 options=options,
-                entries=entries,
+                scanned=Scanned(entries),
                 prepared=True,
                 lock_wait_seconds=0,
                 retry_rejects=retry_rejects,
