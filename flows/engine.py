@@ -96,7 +96,8 @@ def local_run(
     # would have to start for a lake that may hold the drop: then that is known first.
     surely_new = new_local_lake(store)
     preparing = prepare_lake(store, lambda: _all_done(drop, entries, store, retry_rejects))
-    if not surely_new and would_start(options.home) and preparing.result():
+    idle = 60 * options.server_idle_minutes
+    if not surely_new and would_start(options.home, idle) and preparing.result():
         return Outcome(Status.ALREADY_LOADED, len(entries))
     server = begin(options, entries, runner, warm_env)
     if server.started:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.runtime.server import DEFAULT_IDLE_MINUTES
 from flows.settings import SettingError, positive_int, store_for, whole_number
 from tasks.clean import CleanOptions
 from tasks.ingest import Limits
@@ -44,6 +45,8 @@ class RunOptions:
     clean: CleanOptions = field(default_factory=CleanOptions)
     # Days around a story's time within which its syndicated copies are looked for.
     window_days: int = Rules.window_days
+    # Minutes the home's background Prefect server waits unused before it stops (0: none).
+    server_idle_minutes: int = DEFAULT_IDLE_MINUTES
 
     @property
     def store(self) -> Store:
@@ -89,4 +92,5 @@ class RunOptions:
                 max_seconds=number("MAX_CLEAN_SECONDS", DEFAULT_CLEAN_SECONDS),
             ),
             window_days=number("SYNDICATION_WINDOW_DAYS", Rules.window_days),
+            server_idle_minutes=number("SERVER_IDLE_MINUTES", DEFAULT_IDLE_MINUTES),
         )

@@ -43,7 +43,7 @@ def begin(
 
     A process that has the model loaded already (a run forked by the warm runner) starts no
     worker for a drop that one worker would parse: it parses it itself, at once."""
-    server = lease(options.home, warm_env)
+    server = lease(options.home, warm_env, 60 * options.server_idle_minutes)
     if server.api_url:
         os.environ["PREFECT_API_URL"] = server.api_url  # Prefect reads it once, at import
     workers = options.n_process

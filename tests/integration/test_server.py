@@ -105,8 +105,7 @@ def test_stop_refuses_while_a_run_uses_the_server(folder: Path, tmp_path: Path) 
 def test_an_idle_server_stops_itself_but_never_under_a_run(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(background, "idle_seconds", lambda: 1)
-    held = background.lease(tmp_path / "home")
+    held = background.lease(tmp_path / "home", idle_seconds=1)
     with held:
         assert held.started is not None
         time.sleep(3)  # three idle periods, with the run still holding the server
@@ -123,8 +122,7 @@ def test_an_idle_server_stops_itself_but_never_under_a_run(
 def test_no_background_server_when_idle_minutes_is_zero(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NEWSFLOW_SERVER_IDLE_MINUTES", "0")
-    with background.lease(tmp_path / "home") as held:
+    with background.lease(tmp_path / "home", idle_seconds=0) as held:
         assert held.api_url is None and held.started is None  # Prefect's temporary API
     assert background.Background.read(folder) is None
 
