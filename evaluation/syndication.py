@@ -535,7 +535,7 @@ class Measure:
 
 def load_nights(nights: Sequence[Path], home: Path, window_days: int | None = None) -> None:
     """Each night's drop through `newsflow run`, as a user would load it (its own process)."""
-    env = dict(os.environ, NEWSFLOW_WARM_RUNNER="0")
+    env = {k: v for k, v in os.environ.items() if k != "NEWSFLOW_WARM"}  # no warm runner
     if window_days is not None:
         env["NEWSFLOW_SYNDICATION_WINDOW_DAYS"] = str(window_days)
     for night in nights:

@@ -8,25 +8,30 @@ drop is tried again by the next run. What counts as ready and as loaded is in fl
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
-from flows.settings import configure, env_int
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
-configure()
-
-from prefect import flow, task  # noqa: E402
-from prefect.artifacts import create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-
-from flows import drops  # noqa: E402
-from flows.process_drop import process_drop  # noqa: E402
-from flows.retries import RETRY  # noqa: E402
-from warehouse.store import Store, WarehouseBusy  # noqa: E402
+from flows import drops
+from flows.options import RunOptions
+from flows.process_drop import process_drop
+from flows.retries import RETRY
+from flows.settings import whole_number
+from warehouse.store import Store, WarehouseBusy
 
 FLOW_NAME = "ingest-incoming"
 INCOMING = "incoming"
 DEFAULT_QUIET_SECONDS = 60
+
+
+def quiet_period(env: Mapping[str, str]) -> int:
+    """$NEWSFLOW_QUIET_SECONDS, else 60."""
+    return whole_number(env, "NEWSFLOW_QUIET_SECONDS", DEFAULT_QUIET_SECONDS)
 
 
 def incoming_folder(home: Path, incoming: str | None) -> Path:
@@ -44,9 +49,8 @@ def incoming_folder(home: Path, incoming: str | None) -> Path:
 
 
 @task(name="find drops", cache_policy=NO_CACHE, **RETRY)
-def find_drops(incoming: str, home: str, quiet_seconds: float) -> list[tuple[str, str]]:
+def find_drops(incoming: str, store: Store, quiet_seconds: float) -> list[tuple[str, str]]:
     """Every drop with its state (see DropState), oldest first."""
-    store = Store(Path(home))
     store.init()
     now = time.time()
     return [
@@ -67,21 +71,19 @@ def ingest_incoming(
     `quiet_seconds` (default $NEWSFLOW_QUIET_SECONDS, else 60) is how long a drop without a
     `_SUCCESS` marker must stay unchanged before it counts as complete.
     """
-    home_path = configure(home)
-    folder = incoming_folder(home_path, incoming)
-    quiet = (
-        quiet_seconds
-        if quiet_seconds is not None
-        else env_int("NEWSFLOW_QUIET_SECONDS", DEFAULT_QUIET_SECONDS)
-    )
-    found = find_drops(str(folder), str(home_path), quiet)
+    options = RunOptions.resolve(home)
+    folder = incoming_folder(options.home, incoming)
+    quiet = quiet_seconds if quiet_seconds is not None else quiet_period(os.environ)
+    found = find_drops(str(folder), options.store, quiet)
     outcome = dict(found)
     ready = [path for path, state in found if state == drops.DropState.READY]
     print(f"{len(ready)} drop(s) to load of {len(found)} in {folder}")
     failed: list[str] = []
     for path in ready:
         try:
-            summary = process_drop(path, home=str(home_path), lock_wait_seconds=lock_wait_seconds)
+            summary = process_drop(
+                path, options=options, prepared=True, lock_wait_seconds=lock_wait_seconds
+            )
         except WarehouseBusy as error:
             # Another load held the warehouse all this time; the next run picks these up.
             print(f"not loading {path} now: {error}")

@@ -9,15 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flows.settings import configure
+from prefect import flow
+from prefect.artifacts import create_table_artifact
 
-configure()
-
-from prefect import flow  # noqa: E402
-from prefect.artifacts import create_table_artifact  # noqa: E402
-
-from warehouse.maintenance import maintain as run_maintenance  # noqa: E402
-from warehouse.store import Store  # noqa: E402
+from flows.settings import store_for
+from warehouse.maintenance import maintain as run_maintenance
 
 FLOW_NAME = "maintain"
 
@@ -30,7 +26,7 @@ def maintain(
     lock_wait_seconds: float = 3600,
 ) -> dict[str, Any]:
     """Merge small files, expire snapshots older than `keep_days`, delete unneeded files."""
-    store = Store(configure(home))
+    store = store_for(home)
     store.check()
     with store.write_lock(wait=lock_wait_seconds):
         report = run_maintenance(store, keep_days, purge)

@@ -1,16 +1,23 @@
-"""Where newsflow keeps its data, and the Prefect settings it needs, set before Prefect loads.
+"""Where newsflow keeps its data, the Prefect settings it needs, and reading NEWSFLOW_* values.
 
-Prefect reads its settings once, at import. Everything here therefore runs before the first
-`import prefect`: the CLI calls `configure()` first thing, and the flows module calls it on import
-for people who use the flows from Python.
+Prefect reads its settings once, at import, so `configure()` runs before the first
+`import prefect`, at an entry point: the `newsflow` commands call it first thing, and Python code
+that runs the flows calls `flows.configure(home)` (docs/running.md, "From Python"). No module
+calls it as it is imported: importing a flow changes no setting of the importer.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warehouse.store import Store
 
 DEFAULT_HOME = "./data"
+HOME_ENV = "NEWSFLOW_HOME"
 
 
 class HomeUnusable(OSError):
@@ -18,15 +25,22 @@ class HomeUnusable(OSError):
     permission to write there."""
 
 
-def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
+class SettingError(ValueError):
+    """A NEWSFLOW_* variable newsflow cannot use; the message names it and says what to do."""
+
+
+def home_dir(
+    home: str | os.PathLike[str] | None = None, env: Mapping[str, str] = os.environ
+) -> Path:
     """`--home`, else $NEWSFLOW_HOME, else ./data (a path, or later an fsspec URL)."""
-    return Path(home or os.environ.get("NEWSFLOW_HOME") or DEFAULT_HOME).expanduser().resolve()
+    return Path(home or env.get(HOME_ENV) or DEFAULT_HOME).expanduser().resolve()
 
 
 def configure(home: str | os.PathLike[str] | None = None, quiet: bool = False) -> Path:
-    """Point newsflow and Prefect at one home; keep Prefect offline and quiet."""
+    """Point newsflow and Prefect at one home; keep Prefect offline and quiet. Call it before
+    Prefect is imported (Prefect reads these at import); it returns the home."""
     path = home_dir(home)
-    os.environ["NEWSFLOW_HOME"] = str(path)
+    os.environ[HOME_ENV] = str(path)
     # Prefect's own database and logs live with the data unless the user chose otherwise.
     os.environ.setdefault("PREFECT_HOME", str(path / "prefect"))
     folder = Path(os.environ["PREFECT_HOME"])
@@ -46,30 +60,38 @@ def configure(home: str | os.PathLike[str] | None = None, quiet: bool = False) -
     return path
 
 
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
+def whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """$name as a whole number, `default` when unset or empty; SettingError otherwise."""
+    value = env.get(name)
     if value is None or value == "":
         return default
     try:
         return int(value)
     except ValueError:
-        raise SystemExit(f"{name}={value!r} is not a whole number; unset it or fix it") from None
+        raise SettingError(f"{name}={value!r} is not a whole number; unset it or fix it") from None
 
 
-def locate(
+def positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    """A count: a whole number of at least 1."""
+    value = whole_number(env, name, default)
+    if value < 1:
+        raise SettingError(f"{name} must be at least 1; unset it or fix it")
+    return value
+
+
+def store_for(
     home: str | os.PathLike[str] | None = None,
     catalog: str | None = None,
     data_path: str | None = None,
-) -> None:
-    """Settle where the warehouse lives (--catalog / --data-path over the environment) and check
-    it before anything opens it; raises warehouse.lake.LocationError.
-
-    The choice goes into $NEWSFLOW_CATALOG / $NEWSFLOW_DATA_PATH, so every part of the run (the
-    flow's tasks, the spaCy workers, a Prefect subflow) resolves the same Location.
-    """
+    env: Mapping[str, str] = os.environ,
+) -> Store:
+    """The home's warehouse where it lives: --catalog / --data-path, else $NEWSFLOW_CATALOG /
+    $NEWSFLOW_DATA_PATH, else in the home. Raises warehouse.lake.LocationError."""
     from warehouse.lake import CATALOG_ENV, DATA_PATH_ENV, Location
+    from warehouse.store import Store
 
-    Location.resolve(home_dir(home), catalog, data_path)
-    for name, value in ((CATALOG_ENV, catalog), (DATA_PATH_ENV, data_path)):
-        if value:
-            os.environ[name] = value
+    path = home_dir(home, env)
+    where = Location.resolve(
+        path, catalog or env.get(CATALOG_ENV), data_path or env.get(DATA_PATH_ENV)
+    )
+    return Store(path, where)

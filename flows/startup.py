@@ -12,19 +12,18 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.runtime.server import Lease, lease
-from flows.settings import env_int
 from tasks.analyze import MIN_POOL_BATCH, start_workers
 from tasks.clean import load_language_model
 from tasks.nlp import is_loaded
 from tasks.records import FileEntry
 
 if TYPE_CHECKING:
+    from flows.options import RunOptions
     from warehouse.store import Store
 
 # Compressed files hold about this many times their size in text.
@@ -34,21 +33,24 @@ BYTES_PER_ARTICLE = 5_000
 
 
 def begin(
-    home: Path, entries: list[FileEntry], n_process: int | None, model: str | None, runner: str
+    options: RunOptions,
+    entries: list[FileEntry],
+    runner: str,
+    warm_env: Mapping[str, str] | None = None,
 ) -> Lease:
     """Lease the home's Prefect server (starting it if needed) and start the spaCy workers.
     Call it before Prefect is imported: the server's address goes into PREFECT_API_URL.
 
     A process that has the model loaded already (a run forked by the warm runner) starts no
     worker for a drop that one worker would parse: it parses it itself, at once."""
-    server = lease(home)
+    server = lease(options.home, warm_env, 60 * options.server_idle_minutes)
     if server.api_url:
         os.environ["PREFECT_API_URL"] = server.api_url  # Prefect reads it once, at import
-    workers = n_process or env_int("NEWSFLOW_N_PROCESS", os.cpu_count() or 1)
+    workers = options.n_process
     if runner == "thread" and workers > 1:
         needed = workers_needed(entries, workers)
-        if needed > 1 or not is_loaded(model):
-            start_workers(needed, model)
+        if needed > 1 or not is_loaded(options.model):
+            start_workers(needed, options.model)
     threading.Thread(target=load_language_model, name="language-model", daemon=True).start()
     return server
 

@@ -8,7 +8,6 @@ so nothing is downloaded at run time.
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -34,10 +33,8 @@ BATCH_CHARS = 16_000
 
 
 def default_model() -> str:
-    """The configured model, or the first default that is installed."""
-    configured = os.environ.get("NEWSFLOW_MODEL")
-    if configured:
-        return configured
+    """The first default pipeline that is installed (the caller resolved --model and
+    NEWSFLOW_MODEL: flows/options.py)."""
     for name in DEFAULT_MODELS:
         if importlib.util.find_spec(name) is not None:
             return name

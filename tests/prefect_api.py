@@ -2,7 +2,7 @@
 
 A `newsflow run` with no server configured starts Prefect's temporary API and waits for it:
 10-20 s on this 2-core machine, paid by each of the suite's few dozen CLI runs. Users get the
-home's background server for that (tests/unit/test_server.py covers it); the tests get this one,
+home's background server for that (tests/integration/test_server.py covers it); the tests get this one,
 started on first use and stopped when the session ends.
 """
 

@@ -64,10 +64,11 @@ class Location:
     def resolve(
         cls, home: Path, catalog: str | None = None, data_path: str | None = None
     ) -> Location:
-        """The one place that decides where the warehouse lives: the arguments, else
-        $NEWSFLOW_CATALOG / $NEWSFLOW_DATA_PATH, else the home. Raises LocationError."""
-        catalog = (catalog or os.environ.get(CATALOG_ENV, "")).strip()
-        data_path = (data_path or os.environ.get(DATA_PATH_ENV, "")).strip()
+        """Where the warehouse lives: the catalog and data path given (the caller read them from
+        --catalog / $NEWSFLOW_CATALOG and --data-path / $NEWSFLOW_DATA_PATH), else the home.
+        Raises LocationError."""
+        catalog = (catalog or "").strip()
+        data_path = (data_path or "").strip()
         default = cls.of(home)
         where = _catalog(catalog) if catalog else default.catalog
         if data_path:

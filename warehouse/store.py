@@ -48,15 +48,15 @@ class WarehouseMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class Store:
-    """The warehouse of one home. Its lake lives where `Location.resolve` says ($NEWSFLOW_CATALOG,
-    $NEWSFLOW_DATA_PATH, else the home); `at` names another place (migration's target)."""
+    """The warehouse of one home. Its lake is `at` when given (a catalog and data path elsewhere,
+    see flows.settings.store_for; migration's target), else in the home."""
 
     home: Path
     at: Location | None = None
 
     @property
     def location(self) -> Location:
-        return self.at or Location.resolve(self.home)
+        return self.at or Location.of(self.home)
 
     @property
     def staging(self) -> Path:

@@ -6,13 +6,14 @@ import atexit
 import importlib.abc
 import os
 import sys
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
 
 from flows.cli import look, measure, run, serving, warehouse
 from flows.cli.output import console, errors
-from flows.settings import HomeUnusable
+from flows.settings import HomeUnusable, SettingError
 
 app = typer.Typer(
     help="newsflow: news article drops in, a DuckDB warehouse of who said what out.",
@@ -65,16 +66,17 @@ def begin_process() -> None:
     sys.meta_path.insert(0, _WithoutPandas())
 
 
-def main() -> None:
+def main(entry_env: Mapping[str, str] | None = None) -> None:
     """The `newsflow` command: an error no command turned into a message is still one line
-    (the traceback with --verbose)."""
+    (the traceback with --verbose). `entry_env` is the environment the console script started
+    with (a run may start the home's warm runner in it: flows/runtime/warm/client.py)."""
     begin_process()
     try:
-        app()
+        app(obj=entry_env)
     except SystemExit as done:
         _EXIT.append(done.code)
         raise
-    except HomeUnusable as error:  # any command, before it did anything; the message says it all
+    except (HomeUnusable, SettingError) as error:  # the message says what to do
         errors().print(f"[red]error:[/] {error}")
         _EXIT.append(1)
         sys.exit(1)

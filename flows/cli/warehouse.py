@@ -24,7 +24,7 @@ from flows.cli.home import (
     unreachable,
 )
 from flows.cli.output import FORMATS, MORE_SHOW, busy, console, errors, fail, print_rows
-from flows.settings import configure, home_dir
+from flows.settings import configure, home_dir, store_for
 
 commands = typer.Typer()
 
@@ -87,9 +87,8 @@ def sql(
     import duckdb
 
     from warehouse import readonly
-    from warehouse.store import Store
 
-    store = Store(home_dir(home))
+    store = store_for(home)
     try:
         with reader(home, at) as con:
             if not allow_files:  # before parsing: IMPORT DATABASE reads files as it is parsed
@@ -208,10 +207,9 @@ def doctor(
     """Where the catalog and the data files live, and whether this machine can reach and write
     them: one line per check, exit 1 on a problem."""
     from warehouse.doctor import diagnose
-    from warehouse.store import Store
 
     locate(home, catalog, data_path)
-    store = Store(home_dir(home))
+    store = store_for(home)
     console().print(f"home     {store.home}", soft_wrap=True)
     console().print(f"catalog  {store.location.describe_catalog()}", soft_wrap=True)
     console().print(f"data     {store.location.describe_data()}", soft_wrap=True)
@@ -307,7 +305,7 @@ def migrate(
     from warehouse.store import Store, WarehouseBusy
 
     locate(home, catalog, data_path)
-    store = Store(configure(home))
+    store = store_for(configure(home))
     local = Location.of(store.home)
     try:
         if store.legacy():

@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import streamlit as st
 
+from flows.settings import store_for
 from warehouse import figures
 from warehouse.lake import ALIAS
-from warehouse.store import Store
 
 CHECK_EVERY = 5.0  # seconds between looks for a newer snapshot
 
@@ -38,7 +38,7 @@ def arguments(argv: list[str]) -> Path:
 def _connection(home: str, at: int | None) -> duckdb.DuckDBPyConnection:
     """One read-only connection per snapshot (None: the newest, to look for new commits);
     each page run queries through a cursor of its own."""
-    return Store(Path(home)).connect(at=at)
+    return store_for(home).connect(at=at)
 
 
 def start(home: Path) -> None:

@@ -30,7 +30,6 @@ from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_se
 from flows.runtime import server as background
 from flows.runtime.local_server import LocalServer, Running, ServerError, running_api
 from flows.runtime.prefect_server import healthy
-from flows.settings import env_int
 
 DEPLOYMENTS_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
 INGEST_FLOW, PROCESS_FLOW = "ingest-incoming", "process-drop"
@@ -49,17 +48,11 @@ class Schedules:
     def resolve(
         cls, poll_seconds: int | None, nightly: str | None, timezone: str | None
     ) -> Schedules:
-        """Options first, then NEWSFLOW_POLL_SECONDS / NEWSFLOW_NIGHTLY / NEWSFLOW_TIMEZONE."""
-        poll = poll_seconds
-        if poll is None and os.environ.get("NEWSFLOW_POLL_SECONDS"):
-            poll = env_int("NEWSFLOW_POLL_SECONDS", 0)
-        if poll is not None and poll < 1:
-            raise ValueError(f"the poll interval must be at least 1 second, not {poll}")
-        return cls(
-            poll,
-            nightly or os.environ.get("NEWSFLOW_NIGHTLY") or None,
-            timezone or os.environ.get("NEWSFLOW_TIMEZONE") or None,
-        )
+        """The values given (the CLI's options, over NEWSFLOW_POLL_SECONDS / NEWSFLOW_NIGHTLY /
+        NEWSFLOW_TIMEZONE); empty ones keep the file's."""
+        if poll_seconds is not None and poll_seconds < 1:
+            raise ValueError(f"the poll interval must be at least 1 second, not {poll_seconds}")
+        return cls(poll_seconds, nightly or None, timezone or None)
 
     def apply(self, entry: dict[str, Any]) -> Schedule:
         """A prefect.yaml schedule entry as a Prefect schedule, with these replacements."""

@@ -36,7 +36,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -44,8 +44,6 @@ from typing import IO, Any
 from flows.runtime import prefect_database, prefect_server
 from flows.runtime.local_server import LOG_FILE, ServerError, running_api
 from flows.runtime.prefect_server import end, listened, port_of, read_state, serving, write_state
-from flows.runtime.warm import client as warm_client
-from flows.settings import env_int
 
 STATE_FILE = "server.json"
 LOCK_FILE = "server.lock"
@@ -53,10 +51,6 @@ DEFAULT_IDLE_MINUTES = 60
 # Not 4200, the port `newsflow serve` takes by default, so that serving another home still works.
 PORTS = range(4201, 4300)
 START_TIMEOUT = 180.0  # a first start on a busy 2-core machine creates the database: 20-80 s
-
-
-def idle_seconds() -> int:
-    return 60 * env_int("NEWSFLOW_SERVER_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)
 
 
 def prefect_home() -> Path:
@@ -178,21 +172,31 @@ class Lease:
         self.release()
 
 
-def lease(home: Path) -> Lease:
+def lease(
+    home: Path,
+    runner_env: Mapping[str, str] | None = None,
+    idle_seconds: int = DEFAULT_IDLE_MINUTES * 60,
+) -> Lease:
     """The Prefect server a `newsflow run` on `home` should use, held until released.
 
     In order: PREFECT_API_URL when configured; the server of a `newsflow serve` on this home;
     the home's background server, started now (without waiting: see Lease.ready) if it is not
-    running; none when NEWSFLOW_SERVER_IDLE_MINUTES is 0.
+    running, to stop after `idle_seconds` unused (NEWSFLOW_SERVER_IDLE_MINUTES, resolved in
+    flows/options.py); none when that is 0. A server started here comes with the
+    home's warm runner when `runner_env` is given: the environment to start it in.
     """
-    if not _background_wanted():
+    if not _background_wanted(idle_seconds):
         return Lease(os.environ.get("PREFECT_API_URL") or None)
     folder = prefect_home()
     handle = _open_lock(folder)
     try:
         # Under the lock: `newsflow serve` holds it exclusive until its serve.json is written.
         api = _serving_or_running(home, folder)
-        held = Lease(api, handle=handle) if api else _start_or_join(home, folder, handle)
+        held = (
+            Lease(api, handle=handle)
+            if api
+            else _start_or_join(home, folder, handle, runner_env, idle_seconds)
+        )
     except BaseException:
         handle.close()
         raise
@@ -200,14 +204,14 @@ def lease(home: Path) -> Lease:
     return held
 
 
-def would_start(home: Path) -> bool:
+def would_start(home: Path, idle_seconds: int = DEFAULT_IDLE_MINUTES * 60) -> bool:
     """Whether `lease` would start the home's server now (seconds of work), by the same tests."""
-    return _background_wanted() and _serving_or_running(home, prefect_home()) is None
+    return _background_wanted(idle_seconds) and _serving_or_running(home, prefect_home()) is None
 
 
-def _background_wanted() -> bool:
+def _background_wanted(idle_seconds: int) -> bool:
     """No server configured (PREFECT_API_URL) and the background server not turned off."""
-    return not os.environ.get("PREFECT_API_URL") and idle_seconds() > 0
+    return not os.environ.get("PREFECT_API_URL") and idle_seconds > 0
 
 
 def _serving_or_running(home: Path, folder: Path) -> str | None:
@@ -219,14 +223,20 @@ def _serving_or_running(home: Path, folder: Path) -> str | None:
     return found.api_url if found else None
 
 
-def _start_or_join(home: Path, folder: Path, handle: IO[str]) -> Lease:
+def _start_or_join(
+    home: Path,
+    folder: Path,
+    handle: IO[str],
+    runner_env: Mapping[str, str] | None,
+    idle_seconds: int,
+) -> Lease:
     """Start the server under the exclusive lock, unless another run just did."""
     _relock(handle, fcntl.LOCK_EX, START_TIMEOUT)
     try:
         found = running(folder)
         if found is not None:
             return Lease(found.api_url, handle=handle)
-        started = _spawn(folder, idle_seconds(), home)
+        started = _spawn(folder, idle_seconds, home, runner_env)
         return Lease(started.api_url, started, handle)
     finally:
         os.utime(handle.name)  # a fresh last use, before the supervisor may look
@@ -239,7 +249,7 @@ def runner_command(home: Path, api_url: str) -> list[str]:
     return [sys.executable, "-P", "-m", "flows.runtime.warm.runner", str(home), api_url]
 
 
-def _spawn(folder: Path, idle: int, home: Path) -> Background:
+def _spawn(folder: Path, idle: int, home: Path, runner_env: Mapping[str, str] | None) -> Background:
     env = prefect_server.server_env()
     if prefect_database.seed(folder):
         # The copy holds the block types already: registering them again costs 3-4 s of the
@@ -253,7 +263,6 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
         raise ServerError("no free TCP port on 127.0.0.1 for the home's Prefect server")
     port = reserved.getsockname()[1]
     api_url = prefect_server.api_url(port)
-    runner_env = warm_client.runner_env()
     with reserved, open(folder / LOG_FILE, "ab") as log:
         supervisor = subprocess.Popen(
             [
@@ -269,7 +278,9 @@ def _spawn(folder: Path, idle: int, home: Path) -> Background:
             pass_fds=(reserved.fileno(),),
         )
     # The runner's command and environment go through a pipe: the environment may hold secrets.
-    runner = {"command": runner_command(home, api_url), "env": runner_env} if runner_env else {}
+    runner = (
+        {"command": runner_command(home, api_url), "env": dict(runner_env)} if runner_env else {}
+    )
     with supervisor.stdin as spec:  # type: ignore[union-attr]
         spec.write(json.dumps(runner).encode())
     started = Background(api_url, supervisor.pid, idle)

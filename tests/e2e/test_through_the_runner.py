@@ -31,6 +31,7 @@ def test_a_drop_through_the_runner_loads_and_reports_as_a_local_run(tmp_path: Pa
     background.Background(api_url, os.getpid(), 3600).write(folder)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
     env["PREFECT_HOME"] = str(folder)
+    env["NEWSFLOW_WARM"] = "1"
     env["COLUMNS"] = "200"  # one line of timings (the run's consoles are made for the client's)
     warm, local = tmp_path / "warm", tmp_path / "local"
     log = tmp_path / "runner.log"
@@ -60,7 +61,7 @@ def test_a_drop_through_the_runner_loads_and_reports_as_a_local_run(tmp_path: Pa
 
         through = newsflow(warm)
         assert " ended: 0" in log.read_text(), log.read_text()  # it ran in the runner
-        alone = newsflow(local, NEWSFLOW_WARM_RUNNER="0")
+        alone = newsflow(local, NEWSFLOW_WARM="0")
     finally:
         runner.terminate()
         runner.wait(30)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from flows.settings import store_for
 from tests.conftest import newsflow
 from warehouse.maintenance import maintain
 from warehouse.ownership import MARKER, DataPathTaken
@@ -55,11 +56,11 @@ def test_a_second_home_given_the_same_data_path_is_refused_and_maintain_keeps_ev
 ) -> None:
     shared = tmp_path / "shared-lake"
     monkeypatch.setenv("NEWSFLOW_DATA_PATH", str(shared))
-    first = Store(tmp_path / "a")
+    first = store_for(tmp_path / "a")
     _load(first, "r1")
     files = _files(shared)
 
-    second = Store(tmp_path / "b")
+    second = store_for(tmp_path / "b")
     with pytest.raises(DataPathTaken, match="belongs to another warehouse") as taken:
         _load(second, "r2")
     assert f"catalog SQLite {tmp_path / 'a' / 'catalog.sqlite'}" in str(taken.value)

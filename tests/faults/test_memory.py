@@ -56,7 +56,6 @@ def _peak_of_run(drop: Path, home: Path) -> tuple[subprocess.CompletedProcess[st
     env |= {
         "NEWSFLOW_HOME": str(home),
         "PREFECT_API_URL": prefect_api.api_url(),
-        "NEWSFLOW_WARM_RUNNER": "0",
     }
     measure = (
         "import resource, subprocess, sys\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,13 +41,31 @@ def test_served_deployments_follow_prefect_yaml() -> None:
     assert weekly.concurrency_limit == 1
 
 
-def test_schedules_from_options_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schedules_from_options_then_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+    from flows.runtime import serve as serving
     from flows.runtime.serve import Schedules, deployments
 
-    monkeypatch.setenv("NEWSFLOW_POLL_SECONDS", "30")
-    monkeypatch.setenv("NEWSFLOW_TIMEZONE", "Europe/Paris")
-    monkeypatch.setenv("NEWSFLOW_NIGHTLY", "0 3 * * *")
-    assert Schedules.resolve(None, None, None) == Schedules(30, "0 3 * * *", "Europe/Paris")
+    served: list[Schedules] = []
+    monkeypatch.setattr(
+        serving, "serve", lambda _home, schedules, *_a, **_k: served.append(schedules)
+    )
+    env = {
+        "NEWSFLOW_HOME": str(tmp_path / "home"),  # restored after the command, as the rest
+        "NEWSFLOW_POLL_SECONDS": "30",
+        "NEWSFLOW_TIMEZONE": "Europe/Paris",
+        "NEWSFLOW_NIGHTLY": "0 3 * * *",
+    }
+    assert CliRunner().invoke(app, ["serve"], env=env).exit_code == 0
+    assert CliRunner().invoke(app, ["serve", "--poll-seconds", "7"], env=env).exit_code == 0
+    assert served == [
+        Schedules(30, "0 3 * * *", "Europe/Paris"),
+        Schedules(7, "0 3 * * *", "Europe/Paris"),
+    ]
     chosen = Schedules.resolve(7, "30 1 * * 1-5", "America/New_York")
     assert chosen == Schedules(7, "30 1 * * 1-5", "America/New_York")
 

@@ -67,7 +67,7 @@ print(held.api_url)
 
 def _env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
-    return env | {"PREFECT_HOME": str(home / "prefect"), "NEWSFLOW_WARM_RUNNER": "0"}
+    return env | {"PREFECT_HOME": str(home / "prefect")}
 
 
 def _recorded(home: Path) -> list[str]:

@@ -23,6 +23,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from flows.cli.app import app
+from flows.settings import store_for
 from tests.clirun import run as run_process
 from tests.conftest import SEEDS, wait_for_file
 from tests.servers import PostgresServer, S3Server, unique_name
@@ -31,7 +32,7 @@ from warehouse.lake import s3_secret_sql
 from warehouse.ownership import MARKER
 from warehouse.remote import explain
 from warehouse.schemas import TABLES
-from warehouse.store import Store, WarehouseBusy, close_writers
+from warehouse.store import WarehouseBusy, close_writers
 
 pytestmark = [pytest.mark.servers, pytest.mark.usefixtures("prefect_server")]
 
@@ -95,7 +96,7 @@ def load(drop: Path, home: Path) -> Any:
 
 def counts(home: Path) -> dict[str, int]:
     """Rows of every table and mart, except `runs` (a run that found nothing to do adds one)."""
-    with Store(home).connect() as con:
+    with store_for(home).connect() as con:
         return {
             t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
             for t in TABLES
@@ -104,7 +105,7 @@ def counts(home: Path) -> dict[str, int]:
 
 
 def snapshot_ids(home: Path) -> list[int]:
-    with Store(home).connect() as con:
+    with store_for(home).connect() as con:
         return [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots()").fetchall()]
 
 
@@ -190,7 +191,7 @@ def test_two_homes_loading_at_once_load_each_drop_once_with_the_local_counts(
     ]
     with environment(remote.env()):
         assert counts(home) == counts(other) == local["both"]
-        with Store(home).connect() as con:
+        with store_for(home).connect() as con:
             loaded_twice = con.execute(
                 "SELECT sha256 FROM files WHERE status = 'loaded' GROUP BY sha256 "
                 "HAVING count(*) > 1"
@@ -206,14 +207,14 @@ def test_two_homes_loading_at_once_load_each_drop_once_with_the_local_counts(
 def test_the_write_lock_holds_across_homes_with_exit_code_3(shared: dict[str, Any]) -> None:
     remote, (home, other) = shared["remote"], shared["homes"]
     with environment(remote.env()):
-        with Store(home).write_lock():
+        with store_for(home).write_lock():
             busy_here = rf"pid {os.getpid()} on \S+\) is loading"
-            with pytest.raises(WarehouseBusy, match=busy_here), Store(other).write_lock():
+            with pytest.raises(WarehouseBusy, match=busy_here), store_for(other).write_lock():
                 pass
             busy = cli("forget", "--drop", "x", "--reason", "test", "--home", str(other), env={})
         assert busy.exit_code == 3, busy.output
         assert "another newsflow run (pid" in busy.output and "PostgreSQL dbname=" in busy.output
-        with Store(other).write_lock():  # free again once the holder is done
+        with store_for(other).write_lock():  # free again once the holder is done
             pass
 
 
@@ -300,7 +301,7 @@ def test_a_stopped_postgres_fails_in_one_line_and_a_commit_it_breaks_leaves_noth
         with remote.pg.stopped():
             flow.join(timeout=120)
             assert failed, "the COMMIT succeeded with its catalog down"
-            said = explain(failed[0], Store(home).location)
+            said = explain(failed[0], store_for(home).location)
         assert said and said.startswith("cannot reach the PostgreSQL catalog ("), failed
         assert said.endswith("Connection refused; is the server running?"), said
     with environment(remote.env()):
@@ -366,7 +367,7 @@ def test_migrate_then_forget_and_purge_leave_no_copy_of_the_text_on_s3(
     assert moved.exit_code == 0, moved.output
     with environment(remote.env()):
         assert counts(home) == local["both"]
-        with Store(home).connect() as con:
+        with store_for(home).connect() as con:
             (drop, phrase) = con.execute(
                 "SELECT drop_id, substr(text, 1, 40) FROM articles ORDER BY word_count DESC LIMIT 1"
             ).fetchone()  # type: ignore[misc]

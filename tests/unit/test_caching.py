@@ -41,9 +41,11 @@ def test_nlp_key_is_content_model_and_version(monkeypatch: pytest.MonkeyPatch) -
     assert key != _nlp([ARTICLE])
 
 
-def test_nlp_key_names_the_default_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEWSFLOW_MODEL", "m")
-    assert _nlp([ARTICLE], model=None) == _nlp([ARTICLE], model="m")
+def test_nlp_key_names_the_default_model() -> None:
+    from tasks.nlp import default_model
+
+    assert _nlp([ARTICLE], model=None) == _nlp([ARTICLE], model=default_model())
+    assert _nlp([ARTICLE], model=None) != _nlp([ARTICLE], model="m")
 
 
 def test_clean_key_is_the_records_content_options_and_version(

@@ -107,5 +107,28 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_the_graph_sees_imports_inside_functions() -> None:
-    # flows/cli/run.py imports the flow inside the command, after the checks that need no Prefect.
-    assert "flows.process_drop" in graph()["flows.cli.run"]
+    # flows/engine.py imports the flow inside local_run, once the home's server is leased.
+    assert "flows.process_drop" in graph()["flows.engine"]
+
+
+def module_level_calls(path: Path) -> list[str]:
+    """The names of the functions a module calls at its top level (outside functions, classes,
+    `if __name__ == "__main__"` and decorators), as `name` or `module.name`."""
+    calls = []
+    for statement in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            calls.append(ast.unparse(statement.value.func))
+    return calls
+
+
+def test_importing_a_flow_changes_no_settings() -> None:
+    """Prefect reads its settings at import, so configure() must run before it, at an entry
+    point (the CLI, flows.configure in Python code): a module that configures as it is imported
+    overrides the home of whoever imported it."""
+    configuring = sorted(
+        f"{name}: {call}()"
+        for name, path in modules().items()
+        for call in module_level_calls(path)
+        if call.rpartition(".")[2] == "configure"
+    )
+    assert configuring == []

@@ -4,14 +4,13 @@ override (the same code as `newsflow gender set`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from flows.dashboard import common
+from flows.settings import store_for
 from warehouse import figures
 from warehouse.gender_overrides import GENDERS, set_override, unset_override
-from warehouse.store import Store, WarehouseBusy
+from warehouse.store import WarehouseBusy
 
 REMOVE = "remove the override"
 
@@ -50,7 +49,7 @@ def _gender(person: figures.Person) -> None:
         key="override_choice",
     )
     if st.button("Save the override", key="override_save"):
-        store = Store(Path(st.session_state["home"]))
+        store = store_for(st.session_state["home"])
         try:
             with store.write_lock():
                 if choice == REMOVE:

@@ -34,44 +34,37 @@ import socket
 import struct
 import sys
 from collections import deque
+from collections.abc import Mapping
 from types import FrameType
 from typing import Any, NoReturn
 
-OFF = "NEWSFLOW_WARM_RUNNER"  # "0": no runner is started, and none is used
+ON = "NEWSFLOW_WARM"  # "1": runs start in the home's warm runner (opt-in), which a run starts
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 HANDSHAKE_SECONDS = 5.0
 MAX_REQUEST = 1 << 20  # the request of step 1 below (argv and the environment, as JSON)
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
 
-# The environment this `newsflow` process started with, before any command changed it: what
-# the home's runner, should this process start it, compares later runs' environments with.
-ENTRY_ENV: dict[str, str] | None = None
 
-
-def run_warm_if_up() -> None:
-    """Hand this command to the home's runner and leave with the run's exit code; return when
-    the command is to run in this process."""
-    remember_entry(dict(os.environ))
+def run_warm_if_up() -> dict[str, str]:
+    """Hand this command to the home's runner and leave with the run's exit code; when the
+    command is to run in this process, return the environment it started with, before any of it
+    changed it (what the home's runner, should this run start it, starts in: runner_env)."""
+    entry = dict(os.environ)
     if eligible(sys.argv, os.environ):
         code = hand_over(sys.argv, prefect_home(sys.argv))
         if code is not None:
             leave(code)
-
-
-def remember_entry(env: dict[str, str]) -> None:
-    """The environment the command started with (ENTRY_ENV), before any of it changed it."""
-    global ENTRY_ENV
-    ENTRY_ENV = env
+    return entry
 
 
 def eligible(argv: list[str], env: dict[str, str] | os._Environ[str]) -> bool:
     """Whether the runner may run this command: `run`, not --verbose (the runner imported
-    Prefect with its logs quiet, as a run does unless --verbose), and the runner not off."""
+    Prefect with its logs quiet, as a run does unless --verbose), and NEWSFLOW_WARM=1."""
     return (
         sys.platform == "linux"
         and argv[1:2] == ["run"]
         and "--verbose" not in argv
-        and env.get(OFF) != "0"
+        and env.get(ON) == "1"
     )
 
 
@@ -241,13 +234,13 @@ def leave(code: int) -> NoReturn:
     sys.exit(code if code >= 0 else 128 - code)
 
 
-def runner_env() -> dict[str, str] | None:
-    """The environment to start the home's warm runner in, when this process is to start one:
-    the one `newsflow` started with (None: not started through the console script, the runner
-    is off, or not on Linux)."""
-    if ENTRY_ENV is None or os.environ.get(OFF) == "0" or sys.platform != "linux":
+def runner_env(entry: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """The environment to start the home's warm runner in, should this run start the home's
+    server: `entry`, the one `newsflow` started with (None: not started through the console
+    script, without NEWSFLOW_WARM=1, or not on Linux)."""
+    if entry is None or entry.get(ON) != "1" or sys.platform != "linux":
         return None
-    return ENTRY_ENV
+    return entry
 
 
 def runner_pid(folder: str | os.PathLike[str]) -> int | None:

@@ -29,8 +29,9 @@ The rest of the client's process becomes the run's: its terminal (stdin, stdout 
 directory, environment, arguments, main module, umask, priority and signal dispositions; and the
 CLI's consoles are made again, since Rich settles colours when a console is made.
 
-The runner holds Prefect and the model while idle, about 400 MB; NEWSFLOW_WARM_RUNNER=0 turns it
-off, and it stops with the home's server.
+The runner holds Prefect and the model while idle, about 400 MB. It is opt-in: only runs with
+NEWSFLOW_WARM=1 start it and use it (docs/running.md has the figures), and it stops with the
+home's server.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def main(home: Path, api_url: str) -> None:
         os._exit(1)
     from flows.cli.app import main
 
-    main()
+    main(request.env)
 
 
 def prepare(home: Path, api_url: str) -> None:
@@ -215,7 +216,7 @@ def settings(env: Mapping[str, str], cwd: str) -> dict[str, Any]:
     chosen = {
         k: v
         for k, v in env.items()
-        if (k.startswith(SETTINGS_PREFIXES) or k in SETTINGS_NAMES) and k != client.OFF
+        if (k.startswith(SETTINGS_PREFIXES) or k in SETTINGS_NAMES) and k != client.ON
     }
     files: dict[str, Any] = {name: _read(Path(cwd, name)) for name in CWD_FILES}
     files["pyproject.toml [tool.prefect]"] = _tool_prefect(Path(cwd, "pyproject.toml"))
@@ -507,7 +508,6 @@ def become(request: Request) -> None:
     main = types.ModuleType("__main__")  # as the console script is: spaCy's workers run it
     main.__file__ = request.main
     sys.modules["__main__"] = main
-    client.remember_entry(request.env)
     client.send(request.conn, {"started": os.getpid()})
 
 

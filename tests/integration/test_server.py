@@ -48,7 +48,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "server_command",
         lambda port: [sys.executable, "-c", STAND_IN, str(port)],
     )
-    # It would start a real Prefect server (tests/unit/test_prefect_database.py covers it).
+    # It would start a real Prefect server (tests/integration/test_prefect_database.py covers it).
     monkeypatch.setattr(background.prefect_database, "build_in_background", lambda log: None)
     yield prefect_home
     recorded = background.Background.read(prefect_home)
@@ -105,8 +105,7 @@ def test_stop_refuses_while_a_run_uses_the_server(folder: Path, tmp_path: Path) 
 def test_an_idle_server_stops_itself_but_never_under_a_run(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(background, "idle_seconds", lambda: 1)
-    held = background.lease(tmp_path / "home")
+    held = background.lease(tmp_path / "home", idle_seconds=1)
     with held:
         assert held.started is not None
         time.sleep(3)  # three idle periods, with the run still holding the server
@@ -123,8 +122,7 @@ def test_an_idle_server_stops_itself_but_never_under_a_run(
 def test_no_background_server_when_idle_minutes_is_zero(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NEWSFLOW_SERVER_IDLE_MINUTES", "0")
-    with background.lease(tmp_path / "home") as held:
+    with background.lease(tmp_path / "home", idle_seconds=0) as held:
         assert held.api_url is None and held.started is None  # Prefect's temporary API
     assert background.Background.read(folder) is None
 
@@ -212,8 +210,8 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
         "runner_command",
         lambda home, api_url: [sys.executable, "-c", RUNNER_STAND_IN, str(record), api_url],
     )
-    monkeypatch.setattr(warm_client, "ENTRY_ENV", {"PATH": os.environ["PATH"], "AS": "started"})
-    with background.lease(tmp_path / "home") as held:
+    started_in = {"PATH": os.environ["PATH"], "AS": "started", warm_client.ON: "1"}
+    with background.lease(tmp_path / "home", warm_client.runner_env(started_in)) as held:
         assert held.started is not None
     assert wait_until(record.exists)
     runner = json.loads(record.read_text())
@@ -222,8 +220,10 @@ def test_the_server_comes_with_a_warm_runner_in_the_first_runs_environment(
     background.stop(folder)
     assert not background._alive(runner["pid"])  # stopped with the server
 
-    monkeypatch.setenv(warm_client.OFF, "0")
-    with background.lease(tmp_path / "home") as held:
+    # Started without NEWSFLOW_WARM=1: no runner.
+    unset = warm_client.runner_env({"PATH": os.environ["PATH"]})
+    assert unset is None
+    with background.lease(tmp_path / "home", unset) as held:
         assert held.started is not None
     supervisor = held.started.pid
     children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flows.runtime import prefect_database, prefect_server
-from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
+from tests.integration.test_server import STAND_IN as SERVER_STAND_IN
 
 # test_server's stand-in, after creating its database as a server does.
 STAND_IN = (

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from flows.runtime.warm import client as warm_client
+from tests.integration.test_server import STAND_IN as SERVER_STAND_IN
+from tests.integration.test_server import wait_until
 from tests.servers import free_port
-from tests.unit.test_server import STAND_IN as SERVER_STAND_IN
-from tests.unit.test_server import wait_until
 
 NEWSFLOW = Path(sys.executable).with_name("newsflow")  # the console script, as users run it
 STAND_IN = """
@@ -35,7 +35,7 @@ from flows.cli import app
 from flows.runtime import interrupt
 from flows.runtime.warm import runner as warm_runner
 
-def main():
+def main(entry_env=None):
     if sys.argv[2:] == ["state"]:  # what the run has of the process it stands in for
         umask = os.umask(0)
         print(json.dumps({
@@ -55,7 +55,7 @@ def main():
                 time.sleep(60)
             except KeyboardInterrupt:
                 interrupt.exit_now()
-    cli_main()
+    cli_main(entry_env)
 
 cli_main, app.main = app.main, main
 warm_runner.prepare = lambda home, api_url: None  # the runs under test need nothing more
@@ -125,6 +125,7 @@ def start_runner(tmp_path: Path, api_url: str, *extra: str) -> Runner:
     (home / "prefect").mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
     env["NEWSFLOW_HOME"] = str(home)
+    env["NEWSFLOW_WARM"] = "1"
     log = tmp_path / "runner.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
@@ -156,7 +157,7 @@ def _stop(runner: Runner) -> None:
 def test_a_run_through_the_runner_ends_as_a_local_one(runner: Runner, tmp_path: Path) -> None:
     missing = tmp_path / "no-such-drop"
     warm = runner.newsflow("run", str(missing))
-    local = runner.newsflow("run", str(missing), NEWSFLOW_WARM_RUNNER="0")
+    local = runner.newsflow("run", str(missing), NEWSFLOW_WARM="0")
     assert warm.returncode == local.returncode == 2
     assert warm.stderr == local.stderr and "does not exist" in warm.stderr
     assert warm.stdout == local.stdout == ""
@@ -359,11 +360,11 @@ def test_another_user_can_neither_use_the_runner_nor_pose_as_it(
 
 
 def test_no_runner_is_asked_for_other_commands_or_when_it_is_off() -> None:
-    env = {"NEWSFLOW_WARM_RUNNER": "1"}
+    env = {"NEWSFLOW_WARM": "1"}
     assert warm_client.eligible(["newsflow", "run", "drop"], env)
     assert not warm_client.eligible(["newsflow", "sql", "SELECT 1"], env)
     assert not warm_client.eligible(["newsflow", "run", "drop", "--verbose"], env)
-    assert not warm_client.eligible(["newsflow", "run", "drop"], {"NEWSFLOW_WARM_RUNNER": "0"})
+    assert not warm_client.eligible(["newsflow", "run", "drop"], {})
 
 
 def test_the_runner_is_the_one_of_the_home_the_run_would_use(
