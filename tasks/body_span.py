@@ -55,7 +55,7 @@ def _line_shape(line: str) -> list[float]:
     words = line.split()
     count = max(len(words), len(rules.CJK.findall(line)) // 2)
     lower = [w.lower().strip(".,;:!?\"'“”‘’()") for w in words]
-    letters = sum(c.isalpha() for c in line) or 1
+    letters = sum(map(str.isalpha, line)) or 1
     prose_end = bool(rules.PROSE_END.search(line))
     last = line.rstrip()[-1:]
     return [
@@ -64,10 +64,10 @@ def _line_shape(line: str) -> list[float]:
         float(prose_end and count >= 12),
         float(last in ":|/-–—>»›"),
         float(last.isdigit()),
-        sum(w[:1].isupper() for w in words) / max(1, len(words)),
-        sum(w in _FUNCTION_WORDS for w in lower) / max(1, len(words)),
-        sum(c.isdigit() for c in line) / len(line),
-        float(any(c in _SEPARATORS for c in line)),
+        sum(map(str.isupper, (w[:1] for w in words))) / max(1, len(words)),
+        sum(map(_FUNCTION_WORDS.__contains__, lower)) / max(1, len(words)),
+        sum(map(str.isdigit, line)) / len(line),
+        float(not _SEPARATORS.isdisjoint(line)),
         line.count(",") / max(1, count),
         math.log1p(letters / max(1, len(words))),
         float(bool(rules.QUOTED.search(line))),

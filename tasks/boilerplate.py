@@ -573,7 +573,7 @@ _DATED_ITEM = re.compile(
 def _headline_shaped(line: str, *, sentences: bool = False) -> bool:
     """How the headlines under a "Related" header look: three to thirty words, capitalised, mostly
     letters (not a table row), not a sentence, a numbered item or a label introducing a list."""
-    letters = sum(c.isalpha() for c in line)
+    letters = sum(map(str.isalpha, line))
     ending = re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
     return (
         3 <= word_count(line) <= (20 if ending else 30)
