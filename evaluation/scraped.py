@@ -20,15 +20,18 @@ Renderings (each with and without link text, as scrapers that drop anchors give 
 from __future__ import annotations
 
 import copy
+import gzip
 import hashlib
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml.html import HtmlElement
 
+from evaluation.clean_pages import page_files, page_id
 from tasks.clean import clean_batch, normalise
 from tasks.ingest import Limits, parse_document
 from tasks.records import Article
@@ -411,3 +414,14 @@ def select(names: Iterable[str], part: str) -> list[str]:
     if part == "all":
         return sorted(names)
     return sorted(n for n in names if held_out(n) == (part == "held-out"))
+
+
+def read_pages(folder: Path) -> dict[str, str]:
+    """The pages of a folder (.html, .html.gz, ...) by page id, decoded as the benchmark saved
+    them (UTF-8; a stray byte becomes a replacement character rather than stopping the run)."""
+    pages = {}
+    for path in page_files(folder):
+        data = path.read_bytes()
+        data = gzip.decompress(data) if path.name.endswith(".gz") else data
+        pages[page_id(path)] = data.decode("utf-8", "replace")
+    return pages

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from tasks import boilerplate_rules as rules
+from tasks.body_span import outside_article
 from tasks.boilerplate_rules import LINK_TEASER, NOTE
 from tasks.line_model import boilerplate_probability
 from tasks.repetition import template_keys
@@ -245,6 +246,15 @@ def filter_lines(
         for line, repeated in zip(lines, repeats, strict=True)
     ]
     listed = set() if vocabulary is None else _under_link_header(lines, reasons, vocabulary)
+    outside = (
+        [False] * len(lines)
+        if extracted
+        else outside_article(
+            lines,
+            [reason is not None for reason in reasons],
+            [n in listed or bool(rules.LINK_BLOCK.match(line)) for n, line in enumerate(lines)],
+        )
+    )
     last_prose = max(
         (
             n
@@ -293,7 +303,9 @@ def filter_lines(
         if NOTE.match(stripped):
             result.notes.append(stripped)
             continue
-        reason = reasons[number]
+        reason = reasons[number] or (_OUTSIDE if outside[number] else None)
+        if reason == _OUTSIDE and not seen_prose and _dateline(lines, number):
+            reason = None
         if reason is None and not seen_prose:
             reason = _lead_in(stripped, wanted_headline, after_headline, extracted, result)
             if reason is None and not (extracted or result.paragraphs):
@@ -311,6 +323,7 @@ def filter_lines(
 
 
 _REPEATED = "repeated across the outlet"
+_OUTSIDE = "outside the article"
 
 
 def _under_link_header(
@@ -560,7 +573,7 @@ _DATED_ITEM = re.compile(
 def _headline_shaped(line: str, *, sentences: bool = False) -> bool:
     """How the headlines under a "Related" header look: three to thirty words, capitalised, mostly
     letters (not a table row), not a sentence, a numbered item or a label introducing a list."""
-    letters = sum(c.isalpha() for c in line)
+    letters = sum(map(str.isalpha, line))
     ending = re.search(r"(?<![.])[.:;,]$", line.rstrip("\"'”’)"))
     return (
         3 <= word_count(line) <= (20 if ending else 30)
@@ -594,6 +607,22 @@ def _lead_in(
 
 _SECTION_LABEL = "section label"
 _NAVIGATION = "navigation-shaped"
+
+
+def _dateline(lines: list[str], number: int) -> bool:
+    """A short line right above the first paragraph, a place in capitals ("BAAR, SWITZERLAND",
+    "OTTAWA —") or names the prose uses: the article's dateline, though the page's lines above it
+    are not the article's."""
+    line = lines[number]
+    return (
+        word_count(line) <= 4
+        and number + 1 < len(lines)
+        and is_prose(lines[number + 1])
+        and (bool(_PLACE_IN_CAPITALS.fullmatch(line)) or _named_in_article(line, lines))
+    )
+
+
+_PLACE_IN_CAPITALS = re.compile(r"[A-Z][A-Z.' ]+(?:,[A-Z.' ]+|\s*[—–-])")
 
 
 def _named_in_article(line: str, paragraphs: list[str]) -> bool:

@@ -14,7 +14,7 @@ import json
 import math
 import re
 import zlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).parent / "models" / "line_model.json"
@@ -43,7 +43,7 @@ def features(line: str) -> list[str]:
     count = len(words)
     size = f"n{_bin(count, _LENGTH_BINS)}"
     end = f"e{_ending(line)}"
-    capitalised = sum(w[0].isupper() for w in words) / count if count else 0.0
+    capitalised = sum(map(str.isupper, (w[0] for w in words))) / count if count else 0.0
     caps = f"c{_bin(capitalised, (0.0, 0.2, 0.5, 0.8, 0.99))}"
     names = [f"w:{w}" for w in lower]
     if lower:
@@ -51,7 +51,7 @@ def features(line: str) -> list[str]:
     if len(lower) >= 2:
         names.append(f"b:{lower[0]} {lower[1]}")
     names += [size, end, caps, f"{size}{end}", f"{size}{caps}", f"{end}{caps}"]
-    if any(c.isdigit() for c in line):
+    if any(map(str.isdigit, line)):
         names.append(f"d{size}")
     if re.search(r"[|»›•·/@©#]", line):
         names.append("sepmark")
@@ -73,8 +73,10 @@ def _weights() -> tuple[float, list[float]]:
     return float(data["bias"]), [float(w) for w in data["weights"]]
 
 
+@lru_cache(maxsize=4096)
 def boilerplate_probability(line: str) -> float:
-    """How likely the line is boilerplate, 0 to 1, from its features alone."""
+    """How likely the line is boilerplate, 0 to 1, from its features alone (kept for the lines
+    of the last articles: the body span and the navigation test both ask)."""
     bias, weights = _weights()
-    total = bias + sum(weights[i] for i in indices(features(line)))
+    total = bias + sum(map(weights.__getitem__, indices(features(line))))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))

@@ -527,6 +527,65 @@ def eval_text_drops(
         errors_out.write_text("\n".join(tally.misses) + "\n", encoding="utf-8")
 
 
+SCRAPED_PAGES = Path("../shared/data/clean/scrapinghub_aeb/html")
+
+
+@eval_app.command("scraped")
+def eval_scraped(
+    pages: Annotated[
+        Path, typer.Argument(help="A folder of HTML pages (.html or .html.gz) with gold bodies.")
+    ] = SCRAPED_PAGES,
+    gold: Annotated[
+        Path, typer.Argument(help="Their gold bodies: a ground-truth.json of the benchmark.")
+    ] = GOLD_BODIES,
+    part: Annotated[
+        str,
+        typer.Option(
+            help="Which pages: all, train (those the body-span model learnt from) or held-out."
+        ),
+    ] = "all",
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors", help="Write every lost paragraph and kept line here.")
+    ] = None,
+) -> None:
+    """Real pages saved as scraper text in six ways, through the text path: the share of the gold
+    paragraphs kept (of those the scraped text holds) and of the other lines removed, by place."""
+    from evaluation.clean_pages import read_json
+    from evaluation.scraped import PLACES, read_pages, score_renderings, select
+
+    if part not in ("all", "train", "held-out"):
+        errors().print(f"[red]error:[/] --part {part}: give all, train or held-out.")
+        raise typer.Exit(2)
+    for path, what in ((pages, "a folder of pages"), (gold, "the ground-truth.json")):
+        if not path.exists():
+            errors().print(f"[red]error:[/] {path} not found; give {what}.")
+            raise typer.Exit(2)
+    bodies = {k: v["articleBody"] for k, v in read_json(gold).items()}
+    html = read_pages(pages)
+    chosen = {n: html[n] for n in select(html, part) if n in bodies}
+    scores = score_renderings(chosen, bodies)
+    table = Table(
+        "rendering",
+        "pages",
+        "body kept",
+        "non-body removed",
+        *(f"removed {p}" for p in PLACES),
+        title=f"{len(chosen)} pages ({part})",
+    )
+    for rendering, score in scores.items():
+        table.add_row(
+            rendering,
+            str(score.pages),
+            f"{score.kept_share:.3f}",
+            f"{score.removed_share:.3f}",
+            *(f"{score.removed_at(p):.3f}" for p in PLACES),
+        )
+    console().print(table)
+    if errors_out is not None:
+        misses = [f"{r}\t{m}" for r, s in scores.items() for m in s.misses]
+        errors_out.write_text("\n".join(misses) + "\n", encoding="utf-8")
+
+
 QUOTE_SETS = Path("../shared/data/quotes")
 
 

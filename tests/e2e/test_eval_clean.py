@@ -68,3 +68,20 @@ def test_eval_text_drops_counts_removed_and_kept_lines(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "all boilerplate" in result.stdout and "body lines kept" in result.stdout
     assert errors.exists()
+
+
+@needs_shared(BENCHMARK)
+def test_eval_scraped_scores_each_rendering(tmp_path: Path) -> None:
+    _benchmark_sample(tmp_path / "bench", count=3)
+    bench, errors = tmp_path / "bench", tmp_path / "misses.tsv"
+    result = newsflow(
+        "eval", "scraped", str(bench / "html"), str(bench / "ground-truth.json"),
+        "--errors", str(errors), home=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for rendering in ("blocks", "soup", "html2txt"):
+        assert rendering in result.stdout
+    assert "3 pages (all)" in result.stdout and "body kept" in result.stdout
+    assert errors.exists()
+    wrong = newsflow("eval", "scraped", str(bench / "html"), "--part", "some", home=tmp_path)
+    assert wrong.returncode == 2 and "give all, train or held-out" in wrong.stderr

@@ -160,9 +160,15 @@ def test_page_repeating_the_article_is_cut_at_the_repeat() -> None:
 def test_link_list_stops_at_article_text_and_after_a_handful_of_headlines() -> None:
     headlines = [f"Harbour story number {n} makes waves" for n in range(12)]
     lines = [PROSE, "Related Stories", *headlines]
-    assert filter_lines(lines).paragraphs == [PROSE, *headlines[8:]]
+    result = filter_lines(lines)
+    # The rule takes the header and eight headlines; the rest go as lines outside the article.
+    assert [line for line, reason in result.dropped if reason == "link list"] == [
+        "Related Stories",
+        *headlines[:8],
+    ]
     short = [PROSE, "Read More", "Port Ellis braces for storms", "camera", "baby carrier"]
-    assert filter_lines(short).paragraphs == [PROSE, "camera", "baby carrier"]
+    listed = [line for line, reason in filter_lines(short).dropped if reason == "link list"]
+    assert listed == ["Read More", "Port Ellis braces for storms"]
 
 
 def test_second_related_header_starts_its_own_list() -> None:
@@ -304,7 +310,13 @@ def test_a_label_over_the_storys_credits_heads_no_links() -> None:
         "Writing by Omar Brennan; Editing by Ines Tanaka",
         "Felix Moreau contributed reporting.",
     ]
-    assert filter_lines([*text, *credits]).paragraphs == text
+    result = filter_lines([*text, *credits])
+    assert result.paragraphs == text[:2]
+    assert [reason for _, reason in result.dropped] == [
+        "outside the article",
+        "reporting credit",
+        "reporting credit",
+    ]
 
 
 @needs_shared(SHARED / "data" / "clean" / "scrapinghub_aeb" / "ground-truth.json")
