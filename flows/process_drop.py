@@ -38,6 +38,7 @@ from prefect.serializers import PickleSerializer  # noqa: E402
 from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune  # noqa: E402
 from flows.report import RunSummary, publish, run_row  # noqa: E402
 from flows.retries import RETRY  # noqa: E402
+from flows.runtime import interrupt  # noqa: E402
 from tasks import clean as clean_step  # noqa: E402
 from tasks import ingest, load, stoppable  # noqa: E402
 from tasks.analyze import analyze, release_workers  # noqa: E402
@@ -453,4 +454,5 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
     with summary.timer("load"):
         stage_batch(str(store.home), summary.run_id, "files", {"files": load.file_rows(files, ctx)})
         summary.finished_at = datetime.now(UTC)
+        interrupt.check()  # a Ctrl-C some library swallowed still commits nothing
         summary.snapshot_id = commit_run(str(store.home), summary, options.window_days)

@@ -12,6 +12,7 @@ import typer
 
 from flows.cli import look, measure, run, serving, warehouse
 from flows.cli.output import console, errors
+from flows.runtime import interrupt
 from flows.settings import HomeUnusable
 
 app = typer.Typer(
@@ -69,6 +70,7 @@ def main() -> None:
     """The `newsflow` command: an error no command turned into a message is still one line
     (the traceback with --verbose)."""
     begin_process()
+    interrupt.guard(sys.argv)  # done already, unless a warm runner forked this run
     try:
         app()
     except SystemExit as done:
