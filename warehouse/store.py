@@ -369,12 +369,10 @@ class Store:
 
 
 def _busy(holder: str, into: str, wait: float) -> str:
-    """The one message of a taken write lock, whichever lock it was."""
-    return (
-        f"another newsflow run ({holder}) is loading into {into}"
-        + (f" and did not finish within {wait:.0f}s" if wait else "")
-        + "; wait for it to finish and run again (its drop will then be skipped if it was the "
-        "same one)"
+    """The one message of a taken write lock, whichever lock it was (what to do then is the
+    caller's to say: the advice to a load is not the advice to a takedown)."""
+    return f"another newsflow run ({holder}) is loading into {into}" + (
+        f" and did not finish within {wait:.0f}s" if wait else ""
     )
 
 

@@ -46,9 +46,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def busy(error: BaseException) -> typer.Exit:
-    """Exit 3, saying which run holds the warehouse."""
-    errors().print(f"[red]busy:[/] {error}")
+RUN_AGAIN = "run it again (its drop is then skipped if that run loaded it)"
+COMMAND_AGAIN = "run this command again: it changed nothing"
+
+
+def busy(error: BaseException, again: str = RUN_AGAIN) -> typer.Exit:
+    """Exit 3, saying which run holds the warehouse and what to do then (a load's advice is
+    about its drop; another command's is not)."""
+    errors().print(f"[red]busy:[/] {error}; wait for it to finish, then {again}")
     return typer.Exit(3)
 
 

@@ -23,7 +23,16 @@ from flows.cli.home import (
     reader,
     unreachable,
 )
-from flows.cli.output import FORMATS, MORE_SHOW, busy, console, errors, fail, print_rows
+from flows.cli.output import (
+    COMMAND_AGAIN,
+    FORMATS,
+    MORE_SHOW,
+    busy,
+    console,
+    errors,
+    fail,
+    print_rows,
+)
 from flows.settings import configure, home_dir
 
 commands = typer.Typer()
@@ -326,7 +335,7 @@ def migrate(
             state = "already holds a lakehouse" if store.exists() else "holds no warehouse"
             raise fail(f"{store.location.describe_catalog()} {state}; nothing to migrate")
     except WarehouseBusy as error:
-        raise busy(error) from None
+        raise busy(error, COMMAND_AGAIN) from None
     except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
     table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
@@ -381,23 +390,64 @@ def _person_key(name: str) -> str:
     return name if name.startswith("person:") else entity_key(name, "person")
 
 
+# How alike (Jaro-Winkler) a name of the warehouse must be to one it lacks to be suggested:
+# "Jordan Ellis" for "Jordan Elis" is 0.98, another person of the same first name about 0.8.
+CLOSE_NAME = 0.9
+
+
 @gender_app.command("set")
-def gender_set(name: PersonArgument, gender: GenderChoice, home: HomeOption = None) -> None:
+def gender_set(
+    name: PersonArgument,
+    gender: GenderChoice,
+    home: HomeOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Store it although the warehouse has nobody by this name (yet): it applies "
+            "to the articles that bring them.",
+        ),
+    ] = False,
+) -> None:
     """Say this person's gender: it wins over the estimate in every article, loaded or to come.
 
-    `unknown` keeps them out of the female/male counts. One commit of the lake.
+    `unknown` keeps them out of the female/male counts. One commit of the lake. A name the
+    warehouse lacks is refused, with the close names it has (a misspelt override would
+    otherwise wait for a person who never comes): --force stores it anyway.
     """
     from warehouse.gender_overrides import set_override
 
     key = _person_key(name)
     with exclusive(home) as store:
-        set_override(store, key, name, gender.value)
         with store.connect() as con:
             found = con.execute(
                 "SELECT articles FROM entities WHERE entity_key = $k", {"k": key}
             ).fetchone()
+            close = [] if found else _close_people(con, name)
+        if not found and not force:
+            suggestion = (
+                "; close names it has: " + ", ".join(f"{n} ({a} articles)" for n, a in close)
+                if close
+                else ""
+            )
+            raise fail(
+                f"the warehouse has nobody named {name!r}{suggestion}. Give the name as the "
+                'warehouse writes it (`newsflow sql "SELECT name FROM entities"`), or add '
+                "--force to store it for articles to come"
+            )
+        set_override(store, key, name, gender.value)
     where = f"in {found[0]} articles" if found else "not in the warehouse yet"
     console().print(f"{key} ({where}): {gender.value}, overriding the estimate")
+
+
+def _close_people(con: Any, name: str) -> list[tuple[str, int]]:
+    """The people of the warehouse whose names are closest to `name`, most articles first."""
+    return con.execute(
+        "SELECT name, articles FROM entities WHERE label = 'person' "
+        "AND jaro_winkler_similarity(lower(name), lower($n)) >= $close "
+        "ORDER BY jaro_winkler_similarity(lower(name), lower($n)) DESC, articles DESC LIMIT 3",
+        {"n": name.removeprefix("person:"), "close": CLOSE_NAME},
+    ).fetchall()
 
 
 @gender_app.command("unset")
