@@ -167,11 +167,17 @@ def commit_run(home: str, summary: RunSummary, window_days: int) -> int:
     nothing."""
     return Store(Path(home)).commit(
         summary.run_id,
-        run_row(summary),
+        lambda: _final_row(summary),
         f"{summary.flow} run {summary.run_id} of drop {summary.drop_id}",
         {"flow": summary.flow, "drop_id": summary.drop_id, "source": summary.source},
         Syndication(Rules(window_days=window_days)),
     )
+
+
+def _final_row(summary: RunSummary) -> pa.Table:
+    """The run's `runs` row as its commit writes it: ending now, the commit's work timed."""
+    summary.finished_at = datetime.now(UTC)
+    return run_row(summary)
 
 
 @dataclass(frozen=True)
@@ -453,6 +459,5 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
         files.append((entry, status, sum(outcome.values())))
     with summary.timer("load"):
         stage_batch(str(store.home), summary.run_id, "files", {"files": load.file_rows(files, ctx)})
-        summary.finished_at = datetime.now(UTC)
         interrupt.check()  # a Ctrl-C some library swallowed still commits nothing
         summary.snapshot_id = commit_run(str(store.home), summary, options.window_days)

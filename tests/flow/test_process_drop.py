@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,3 +170,26 @@ def test_the_project_seed_article(tmp_path: Path) -> None:
         "El Paso",
     ):
         assert boilerplate not in names
+
+
+def test_the_runs_row_counts_the_commit_in_the_load_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`runs.timings` says what the printed summary says: load is staging and the commit (which
+    updates the marts and clusters), not staging alone. A commit slowed by 0.6 s shows in it."""
+    from flows.process_drop import process_drop
+    from warehouse import store as store_module
+
+    update_marts = store_module._update_marts
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)
+        return update_marts(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "_update_marts", slow)
+    summary = process_drop(str(DROPS[0]), home=str(tmp_path / "home"))
+    with Store(tmp_path / "home").connect() as con:
+        (stored,) = con.execute(
+            "SELECT timings FROM runs WHERE run_id = $r", {"r": summary.run_id}
+        ).fetchone()
+    assert 0.6 <= dict(stored)["load"] <= summary.timings["load"]
