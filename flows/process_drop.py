@@ -234,6 +234,7 @@ class _Pending:
     """A batch cleaned and versioned, its NLP running."""
 
     number: int
+    records: int  # read from the files: what the progress bar counts
     fresh: list[load.Versioned]
     duplicates: list[Article]
     rejects: list[Reject]
@@ -277,6 +278,7 @@ def _finish(
     summary.counts["rejects"] += len(batch.rejects)
     summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
     summary.counts["quotes"] += tables["quotes"].num_rows
+    progress.analysed(batch.records)
 
 
 def _result(summary: RunSummary, step: str, state: State[Any]) -> Any:
@@ -434,7 +436,7 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
         future = None
         if fresh:
             future = nlp_task.submit([v.article for v in fresh], options.model, options.n_process)
-        in_flight.append(_Pending(batch_no, fresh, duplicates, rejects, future))
+        in_flight.append(_Pending(batch_no, len(records), fresh, duplicates, rejects, future))
         batch_no += 1
         while len(in_flight) > options.window:
             _finish(in_flight.popleft(), store, summary, ctx, per_file, origin)
@@ -457,6 +459,7 @@ def _load(store: Store, summary: RunSummary, options: Options, retry_rejects: bo
             "loaded" if outcome["loaded"] else "duplicate" if outcome["duplicate"] else "rejected"
         )
         files.append((entry, status, sum(outcome.values())))
+    progress.committing()
     with summary.timer("load"):
         stage_batch(str(store.home), summary.run_id, "files", {"files": load.file_rows(files, ctx)})
         interrupt.check()  # a Ctrl-C some library swallowed still commits nothing

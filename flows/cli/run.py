@@ -32,22 +32,6 @@ class Runner(StrEnum):
     dask = "dask"
 
 
-class _Bar:
-    """The CLI's progress sink: files read, articles processed."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task = progress.add_task("files", total=None, articles=0)
-        self.articles = 0
-
-    def total(self, files: int) -> None:
-        self.progress.update(self.task, total=files)
-
-    def advance(self, files: int, articles: int) -> None:
-        self.articles += articles
-        self.progress.update(self.task, advance=files, articles=self.articles)
-
-
 @commands.command()
 def run(
     path: Annotated[Path, typer.Argument(help="A drop: a folder, a single file or an archive.")],
@@ -147,7 +131,7 @@ def run(
             without_heartbeats(),
             Progress(*BAR, console=errors(), transient=True) as bar,
         ):
-            progress_hooks.attach(_Bar(bar))
+            progress_hooks.attach(progress_hooks.Bar(bar))
             summary = flow(
                 str(path),
                 home=home,
