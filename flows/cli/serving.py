@@ -36,7 +36,10 @@ def serve(
     ] = None,
     timezone: Annotated[
         str | None,
-        typer.Option(help="Timezone of the nightly cron (default $NEWSFLOW_TIMEZONE or UTC)."),
+        typer.Option(
+            help="Timezone of the clock schedules: the nightly run and the weekly maintenance "
+            "(default $NEWSFLOW_TIMEZONE or UTC)."
+        ),
     ] = None,
     port: Annotated[
         int, typer.Option(help="Port of the local Prefect server and UI.")
