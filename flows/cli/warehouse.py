@@ -153,6 +153,11 @@ def _query_text(query: str | None, file: Path | None) -> str:
     return text
 
 
+# Characters of a headline or a quote `show` prints: the first rows of each, at a glance
+# (`newsflow sql` prints them whole, and CSV or JSON always does).
+SHOW_CUT = 60
+
+
 @commands.command()
 def show(
     home: HomeOption = None,
@@ -178,7 +183,7 @@ def show(
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]
             console().rule(title)
-            print_rows(columns, result.fetchall(), "table", limit, MORE_SHOW)
+            print_rows(columns, result.fetchall(), "table", limit, MORE_SHOW, cut=SHOW_CUT)
 
 
 @commands.command()
@@ -191,7 +196,8 @@ def snapshots(
     """The warehouse's snapshots, newest first: cite one, query it with `sql --at ID`."""
     locate(home, catalog, data_path)
     with reader(home) as con:
-        # Narrow enough for 80 columns: a run's commit message only repeats its run and drop,
+        # Narrow enough for 80 columns with every id whole (its articles are the one count that
+        # fits beside them): a run's commit message only repeats its run and drop,
         # the time is the one `--at` takes (this machine's zone), and a run id's first 8
         # characters find it in `runs`. Maintenance commits have no message: their changes say
         # what they did (merge adjacent, rewrite delete).
@@ -200,7 +206,7 @@ def snapshots(
             "strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S') AS time, "
             "coalesce(r.drop_id, s.commit_message, "
             "replace(array_to_string(map_keys(s.changes), ', '), '_', ' ')) AS \"drop, or what\", "
-            "r.counts['articles'] AS articles, r.counts['quotes'] AS quotes, "
+            "r.counts['articles'] AS articles, "
             "left(r.run_id, 8) AS run "
             "FROM snapshots() s LEFT JOIN runs r ON r.snapshot_id = s.snapshot_id "
             "ORDER BY s.snapshot_id DESC LIMIT $n",
