@@ -33,6 +33,7 @@ from flows.caching import EXPIRATION, cache_dir, clean_key, nlp_key, prune
 from flows.options import RunOptions
 from flows.report import RunSummary, publish, run_row
 from flows.retries import RETRY
+from flows.runtime import interrupt
 from tasks import clean as clean_step
 from tasks import ingest, load, stoppable
 from tasks.analyze import analyze, release_workers
@@ -160,11 +161,17 @@ def commit_run(store: Store, summary: RunSummary, window_days: int) -> int:
     nothing."""
     return store.commit(
         summary.run_id,
-        run_row(summary),
+        lambda: _final_row(summary),
         f"{summary.flow} run {summary.run_id} of drop {summary.drop_id}",
         {"flow": summary.flow, "drop_id": summary.drop_id, "source": summary.source},
         Syndication(Rules(window_days=window_days)),
     )
+
+
+def _final_row(summary: RunSummary) -> pa.Table:
+    """The run's `runs` row as its commit writes it: ending now, the commit's work timed."""
+    summary.finished_at = datetime.now(UTC)
+    return run_row(summary)
 
 
 class Scanned:
@@ -185,6 +192,7 @@ class _Pending:
     """A batch cleaned and versioned, its NLP running."""
 
     number: int
+    records: int  # read from the files: what the progress bar counts
     fresh: list[load.Versioned]
     duplicates: list[Article]
     rejects: list[Reject]
@@ -228,6 +236,7 @@ def _finish(
     summary.counts["rejects"] += len(batch.rejects)
     summary.counts["entity_mentions"] += tables["entity_mentions"].num_rows
     summary.counts["quotes"] += tables["quotes"].num_rows
+    progress.analysed(batch.records)
 
 
 def _result(summary: RunSummary, step: str, state: State[Any]) -> Any:
@@ -410,7 +419,7 @@ def _load(
         future = None
         if fresh:
             future = nlp_task.submit([v.article for v in fresh], options.model, options.n_process)
-        in_flight.append(_Pending(batch_no, fresh, duplicates, rejects, future))
+        in_flight.append(_Pending(batch_no, len(records), fresh, duplicates, rejects, future))
         batch_no += 1
         while len(in_flight) > options.batches_in_flight:
             _finish(in_flight.popleft(), store, summary, ctx, per_file, origin)
@@ -433,7 +442,8 @@ def _load(
             "loaded" if outcome["loaded"] else "duplicate" if outcome["duplicate"] else "rejected"
         )
         files.append((entry, status, sum(outcome.values())))
+    progress.committing()
     with summary.timer("load"):
         stage_batch(store, summary.run_id, "files", {"files": load.file_rows(files, ctx)})
-        summary.finished_at = datetime.now(UTC)
+        interrupt.check()  # a Ctrl-C some library swallowed still commits nothing
         summary.snapshot_id = commit_run(store, summary, options.window_days)

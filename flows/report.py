@@ -45,6 +45,9 @@ class RunSummary:
     finished_at: datetime | None = None
     message: str = ""
     snapshot_id: int | None = None
+    # The steps being timed now, with when they started: a `runs` row written inside the
+    # commit counts the commit's work so far in its step (run_row).
+    running: dict[str, float] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -86,6 +89,14 @@ class RunSummary:
         """`with summary.timer("nlp"):` adds the block's wall time to the step."""
         return _Timer(self, step)
 
+    def timings_now(self) -> dict[str, float]:
+        """Seconds per step, the steps still being timed counted up to now."""
+        now = time.perf_counter()
+        timings = dict(self.timings)
+        for step, started in self.running.items():
+            timings[step] = timings.get(step, 0.0) + now - started
+        return timings
+
     def table(self) -> list[dict[str, Any]]:
         """Counts per table, rejects by reason, seconds per step: one row each."""
         rows: list[dict[str, Any]] = [
@@ -108,14 +119,17 @@ class _Timer:
         self.summary, self.step = summary, step
 
     def __enter__(self) -> None:
-        self.t0 = time.perf_counter()
+        self.t0 = self.summary.running[self.step] = time.perf_counter()
 
     def __exit__(self, *_: object) -> None:
+        self.summary.running.pop(self.step, None)
         self.summary.timings[self.step] += time.perf_counter() - self.t0
 
 
 def run_row(summary: RunSummary) -> pa.Table:
-    """The run's `runs` row; rejects are counted as `rejects:<reason>` next to the table counts."""
+    """The run's `runs` row; rejects are counted as `rejects:<reason>` next to the table counts.
+    Built inside the commit, its timings and end count the commit's work (all but the final
+    write of the catalog)."""
     counts = dict(summary.counts) | {f"rejects:{k}": v for k, v in summary.rejects.items()}
     return pa.Table.from_pylist(
         [
@@ -128,7 +142,7 @@ def run_row(summary: RunSummary) -> pa.Table:
                 "finished_at": summary.finished_at or datetime.now(UTC),
                 "status": summary.status,
                 "counts": list(counts.items()),
-                "timings": list(summary.timings.items()),
+                "timings": list(summary.timings_now().items()),
                 "schema_version": SCHEMA_VERSION,
                 "message": summary.message or None,
                 "snapshot_id": summary.snapshot_id,

@@ -7,9 +7,11 @@ cross process or task boundaries (a pickled Doc costs more than the parse that m
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import signal
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from tasks.batching import batches
@@ -74,9 +76,10 @@ def analyze(
     found: list[Analysis] = []
     if texts and (model in _POOLS or (n_process > 1 and len(texts) >= MIN_POOL_BATCH)):
         chunks = list(batches(texts, len, CHUNK_CHARS))
-        parts = _pool(n_process, model).map(
-            analyze_texts, chunks, [model] * len(chunks), [True] * len(chunks)
-        )
+        with _spawning():
+            parts = _pool(n_process, model).map(
+                analyze_texts, chunks, [model] * len(chunks), [True] * len(chunks)
+            )
         found = [analysis for part in parts for analysis in part]
     elif texts:
         found = analyze_texts(texts, model, cleaned=True)
@@ -91,8 +94,9 @@ def start_workers(n_process: int, model: str | None = None) -> None:
     things (the CLI: while it imports Prefect and its server starts). Every later batch of this
     model is parsed by them, whatever its size."""
     pool = _pool(n_process, model)
-    for _ in range(n_process):  # each submit spawns a worker while the others still load
-        pool.submit(_ready)
+    with _spawning():
+        for _ in range(n_process):  # each submit spawns a worker while the others still load
+            pool.submit(_ready)
 
 
 def release_workers() -> None:
@@ -117,10 +121,24 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
+@contextlib.contextmanager
+def _spawning() -> Iterator[None]:
+    """Workers started inside begin with SIGINT blocked (a blocked signal stays blocked through
+    fork and exec) until their initializer ignores it: a Ctrl-C that comes while one still
+    imports would otherwise print its traceback. The caller gets its signals meanwhile: Python
+    runs its handlers in the main thread whichever thread the kernel gave the signal to."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _worker_start(model: str | None) -> None:
     """A worker leaves Ctrl-C to its parent, which ends it (a terminal sends SIGINT to the whole
     process group, and an idle worker would otherwise print a KeyboardInterrupt traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see _spawning
     load_model(model)
 
 

@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -267,13 +267,15 @@ class Store:
     def commit(
         self,
         run_id: str,
-        run_row: pa.Table,
+        run_row: pa.Table | Callable[[], pa.Table],
         describe: str,
         info: dict[str, Any],
         clusterer: syndication.Clusterer | None = None,
     ) -> int:
         """Make the run's staged rows, the marts they change, their story and quote clusters (by
-        the `clusterer`'s decisions; none without one) and its `runs` row visible at once.
+        the `clusterer`'s decisions; none without one) and its `runs` row visible at once. The
+        row may be given as a function, called once the rest is written: a row that times the
+        run then counts the commit's work too.
 
         Safe to retry: a run that already committed is not committed again.
         """
@@ -296,8 +298,9 @@ class Store:
                             {"f": [str(f) for f in files]},
                         )
                 clustering = _update_marts(con, staged, clusterer)
-                row = run_row.set_column(
-                    run_row.schema.get_field_index("snapshot_id"),
+                row = run_row() if callable(run_row) else run_row
+                row = row.set_column(
+                    row.schema.get_field_index("snapshot_id"),
                     "snapshot_id",
                     pa.array([snapshot], pa.int64()),
                 )
@@ -369,12 +372,10 @@ class Store:
 
 
 def _busy(holder: str, into: str, wait: float) -> str:
-    """The one message of a taken write lock, whichever lock it was."""
-    return (
-        f"another newsflow run ({holder}) is loading into {into}"
-        + (f" and did not finish within {wait:.0f}s" if wait else "")
-        + "; wait for it to finish and run again (its drop will then be skipped if it was the "
-        "same one)"
+    """The one message of a taken write lock, whichever lock it was (what to do then is the
+    caller's to say: the advice to a load is not the advice to a takedown)."""
+    return f"another newsflow run ({holder}) is loading into {into}" + (
+        f" and did not finish within {wait:.0f}s" if wait else ""
     )
 
 

@@ -13,6 +13,7 @@ import typer
 
 from flows.cli import look, measure, run, serving, warehouse
 from flows.cli.output import console, errors
+from flows.runtime import interrupt
 from flows.settings import HomeUnusable, SettingError
 
 app = typer.Typer(
@@ -71,6 +72,7 @@ def main(entry_env: Mapping[str, str] | None = None) -> None:
     (the traceback with --verbose). `entry_env` is the environment the console script started
     with (a run may start the home's warm runner in it: flows/runtime/warm/client.py)."""
     begin_process()
+    interrupt.guard(sys.argv)  # done already, unless a warm runner forked this run
     try:
         app(obj=entry_env)
     except SystemExit as done:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows.cli.output import busy, errors, fail
+from flows.cli.output import COMMAND_AGAIN, busy, errors, fail
 from flows.settings import store_for
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def exclusive(home: str | None) -> Iterator[Store]:
         with store.write_lock():
             yield store
     except WarehouseBusy as error:
-        raise busy(error) from None
+        raise busy(error, COMMAND_AGAIN) from None
     except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
 

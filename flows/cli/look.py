@@ -19,7 +19,7 @@ from flows.cli.home import (
     locate,
     reader,
 )
-from flows.cli.output import busy, console, fail
+from flows.cli.output import COMMAND_AGAIN, busy, console, fail
 
 if TYPE_CHECKING:
     from warehouse.store import Store
@@ -80,7 +80,7 @@ def _add_marts(store: Store) -> None:
         with store.write_lock():
             store.init()
     except WarehouseBusy as error:
-        raise busy(error) from None
+        raise busy(error, COMMAND_AGAIN) from None
 
 
 def _day(value: str, option: str) -> datetime:

@@ -4,6 +4,11 @@ where the command runs: a `newsflow run` goes to the home's warm runner when one
 
 
 def main() -> None:
+    import sys
+
+    from flows.runtime import interrupt
+
+    interrupt.guard(sys.argv)  # Ctrl-C and SIGTERM from the first instruction of a run
     from flows.runtime.warm.client import run_warm_if_up
 
     entry = run_warm_if_up()

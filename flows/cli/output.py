@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -46,9 +47,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def busy(error: BaseException) -> typer.Exit:
-    """Exit 3, saying which run holds the warehouse."""
-    errors().print(f"[red]busy:[/] {error}")
+RUN_AGAIN = "run it again (its drop is then skipped if that run loaded it)"
+COMMAND_AGAIN = "run this command again: it changed nothing"
+
+
+def busy(error: BaseException, again: str = RUN_AGAIN) -> typer.Exit:
+    """Exit 3, saying which run holds the warehouse and what to do then (a load's advice is
+    about its drop; another command's is not)."""
+    errors().print(f"[red]busy:[/] {error}; wait for it to finish, then {again}")
     return typer.Exit(3)
 
 
@@ -90,7 +96,14 @@ def print_rows(
     output: str,
     limit: int,
     more: str = MORE_SQL,
+    cut: int | None = None,
 ) -> None:
+    """Rows as a table for a person, or all of them, whole, as CSV or JSON for a program.
+
+    In a table an identifier (see `is_identifier`) is never cut nor wrapped, however narrow the
+    terminal: it is there to be copied into the next command (`forget --drop`, `sql --at`).
+    Other values wrap, and with `cut` a text longer than that many characters is shortened.
+    """
     if output == "json":
         for row in rows:
             sys.stdout.write(json.dumps(dict(zip(columns, row, strict=True)), default=str) + "\n")
@@ -102,9 +115,35 @@ def print_rows(
         writer.writerows(rows)
     else:
         shown = rows[:limit] if limit else rows
-        table = Table(*columns)
-        for row in shown:
-            table.add_row(*("" if v is None else str(v) for v in row))
+        cells = [["" if v is None else str(v) for v in row] for row in shown]
+        # No vertical lines and one space between columns: room for the values at 80 columns.
+        table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False)
+        for index, column in enumerate(columns):
+            width = max((len(row[index]) for row in cells), default=0)
+            if is_identifier(column):
+                table.add_column(column, no_wrap=True, min_width=max(width, len(column)))
+            elif all(row[index] is None or isinstance(row[index], int) for row in shown):
+                table.add_column(column, no_wrap=True, min_width=width)  # a number stays whole
+            else:
+                table.add_column(column, overflow="fold")
+                if cut is not None:
+                    for row in cells:
+                        if len(row[index]) > cut:
+                            row[index] = row[index][: cut - 1] + "…"
+        for row in cells:
+            table.add_row(*row)
         console().print(table)
         if len(rows) > len(shown):
             console().print(f"… {len(rows) - len(shown)} more rows ({more})")
+
+
+def is_identifier(column: str) -> bool:
+    """Whether a column holds what a person copies into another command or query: an id, a
+    key, a drop, a snapshot (and its time, which `sql --at` takes), a run, a URL."""
+    name = column.lower()
+    return (
+        name == "id"
+        or name.endswith(("_id", "_key", "url"))
+        or name.startswith(("drop", "snapshot"))
+        or name in {"run", "path", "time"}
+    )

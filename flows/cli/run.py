@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from flows.cli.home import CatalogOption, DataPathOption, HomeOption, unreachable
 from flows.cli.output import BAR, busy, console, errors, fail, print_summary
+from flows.progress import Bar
 from flows.settings import configure
 
 if TYPE_CHECKING:
@@ -26,22 +27,6 @@ class Runner(StrEnum):
 
     thread = "thread"
     dask = "dask"
-
-
-class _Bar:
-    """The CLI's progress sink: files read, articles processed."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task = progress.add_task("files", total=None, articles=0)
-        self.articles = 0
-
-    def total(self, files: int) -> None:
-        self.progress.update(self.task, total=files)
-
-    def advance(self, files: int, articles: int) -> None:
-        self.articles += articles
-        self.progress.update(self.task, advance=files, articles=self.articles)
 
 
 @commands.command()
@@ -117,7 +102,7 @@ def run(
                 dask_address=dask_address,
                 retry_rejects=retry_rejects,
                 announce=errors().print,
-                progress=_Bar(bar),
+                progress=Bar(bar),
                 on_interrupt=interrupted,
                 warm_env=runner_env(ctx.obj),
             )

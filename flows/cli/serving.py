@@ -40,7 +40,9 @@ def serve(
     timezone: Annotated[
         str | None,
         typer.Option(
-            envvar="NEWSFLOW_TIMEZONE", help="Timezone of the nightly cron (default UTC)."
+            envvar="NEWSFLOW_TIMEZONE",
+            help="Timezone of the clock schedules: the nightly run and the weekly maintenance "
+            "(default $NEWSFLOW_TIMEZONE or UTC).",
         ),
     ] = None,
     port: Annotated[

@@ -23,7 +23,16 @@ from flows.cli.home import (
     reader,
     unreachable,
 )
-from flows.cli.output import FORMATS, MORE_SHOW, busy, console, errors, fail, print_rows
+from flows.cli.output import (
+    COMMAND_AGAIN,
+    FORMATS,
+    MORE_SHOW,
+    busy,
+    console,
+    errors,
+    fail,
+    print_rows,
+)
 from flows.settings import configure, home_dir, store_for
 
 commands = typer.Typer()
@@ -143,6 +152,11 @@ def _query_text(query: str | None, file: Path | None) -> str:
     return text
 
 
+# Characters of a headline or a quote `show` prints: the first rows of each, at a glance
+# (`newsflow sql` prints them whole, and CSV or JSON always does).
+SHOW_CUT = 60
+
+
 @commands.command()
 def show(
     home: HomeOption = None,
@@ -168,7 +182,7 @@ def show(
             result = con.execute(query)
             columns = [d[0] for d in result.description or []]
             console().rule(title)
-            print_rows(columns, result.fetchall(), "table", limit, MORE_SHOW)
+            print_rows(columns, result.fetchall(), "table", limit, MORE_SHOW, cut=SHOW_CUT)
 
 
 @commands.command()
@@ -181,7 +195,8 @@ def snapshots(
     """The warehouse's snapshots, newest first: cite one, query it with `sql --at ID`."""
     locate(home, catalog, data_path)
     with reader(home) as con:
-        # Narrow enough for 80 columns: a run's commit message only repeats its run and drop,
+        # Narrow enough for 80 columns with every id whole (its articles are the one count that
+        # fits beside them): a run's commit message only repeats its run and drop,
         # the time is the one `--at` takes (this machine's zone), and a run id's first 8
         # characters find it in `runs`. Maintenance commits have no message: their changes say
         # what they did (merge adjacent, rewrite delete).
@@ -190,7 +205,7 @@ def snapshots(
             "strftime(s.snapshot_time, '%Y-%m-%d %H:%M:%S') AS time, "
             "coalesce(r.drop_id, s.commit_message, "
             "replace(array_to_string(map_keys(s.changes), ', '), '_', ' ')) AS \"drop, or what\", "
-            "r.counts['articles'] AS articles, r.counts['quotes'] AS quotes, "
+            "r.counts['articles'] AS articles, "
             "left(r.run_id, 8) AS run "
             "FROM snapshots() s LEFT JOIN runs r ON r.snapshot_id = s.snapshot_id "
             "ORDER BY s.snapshot_id DESC LIMIT $n",
@@ -324,7 +339,7 @@ def migrate(
             state = "already holds a lakehouse" if store.exists() else "holds no warehouse"
             raise fail(f"{store.location.describe_catalog()} {state}; nothing to migrate")
     except WarehouseBusy as error:
-        raise busy(error) from None
+        raise busy(error, COMMAND_AGAIN) from None
     except (duckdb.Error, DataPathTaken) as error:
         raise (unreachable(error, store) or error) from None
     table = Table("table", "rows before", "rows after", title=f"migrated {store.home}")
@@ -379,23 +394,64 @@ def _person_key(name: str) -> str:
     return name if name.startswith("person:") else entity_key(name, "person")
 
 
+# How alike (Jaro-Winkler) a name of the warehouse must be to one it lacks to be suggested:
+# "Jordan Ellis" for "Jordan Elis" is 0.98, another person of the same first name about 0.8.
+CLOSE_NAME = 0.9
+
+
 @gender_app.command("set")
-def gender_set(name: PersonArgument, gender: GenderChoice, home: HomeOption = None) -> None:
+def gender_set(
+    name: PersonArgument,
+    gender: GenderChoice,
+    home: HomeOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Store it although the warehouse has nobody by this name (yet): it applies "
+            "to the articles that bring them.",
+        ),
+    ] = False,
+) -> None:
     """Say this person's gender: it wins over the estimate in every article, loaded or to come.
 
-    `unknown` keeps them out of the female/male counts. One commit of the lake.
+    `unknown` keeps them out of the female/male counts. One commit of the lake. A name the
+    warehouse lacks is refused, with the close names it has (a misspelt override would
+    otherwise wait for a person who never comes): --force stores it anyway.
     """
     from warehouse.gender_overrides import set_override
 
     key = _person_key(name)
     with exclusive(home) as store:
-        set_override(store, key, name, gender.value)
         with store.connect() as con:
             found = con.execute(
                 "SELECT articles FROM entities WHERE entity_key = $k", {"k": key}
             ).fetchone()
+            close = [] if found else _close_people(con, name)
+        if not found and not force:
+            suggestion = (
+                "; close names it has: " + ", ".join(f"{n} ({a} articles)" for n, a in close)
+                if close
+                else ""
+            )
+            raise fail(
+                f"the warehouse has nobody named {name!r}{suggestion}. Give the name as the "
+                'warehouse writes it (`newsflow sql "SELECT name FROM entities"`), or add '
+                "--force to store it for articles to come"
+            )
+        set_override(store, key, name, gender.value)
     where = f"in {found[0]} articles" if found else "not in the warehouse yet"
     console().print(f"{key} ({where}): {gender.value}, overriding the estimate")
+
+
+def _close_people(con: Any, name: str) -> list[tuple[str, int]]:
+    """The people of the warehouse whose names are closest to `name`, most articles first."""
+    return con.execute(
+        "SELECT name, articles FROM entities WHERE label = 'person' "
+        "AND jaro_winkler_similarity(lower(name), lower($n)) >= $close "
+        "ORDER BY jaro_winkler_similarity(lower(name), lower($n)) DESC, articles DESC LIMIT 3",
+        {"n": name.removeprefix("person:"), "close": CLOSE_NAME},
+    ).fetchall()
 
 
 @gender_app.command("unset")

@@ -9,6 +9,13 @@ the process then leaves by `exit_now`: child processes stopped, Prefect's queued
 to a server that still answers (a long-lived one, for at most a few seconds), the outcome
 reported, `os._exit`. A watchdog leaves the same way if the flow has not unwound in time; a
 second signal leaves at once.
+
+The console script calls `guard` first thing, so that this holds from a run's first instruction:
+a signal before the flow runs (while Prefect imports, the spaCy workers start, the lake opens)
+has nothing to unwind and leaves at once. Left to Python, SIGTERM there killed the process and
+orphaned the workers it had started, and Ctrl-C printed a traceback, or was lost in a library
+that catches it. And whatever a library swallows, a run that was asked to stop never commits
+(`check`).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -35,6 +43,8 @@ class _State:
     report: Callable[[int], None] | None = None
     lock = threading.Lock()
     leaving = False
+    guarded = False  # guard() ran: the handlers stay until the process ends
+    unwinding = False  # inside interruptible(): a signal lets the flow unwind first
 
 
 def received() -> int | None:
@@ -42,15 +52,47 @@ def received() -> int | None:
     return _State.received
 
 
+def check() -> None:
+    """Stop here if a signal asked the run to stop (a library may have swallowed the
+    KeyboardInterrupt it raised): the flow calls it before its commit."""
+    if _State.received is not None:
+        raise KeyboardInterrupt
+
+
+def guard(argv: list[str]) -> None:
+    """For `newsflow run`, from its first instruction on: SIGINT and SIGTERM end the process
+    with 128+signal, and its child processes with it, whatever it is doing. Other commands keep
+    Python's defaults (`serve` stops on Ctrl-C in its own way)."""
+    if argv[1:2] != ["run"] or _State.guarded:
+        return
+    _State.guarded = True
+    _install()
+
+
 @contextlib.contextmanager
 def interruptible(report: Callable[[int], None]) -> Iterator[None]:
-    """Inside, SIGINT and SIGTERM stop the run; `report(signum)` says what was committed.
+    """Inside, SIGINT and SIGTERM stop the run, which unwinds first (nothing after the signal is
+    committed); `report(signum)` says what was committed, here and, after a guard(), until the
+    process ends.
 
     Prefect swaps in its own SIGTERM handler while a flow runs, so the deadline does not rest
     on which handler runs: every signal with a Python handler is also written to a wakeup pipe,
     and a watcher thread starts the watchdog (or, on a second signal, leaves at once).
     """
-    _State.received, _State.report = None, report
+    _State.report = report
+    restore = None if _State.guarded else _install()
+    _State.unwinding = True
+    try:
+        yield
+    finally:
+        _State.unwinding = False
+        if restore is not None:
+            restore()
+
+
+def _install() -> Callable[[], None]:
+    """Our handlers, the wakeup pipe and its watcher; returns what puts the previous ones back."""
+    _State.received = None
     read, write = os.pipe()
     os.set_blocking(write, False)
     previous_fd = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
@@ -58,20 +100,26 @@ def interruptible(report: Callable[[int], None]) -> Iterator[None]:
     unraisable = sys.unraisablehook
     sys.unraisablehook = _quiet_interrupts(unraisable)
     threading.Thread(target=_watch, args=(read,), name="newsflow-signals", daemon=True).start()
-    try:
-        yield
-    finally:
+
+    def restore() -> None:
         sys.unraisablehook = unraisable
         for number, handler in previous.items():
             signal.signal(number, handler)
         signal.set_wakeup_fd(previous_fd)
         os.close(write)  # the watcher reads end-of-file and stops
 
+    return restore
+
 
 def _on_signal(signum: int, _frame: FrameType | None) -> None:
-    """The flow stops where it is; nothing after this point is committed."""
+    """A running flow stops where it is (nothing after this point is committed); outside one,
+    there is nothing to unwind. Once the process is leaving, more signals change nothing."""
+    if _State.leaving:
+        return
     _State.received = _State.received or signum
-    raise KeyboardInterrupt
+    if _State.unwinding:
+        raise KeyboardInterrupt
+    exit_now(signum)
 
 
 def _quiet_interrupts(hook: Callable[[Any], object]) -> Callable[[Any], object]:
@@ -115,13 +163,17 @@ def exit_now(signum: int | None = None) -> NoReturn:
     if sys.stderr.isatty():  # a progress bar may have hidden the cursor: show it again
         sys.stderr.write("\x1b[?25h\n")
     _stop_children()
-    _drain_events()
-    _stop_temporary_api()
-    if _State.report is not None:
+    if _State.report is None:  # before the flow: nothing ran, nothing to send or to read
+        name = signal.Signals(signum).name
+        sys.stderr.write(f"interrupted ({name}) before the run began: nothing was loaded\n")
+    else:
+        _drain_events()
+        _stop_temporary_api()
         try:
             _State.report(signum)
         except Exception as error:  # the report must not keep the process alive
             sys.stderr.write(f"interrupted; could not read the outcome: {error}\n")
+    _kill_stragglers()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(128 + signum)
@@ -143,6 +195,32 @@ def _stop_children() -> None:
     # prints a warning about them after we are gone).
     with contextlib.suppress(Exception):
         multiprocessing.util._run_finalizers(0)  # type: ignore[attr-defined]
+
+
+def _kill_stragglers() -> None:
+    """Whatever child of this process is still there (a worker that was being spawned when the
+    signal came, the clean step's child): killed. Not one in a session of its own (the home's
+    Prefect server, meant to outlive the run), nor multiprocessing's resource tracker, which
+    leaves by itself once the last process that uses it is gone, removing what they left."""
+    group = os.getpgrp()
+    for pid in _children():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if int(fields[2]) == group and b"resource_tracker" not in command:
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+
+
+def _children() -> list[int]:
+    """The pids of this process's children (Linux; none elsewhere)."""
+    pids: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+            with contextlib.suppress(OSError):
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
+    return pids
 
 
 def _drain_events() -> None:

@@ -2,7 +2,9 @@
 
 The served deployments are built from the same prefect.yaml that `prefect deploy` reads, so the
 two ways to run newsflow cannot drift apart: same names, schedules and concurrency limits. Only
-the poll interval, the nightly cron and its timezone can be changed when serving.
+the poll interval, the nightly cron and the timezone of every cron (nightly and weekly: one
+clock for a serve, so that maintenance stays in the night the nightly run starts) can be changed
+when serving.
 
 Import this module after `configure()`: it imports Prefect.
 """

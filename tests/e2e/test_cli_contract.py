@@ -164,9 +164,10 @@ def test_sql_prints_every_result_as_tables_and_the_last_as_csv(empty_warehouse: 
 def test_sql_limit_applies_to_tables_only(empty_warehouse: Path) -> None:
     query = "SELECT range AS n FROM range(60)"
     table = newsflow("sql", query, home=empty_warehouse)
-    assert " 49 " in table.stdout and " 50 " not in table.stdout
+    cells = table.stdout.split()  # the table's values, whatever its borders
+    assert "49" in cells and "50" not in cells
     assert "10 more rows" in table.stdout
-    assert " 59 " in newsflow("sql", query, "--limit", "0", home=empty_warehouse).stdout
+    assert "59" in newsflow("sql", query, "--limit", "0", home=empty_warehouse).stdout.split()
     csv = newsflow("sql", query, "--format", "csv", home=empty_warehouse)
     assert len(csv.stdout.splitlines()) == 61
 

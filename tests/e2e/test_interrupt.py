@@ -8,28 +8,10 @@ import signal
 import time
 from pathlib import Path
 
-from tests.clirun import Cli, run
+from tests.clirun import Cli, council_drop, run
 from warehouse.store import Store
 
 ARTICLES = 200
-OUTLETS = ("Ashby Courier", "Port Carrow Gazette", "Kettle Creek Record")
-SPEAKERS = ("Maria Lopez", "John Carter", "Aisha Khan", "Peter Novak")
-PROJECTS = ("bridge", "school", "harbour wall", "clinic")
-
-
-def _drop(folder: Path) -> Path:
-    """A drop of short council stories, one .txt file each, every one different."""
-    folder.mkdir()
-    for i in range(ARTICLES):
-        speaker, project = SPEAKERS[i % 4], PROJECTS[i // 4 % 4]
-        paragraphs = [
-            f'"We will finish the {project} by {2027 + k}," {speaker} said at meeting {i}. '
-            f"The council of {OUTLETS[i % 3].split()[0]} voted {k + 3} to {k % 2} on plan {i}."
-            for k in range(4)
-        ]
-        body = "\n\n".join(paragraphs)
-        (folder / f"story-{i:04d}.txt").write_text(f"Council backs plan {i}\n\n{body}\n")
-    return folder
 
 
 def _batch_written(home: Path) -> bool:
@@ -38,7 +20,7 @@ def _batch_written(home: Path) -> bool:
 
 
 def test_ctrl_c_stops_the_run_and_a_rerun_loads_every_article_once(tmp_path: Path) -> None:
-    drop, home = _drop(tmp_path / "drop"), tmp_path / "home"
+    drop, home = council_drop(tmp_path / "drop", ARTICLES), tmp_path / "home"
     # Batches of 24 are parsed by the spaCy worker processes (two here): they get the Ctrl-C too.
     # The run holds at its second batch, one batch staged: on a fast machine the whole drop
     # loaded before the signal came.

@@ -99,3 +99,23 @@ def test_poll_interval_must_be_positive() -> None:
 
     with pytest.raises(ValueError, match="at least 1 second"):
         Schedules.resolve(-5, None, None)
+
+
+def test_the_timezone_moves_every_cron_and_serve_help_says_so() -> None:
+    """One clock for a serve: the weekly maintenance stays in the night the nightly run is in."""
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+    from flows.runtime.serve import Schedules, deployments
+
+    served = _by_name(deployments(Schedules(timezone="Europe/Paris")))
+    crons = [
+        s.schedule
+        for d in served.values()
+        for s in d.schedules
+        if getattr(s.schedule, "cron", None) is not None
+    ]
+    assert len(crons) == 2 and {c.timezone for c in crons} == {"Europe/Paris"}
+    help_text = CliRunner().invoke(app, ["serve", "--help"]).output
+    shown = " ".join(w for w in help_text.split() if w != "│")  # Rich's boxes, wrapped
+    assert "the nightly run and the weekly maintenance" in shown

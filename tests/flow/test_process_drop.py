@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,3 +171,82 @@ def test_the_project_seed_article(tmp_path: Path) -> None:
         "El Paso",
     ):
         assert boilerplate not in names
+
+
+def test_the_runs_row_counts_the_commit_in_the_load_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`runs.timings` says what the printed summary says: load is staging and the commit (which
+    updates the marts and clusters), not staging alone. A commit slowed by 0.6 s shows in it."""
+    from flows.process_drop import process_drop
+    from warehouse import store as store_module
+
+    update_marts = store_module._update_marts
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)
+        return update_marts(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "_update_marts", slow)
+    summary = process_drop(str(DROPS[0]), home=str(tmp_path / "home"))
+    with Store(tmp_path / "home").connect() as con:
+        (stored,) = con.execute(
+            "SELECT timings FROM runs WHERE run_id = $r", {"r": summary.run_id}
+        ).fetchone()
+    assert 0.6 <= dict(stored)["load"] <= summary.timings["load"]
+
+
+class _Recorder:
+    """A progress sink that keeps what the flow told it, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def total(self, files: int) -> None:
+        self.events.append(("total", files))
+
+    def advance(self, files: int, articles: int) -> None:
+        self.events.append(("read", articles))
+
+    def analysed(self, articles: int) -> None:
+        self.events.append(("analysed", articles))
+
+    def committing(self) -> None:
+        self.events.append(("committing", 0))
+
+
+def test_progress_follows_the_nlp_and_the_commit_not_only_reading(tmp_path: Path) -> None:
+    """The bar moved with file reading only, then stood still through the NLP and the commit."""
+    from flows import progress
+    from flows.process_drop import process_drop
+
+    recorder = _Recorder()
+    progress.attach(recorder)
+    try:
+        process_drop(str(DROPS[0]), home=str(tmp_path / "home"), batch_size=2)
+    finally:
+        progress.attach(None)
+    kinds = [kind for kind, _ in recorder.events]
+    read = sum(n for kind, n in recorder.events if kind == "read")
+    analysed = sum(n for kind, n in recorder.events if kind == "analysed")
+    assert read > 2 and analysed == read  # every article read is counted once analysed
+    assert kinds.count("analysed") > 1  # batch by batch
+    assert kinds[-1] == "committing" and kinds.count("committing") == 1
+
+
+def test_the_cli_bar_has_a_line_per_stretch_of_the_run() -> None:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from flows.progress import Bar
+
+    with Progress(console=Console(file=io.StringIO())) as shown:
+        bar = Bar(shown)
+        bar.total(3)
+        bar.advance(2, 10)
+        bar.analysed(4)
+        bar.committing()
+        tasks = {t.description: t for t in shown.tasks}
+    assert (tasks["files"].completed, tasks["files"].total) == (2, 3)
+    assert (tasks["articles analysed"].completed, tasks["articles analysed"].total) == (4, 10)
+    assert "committing" in tasks

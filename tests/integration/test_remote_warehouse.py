@@ -231,7 +231,7 @@ def test_sql_and_snapshots_read_the_shared_warehouse_from_options(
     assert listed.exit_code == 0, listed.output
     with environment(remote.env()):
         ids = snapshot_ids(home)
-    shown = [line.split()[1] for line in listed.output.splitlines() if line[2:3].isdigit()]
+    shown = [line.split()[0] for line in listed.output.splitlines() if line[:1].isdigit()]
     assert sorted(int(i) for i in shown) == sorted(ids)
     doctor = cli("doctor", *where, env=env)
     assert doctor.exit_code == 0, doctor.output

@@ -4,6 +4,7 @@ override (`newsflow gender set`) says otherwise, for rows loaded before the over
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -137,3 +138,35 @@ def test_the_share_of_women_per_outlet_and_month_reads_the_marts(home: Path) -> 
     assert (women, men, unknown) == (3, 3, 3)
     assert all(r[5] == 50.0 for r in rows)
     assert sources  # the batch's synthetic quotes, counted the same way
+
+
+def _said(result: Any) -> str:
+    """stdout and stderr of a CliRunner result, one line (Rich wraps at the runner's width)."""
+    return " ".join((result.output + (result.stderr or "")).split())
+
+
+def test_a_name_the_warehouse_lacks_is_refused_with_the_close_names_it_has(home: Path) -> None:
+    at = ["--home", str(home)]
+    refused = CliRunner().invoke(app, ["gender", "set", "Lee Brant", "female", *at])
+    assert refused.exit_code == 1
+    said = _said(refused)
+    assert "the warehouse has nobody named 'Lee Brant'" in said
+    assert "close names it has: Lee Brandt (3 articles)" in said
+    assert "Robin Okafor" not in said and "--force" in said
+    with Store(home).connect() as con:
+        assert con.execute("SELECT count(*) FROM gender_overrides").fetchone() == (0,)
+
+    # Insisted on: stored, for the articles to come.
+    forced = CliRunner().invoke(app, ["gender", "set", "Lee Brant", "female", "--force", *at])
+    assert forced.exit_code == 0, forced.output
+    assert "not in the warehouse yet" in forced.output
+    assert CliRunner().invoke(app, ["gender", "unset", "Lee Brant", *at]).exit_code == 0
+
+
+def test_a_busy_warehouse_tells_gender_set_to_try_again_not_about_drops(home: Path) -> None:
+    with Store(home).write_lock():
+        busy = CliRunner().invoke(app, ["gender", "set", "Lee Brandt", "male", "--home", str(home)])
+    assert busy.exit_code == 3
+    said = _said(busy)
+    assert "wait for it to finish, then run this command again: it changed nothing" in said
+    assert "drop" not in said

@@ -1,5 +1,5 @@
 -- Articles in the warehouse: the current version of each story, newest first
-SELECT left(headline, 50) AS headline, outlet,
+SELECT headline, outlet,
        -- the publisher's own date: the instant (UTC) moved by the offset the source gave
        (published_at AT TIME ZONE 'UTC' + to_minutes(published_offset_minutes))::DATE AS published,
        language, word_count AS words, version

@@ -5,8 +5,7 @@ WITH recent AS (
   LIMIT 50
 )
 SELECT coalesce(q.speaker_name, '(unknown)') AS speaker, q.kind,
-       left(q.text, 60) || CASE WHEN length(q.text) > 60 THEN '…' ELSE '' END AS quote,
-       left(r.headline, 28) || '…' AS article
+       q.text AS quote, r.headline AS article
 FROM recent r JOIN quotes q USING (article_id, version)
 ORDER BY r.published_at DESC NULLS LAST, r.headline, q.start_char
 LIMIT 200;

@@ -180,6 +180,8 @@ class _Signals:
         self._unsent: deque[int] = deque()
         self._armed = False
         self._previous = {s: signal.signal(s, self._on) for s in FORWARDED if s not in ignored}
+        # The run gets the signals now: not this process's own watcher (flows.runtime.interrupt).
+        self._wakeup = signal.set_wakeup_fd(-1)
 
     def arm(self) -> None:
         """The run is asked for: pass on every signal from now, and those already noted. A
@@ -205,6 +207,7 @@ class _Signals:
     def restore(self) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
+        signal.set_wakeup_fd(self._wakeup)
 
 
 def _outcome(conn: socket.socket) -> int:
