@@ -126,19 +126,71 @@ def _link_box(element: HtmlElement) -> bool:
 
 def blocks_of(body: HtmlElement | None) -> list[Block]:
     """trafilatura's own text rendering, one element at a time, so each line keeps its tag."""
-    from trafilatura.xml import xmltotxt
-
     if body is None:
         return []
     blocks = []
     for element in body:
-        rend = element.get("rend") or ""
-        level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
-        level = level if element.tag == "head" else 0
-        tag = {"list": "item", "table": "row"}.get(element.tag, element.tag)
-        for line in xmltotxt(element, False).split("\n"):
-            if line.strip():
-                blocks.append(Block(line.strip(), tag, level))
+        if element.tag == "table" and _layout_table(element):
+            blocks.extend(_layout_blocks(element))
+            continue
+        blocks.extend(_element_blocks(element))
+    return blocks
+
+
+def _element_blocks(element: Any) -> list[Block]:
+    from trafilatura.xml import xmltotxt
+
+    rend = element.get("rend") or ""
+    level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+    level = level if element.tag == "head" else 0
+    tag = {"list": "item", "table": "row"}.get(element.tag, element.tag)
+    lines = xmltotxt(element, False).split("\n")
+    return [Block(line.strip(), tag, level) for line in lines if line.strip()]
+
+
+# Words in a table cell that only an article's text reaches: a table with such a cell lays out
+# the page (menus, the story, boxes of links), it does not hold data.
+_LAYOUT_CELL_WORDS = 40
+
+
+def _layout_table(table: Any) -> bool:
+    return any(
+        len(" ".join(cell.itertext()).split()) >= _LAYOUT_CELL_WORDS for cell in table.iter("cell")
+    )
+
+
+def _layout_blocks(table: Any) -> list[Block]:
+    """A layout table's article, one line per paragraph, without the page around it.
+
+    trafilatura writes a table row as one line ("| Home | | World |", "| menu | the whole story
+    … © AAP 2008 | Most Viewed Articles … |"): the line filter could neither keep the story's
+    paragraphs apart from the menus and link boxes in the same row nor drop a credit without the
+    story. Cell by cell, the menus, empty cells and link boxes hold no sentence and go; the cells
+    that do are the article, one line each paragraph; headings stay wherever they are, so that
+    `prune` still finds the page's headline."""
+    blocks = []
+    for cell in table.iter("cell"):
+        lines = _cell_blocks(cell)
+        if any(_sentence(b.text) and len(b.text.split()) >= _SENTENCE_WORDS for b in lines):
+            blocks.extend(lines)
+        else:
+            blocks.extend(b for b in lines if b.is_heading)
+    return blocks
+
+
+# Words of the shortest paragraph a layout table's article cell holds.
+_SENTENCE_WORDS = 12
+
+
+def _cell_blocks(cell: Any) -> list[Block]:
+    """The cell's own lines: its text, then each of its elements (another table's cells are
+    their own)."""
+    blocks = [Block(cell.text.strip(), "p")] if cell.text and cell.text.strip() else []
+    for child in cell:
+        if child.tag != "table":
+            blocks.extend(_element_blocks(child))
+        if child.tail and child.tail.strip():
+            blocks.append(Block(child.tail.strip(), "p"))
     return blocks
 
 

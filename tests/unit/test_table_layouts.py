@@ -73,3 +73,13 @@ def test_a_long_paragraph_ending_in_a_credit_is_not_a_caption() -> None:
     for credit in ("© AAP 2008", "Source: China Daily/Agencies", "(AAP)"):
         assert classify(f"{story} {credit}") is None
     assert classify("Farmers inspect a dry dam near Junee on Thursday. © AAP 2008") == "caption"
+
+
+def test_layout_table_menus_empty_rows_and_link_boxes_go() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    article_cell = (
+        '<td valign="top"><h1>Drought forces water limits in Riverina towns</h1>'
+        f"{paragraphs}<p>&copy; AAP 2008</p></td>"
+    )
+    text = _clean(_page(SIDE + article_cell + MOST_VIEWED)).text
+    assert text.split("\n\n") == PARAGRAPHS
