@@ -148,15 +148,25 @@ def _element_blocks(element: Any) -> list[Block]:
     return [Block(line.strip(), tag, level) for line in lines if line.strip()]
 
 
-# Words in a table cell that only an article's text reaches: a table with such a cell lays out
-# the page (menus, the story, boxes of links), it does not hold data.
+# Words in a table cell that only an article's text reaches.
 _LAYOUT_CELL_WORDS = 40
 
 
 def _layout_table(table: Any) -> bool:
-    return any(
+    """A table that lays out the page (menus, the story, boxes of links) rather than holding
+    data: one of its cells holds an article's worth of words, or it has no two rows of two
+    filled cells, the least a table of data has (a heading row and a row of values); a menu is
+    one row, a box of links one column."""
+    if any(
         len(" ".join(cell.itertext()).split()) >= _LAYOUT_CELL_WORDS for cell in table.iter("cell")
-    )
+    ):
+        return True
+    rows = [r for r in table.iter("row") if sum(_filled(c) for c in r.iter("cell")) >= 2]
+    return len(rows) < 2
+
+
+def _filled(cell: Any) -> bool:
+    return any(text.strip() for text in cell.itertext())
 
 
 def _layout_blocks(table: Any) -> list[Block]:

@@ -83,3 +83,24 @@ def test_layout_table_menus_empty_rows_and_link_boxes_go() -> None:
     )
     text = _clean(_page(SIDE + article_cell + MOST_VIEWED)).text
     assert text.split("\n\n") == PARAGRAPHS
+
+
+def test_menu_and_link_box_tables_go_and_a_data_table_stays() -> None:
+    """Each part of the page its own table, and a table of figures inside the story."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    figures = (
+        "<table><tr><th>Town</th><th>Allocation</th></tr><tr><td>Junee</td><td>12%</td></tr>"
+        "<tr><td>Henty</td><td>9%</td></tr></table>"
+    )
+    page = (
+        "<html><head><title>Drought forces water limits - Valley Times</title></head><body>"
+        f"<table>{MENU}</table><table><tr><td></td><td></td></tr></table>"
+        "<table><tr><td><h1>Drought forces water limits in Riverina towns</h1>"
+        f"{paragraphs}{figures}</td></tr></table>"
+        f"<table><tr>{MOST_VIEWED}</tr></table><table>{FOOTER}</table></body></html>"
+    )
+    text = _clean(page).text
+    assert text.split("\n\n")[:4] == PARAGRAPHS
+    assert "Junee | 12%" in text
+    for chrome in ("Home", "World", "Most Viewed", "highway crash", "Contact"):
+        assert chrome not in text
