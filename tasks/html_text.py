@@ -69,9 +69,10 @@ def extract(html: str, url: str | None, min_chars: int) -> Extraction:
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     page_url = url or getattr(document, "url", None)
-    found = blocks_of(getattr(document, "body", None))
+    links = link_texts(tree)
+    found = blocks_of(getattr(document, "body", None), links)
     h1 = next((b.text for b in found if b.level == 1), None)
-    blocks = prune(found, link_texts(tree), page_url)
+    blocks = prune(found, links, page_url)
     if _size(blocks) < min_chars:
         # A page that is all links (a link blog) loses everything to `prune`; a page trafilatura
         # misread yields a fragment; a page its scripts fill in has the story only in its
@@ -124,16 +125,18 @@ def _link_box(element: HtmlElement) -> bool:
     return len(links) >= 2 and len(text) >= 60 and linked >= 0.8 * len(text)
 
 
-def blocks_of(body: HtmlElement | None) -> list[Block]:
-    """trafilatura's own text rendering, one element at a time, so each line keeps its tag."""
+def blocks_of(body: HtmlElement | None, links: frozenset[str] = frozenset()) -> list[Block]:
+    """trafilatura's own text rendering, one element at a time, so each line keeps its tag;
+    tables that lay out the page rather than hold data are read cell by cell (`_table_blocks`).
+    `links` are the page's link texts (`link_texts`)."""
     if body is None:
         return []
     blocks = []
     for element in body:
-        if element.tag == "table" and _layout_table(element):
-            blocks.extend(_layout_blocks(element))
-            continue
-        blocks.extend(_element_blocks(element))
+        if element.tag == "table":
+            blocks.extend(_table_blocks(element, links))
+        else:
+            blocks.extend(_element_blocks(element))
     return blocks
 
 
@@ -145,51 +148,33 @@ def _element_blocks(element: Any) -> list[Block]:
     level = level if element.tag == "head" else 0
     tag = {"list": "item", "table": "row"}.get(element.tag, element.tag)
     lines = xmltotxt(element, False).split("\n")
-    return [Block(line.strip(), tag, level) for line in lines if line.strip()]
+    # A table's empty row comes out as "| | |".
+    kept = [line for line in lines if _WORD.search(line) or (tag != "row" and line.strip())]
+    return [Block(line.strip(), tag, level) for line in kept]
 
 
-# Words in a table cell that only an article's text reaches.
+# Words in a table cell that only an article's text reaches: a table with such a cell lays out
+# the page (menus, the story, boxes of links), it does not hold data.
 _LAYOUT_CELL_WORDS = 40
+# Share of a table's or a cell's parts that are whole links in a menu or a box of links.
+_LINKED_SHARE = 0.5
 
 
-def _layout_table(table: Any) -> bool:
-    """A table that lays out the page (menus, the story, boxes of links) rather than holding
-    data: one of its cells holds an article's worth of words, or it has no two rows of two
-    filled cells, the least a table of data has (a heading row and a row of values); a menu is
-    one row, a box of links one column."""
-    if any(
-        len(" ".join(cell.itertext()).split()) >= _LAYOUT_CELL_WORDS for cell in table.iter("cell")
-    ):
-        return True
-    rows = [r for r in table.iter("row") if sum(_filled(c) for c in r.iter("cell")) >= 2]
-    return len(rows) < 2
-
-
-def _filled(cell: Any) -> bool:
-    return any(text.strip() for text in cell.itertext())
-
-
-def _layout_blocks(table: Any) -> list[Block]:
-    """A layout table's article, one line per paragraph, without the page around it.
+def _table_blocks(table: Any, links: frozenset[str]) -> list[Block]:
+    """A table's lines, without the page's menus and boxes of links.
 
     trafilatura writes a table row as one line ("| Home | | World |", "| menu | the whole story
-    … © AAP 2008 | Most Viewed Articles … |"): the line filter could neither keep the story's
-    paragraphs apart from the menus and link boxes in the same row nor drop a credit without the
-    story. Cell by cell, the menus, empty cells and link boxes hold no sentence and go; the cells
-    that do are the article, one line each paragraph; headings stay wherever they are, so that
-    `prune` still finds the page's headline."""
-    blocks = []
-    for cell in table.iter("cell"):
-        lines = _cell_blocks(cell)
-        if any(_sentence(b.text) and len(b.text.split()) >= _SENTENCE_WORDS for b in lines):
-            blocks.extend(lines)
-        else:
-            blocks.extend(b for b in lines if b.is_heading)
-    return blocks
-
-
-# Words of the shortest paragraph a layout table's article cell holds.
-_SENTENCE_WORDS = 12
+    … © AAP 2008 | Most Viewed Articles … |"): the line filter could neither tell the story's
+    paragraphs from the menus and link boxes in the same row nor drop a credit without the
+    story. So a table with an article-sized cell is read cell by cell, one line a paragraph,
+    and its cells made of links go; a table made of links (a menu, "Most Viewed Articles") goes
+    whole; any other table holds data and keeps its rows."""
+    cells = [_cell_blocks(cell) for cell in table.iter("cell")]
+    if any(_words(lines) >= _LAYOUT_CELL_WORDS for lines in cells):
+        return [b for lines in cells if not _linked(lines, links) for b in lines]
+    if _linked([b for lines in cells for b in lines], links):
+        return []
+    return _element_blocks(table)
 
 
 def _cell_blocks(cell: Any) -> list[Block]:
@@ -204,14 +189,22 @@ def _cell_blocks(cell: Any) -> list[Block]:
     return blocks
 
 
+def _words(blocks: list[Block]) -> int:
+    return sum(len(b.text.split()) for b in blocks)
+
+
+def _linked(blocks: list[Block], links: frozenset[str]) -> bool:
+    """Most of the parts (lines, and the pieces a menu's " | " separates) are whole links."""
+    parts = [_key(part) for b in blocks for part in _MENU_SEPARATOR.split(b.text)]
+    return sum(part in links for part in parts) >= _LINKED_SHARE * len(parts)
+
+
+_MENU_SEPARATOR = re.compile(r"\s+\\?\|\s+")
+
+
 def link_texts(tree: HtmlElement) -> frozenset[str]:
-    """The text of every link of three words or more, as `_key` writes it."""
-    texts = set()
-    for anchor in tree.iter("a"):
-        key = _key(anchor.text_content())
-        if key.count(" ") >= 2:
-            texts.add(key)
-    return frozenset(texts)
+    """The text of every link, as `_key` writes it."""
+    return frozenset(_key(anchor.text_content()) for anchor in tree.iter("a"))
 
 
 def _key(text: str) -> str:
