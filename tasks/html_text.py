@@ -125,7 +125,7 @@ def _link_box(element: HtmlElement) -> bool:
     return len(links) >= 2 and len(text) >= 60 and linked >= 0.8 * len(text)
 
 
-def blocks_of(body: HtmlElement | None, links: frozenset[str] = frozenset()) -> list[Block]:
+def blocks_of(body: HtmlElement | None, links: frozenset[str]) -> list[Block]:
     """trafilatura's own text rendering, one element at a time, so each line keeps its tag;
     tables that lay out the page rather than hold data are read cell by cell (`_table_blocks`).
     `links` are the page's link texts (`link_texts`)."""
@@ -204,7 +204,8 @@ _MENU_SEPARATOR = re.compile(r"\s+\\?\|\s+")
 
 def link_texts(tree: HtmlElement) -> frozenset[str]:
     """The text of every link, as `_key` writes it."""
-    return frozenset(_key(anchor.text_content()) for anchor in tree.iter("a"))
+    keys = (_key(anchor.text_content()) for anchor in tree.iter("a"))
+    return frozenset(key for key in keys if key)  # an image's link has no text
 
 
 def _key(text: str) -> str:
