@@ -67,6 +67,20 @@ def _credit_marked(line: str) -> bool:
 
 
 _COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
+# A sentence's end followed by the next one's start.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)]*\s+[\"“‘(]?[A-Z0-9]")
+# A caption is a sentence or two; a line of more sentences and words than any caption carries
+# is the article's prose, even when a credit closes it (a table-layout page gives its whole
+# story as one line, ending in "© AAP 2008" or "Source: China Daily/Agencies").
+_CAPTION_SENTENCES = 3
+_CAPTION_WORDS = 60
+
+
+def _holds_prose(line: str) -> bool:
+    return (
+        word_count(line) > _CAPTION_WORDS
+        and len(_SENTENCE_BREAK.findall(line)) >= _CAPTION_SENTENCES
+    )
 
 
 def _may_promote(line: str) -> bool:
@@ -140,7 +154,7 @@ def classify(line: str) -> str | None:
             and word_count(stripped) <= 40
             and rules.PHOTO_COPYRIGHT.search(stripped)
         )
-    ):
+    ) and not _holds_prose(stripped):
         return "caption"
     words = word_count(stripped)
     short = words <= _SHORT  # buttons, labels and ad marks are no longer than this

@@ -69,9 +69,10 @@ def extract(html: str, url: str | None, min_chars: int) -> Extraction:
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     page_url = url or getattr(document, "url", None)
-    found = blocks_of(getattr(document, "body", None))
+    links = link_texts(tree)
+    found = blocks_of(getattr(document, "body", None), links)
     h1 = next((b.text for b in found if b.level == 1), None)
-    blocks = prune(found, link_texts(tree), page_url)
+    blocks = prune(found, links, page_url)
     if _size(blocks) < min_chars:
         # A page that is all links (a link blog) loses everything to `prune`; a page trafilatura
         # misread yields a fragment; a page its scripts fill in has the story only in its
@@ -124,32 +125,87 @@ def _link_box(element: HtmlElement) -> bool:
     return len(links) >= 2 and len(text) >= 60 and linked >= 0.8 * len(text)
 
 
-def blocks_of(body: HtmlElement | None) -> list[Block]:
-    """trafilatura's own text rendering, one element at a time, so each line keeps its tag."""
-    from trafilatura.xml import xmltotxt
-
+def blocks_of(body: HtmlElement | None, links: frozenset[str]) -> list[Block]:
+    """trafilatura's own text rendering, one element at a time, so each line keeps its tag;
+    tables that lay out the page rather than hold data are read cell by cell (`_table_blocks`).
+    `links` are the page's link texts (`link_texts`)."""
     if body is None:
         return []
     blocks = []
     for element in body:
-        rend = element.get("rend") or ""
-        level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
-        level = level if element.tag == "head" else 0
-        tag = {"list": "item", "table": "row"}.get(element.tag, element.tag)
-        for line in xmltotxt(element, False).split("\n"):
-            if line.strip():
-                blocks.append(Block(line.strip(), tag, level))
+        if element.tag == "table":
+            blocks.extend(_table_blocks(element, links))
+        else:
+            blocks.extend(_element_blocks(element))
     return blocks
 
 
+def _element_blocks(element: Any) -> list[Block]:
+    from trafilatura.xml import xmltotxt
+
+    rend = element.get("rend") or ""
+    level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+    level = level if element.tag == "head" else 0
+    tag = {"list": "item", "table": "row"}.get(element.tag, element.tag)
+    lines = xmltotxt(element, False).split("\n")
+    # A table's empty row comes out as "| | |".
+    kept = [line for line in lines if _WORD.search(line) or (tag != "row" and line.strip())]
+    return [Block(line.strip(), tag, level) for line in kept]
+
+
+# Words in a table cell that only an article's text reaches: a table with such a cell lays out
+# the page (menus, the story, boxes of links), it does not hold data.
+_LAYOUT_CELL_WORDS = 40
+# Share of a table's or a cell's parts that are whole links in a menu or a box of links.
+_LINKED_SHARE = 0.5
+
+
+def _table_blocks(table: Any, links: frozenset[str]) -> list[Block]:
+    """A table's lines, without the page's menus and boxes of links.
+
+    trafilatura writes a table row as one line ("| Home | | World |", "| menu | the whole story
+    … © AAP 2008 | Most Viewed Articles … |"): the line filter could neither tell the story's
+    paragraphs from the menus and link boxes in the same row nor drop a credit without the
+    story. So a table with an article-sized cell is read cell by cell, one line a paragraph,
+    and its cells made of links go; a table made of links (a menu, "Most Viewed Articles") goes
+    whole; any other table holds data and keeps its rows."""
+    cells = [_cell_blocks(cell) for cell in table.iter("cell")]
+    if any(_words(lines) >= _LAYOUT_CELL_WORDS for lines in cells):
+        return [b for lines in cells if not _linked(lines, links) for b in lines]
+    if _linked([b for lines in cells for b in lines], links):
+        return []
+    return _element_blocks(table)
+
+
+def _cell_blocks(cell: Any) -> list[Block]:
+    """The cell's own lines: its text, then each of its elements (another table's cells are
+    their own)."""
+    blocks = [Block(cell.text.strip(), "p")] if cell.text and cell.text.strip() else []
+    for child in cell:
+        if child.tag != "table":
+            blocks.extend(_element_blocks(child))
+        if child.tail and child.tail.strip():
+            blocks.append(Block(child.tail.strip(), "p"))
+    return blocks
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(len(b.text.split()) for b in blocks)
+
+
+def _linked(blocks: list[Block], links: frozenset[str]) -> bool:
+    """Most of the parts (lines, and the pieces a menu's " | " separates) are whole links."""
+    parts = [_key(part) for b in blocks for part in _MENU_SEPARATOR.split(b.text)]
+    return sum(part in links for part in parts) >= _LINKED_SHARE * len(parts)
+
+
+_MENU_SEPARATOR = re.compile(r"\s+\\?\|\s+")
+
+
 def link_texts(tree: HtmlElement) -> frozenset[str]:
-    """The text of every link of three words or more, as `_key` writes it."""
-    texts = set()
-    for anchor in tree.iter("a"):
-        key = _key(anchor.text_content())
-        if key.count(" ") >= 2:
-            texts.add(key)
-    return frozenset(texts)
+    """The text of every link, as `_key` writes it."""
+    keys = (_key(anchor.text_content()) for anchor in tree.iter("a"))
+    return frozenset(key for key in keys if key)  # an image's link has no text
 
 
 def _key(text: str) -> str:
