@@ -151,7 +151,7 @@ def local_run(
 
         if isinstance(error, WarehouseBusy):
             raise
-        raise RunFailed(_cause(error, store), error) from error
+        raise RunFailed(_cause(error, options), error) from error
     finally:
         progress_hooks.attach(None)
     return Outcome(Status.LOADED, len(entries), summary, links=server.describe(summary.run_id))
@@ -168,11 +168,18 @@ def _all_done(path: Path, entries: list[FileEntry], store: Store, retry_rejects:
     return not retry_rejects or not store.limit_rejects([e.sha256 for e in entries], LIMIT_REASONS)
 
 
-def _cause(error: BaseException, store: Store) -> str:
-    """Why a run failed, in one line: the warehouse's own explanation when it has one."""
+def _cause(error: BaseException, options: RunOptions) -> str:
+    """Why a run failed, in one line: the warehouse's or the Prefect server's own explanation
+    when there is one."""
+    from flows.runtime import server_errors
+    from flows.settings import prefect_home
     from warehouse.remote import explain
 
-    return explain(error, store.location) or f"{type(error).__name__}: {error}"
+    return (
+        explain(error, options.store.location)
+        or server_errors.explain(error, prefect_home(options.home))
+        or f"{type(error).__name__}: {error}"
+    )
 
 
 def committed_run(store: Store, source: str, since: datetime) -> RunSummary | None:

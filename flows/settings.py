@@ -36,6 +36,11 @@ def home_dir(
     return Path(home or env.get(HOME_ENV) or DEFAULT_HOME).expanduser().resolve()
 
 
+def prefect_home(home: Path) -> Path:
+    """Where Prefect keeps its database for `home`: with the data unless PREFECT_HOME says."""
+    return Path(os.environ.get("PREFECT_HOME") or home / "prefect")
+
+
 def configure(home: str | os.PathLike[str] | None = None, quiet: bool = False) -> Path:
     """Point newsflow and Prefect at one home; keep Prefect offline and quiet. Call it before
     Prefect is imported (Prefect reads these at import); it returns the home."""
@@ -43,7 +48,7 @@ def configure(home: str | os.PathLike[str] | None = None, quiet: bool = False) -
     os.environ[HOME_ENV] = str(path)
     # Prefect's own database and logs live with the data unless the user chose otherwise.
     os.environ.setdefault("PREFECT_HOME", str(path / "prefect"))
-    folder = Path(os.environ["PREFECT_HOME"])
+    folder = prefect_home(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
