@@ -322,18 +322,19 @@ def _interval(
 
 def top_sources_query(filters: Filters, limit: int = 20) -> Query:
     """The women and the men quoted most in the period (`limit` of each): quotes, articles,
-    outlets. One query, so the people's genders are worked out once for both lists."""
+    outlets, by each person's gender in the `person_gender` mart (what `entity_gender` says)."""
     params: dict[str, Any] = {"limit": limit}
     where = _where(filters.month_clauses(params))
     return Query(
         "WITH s AS (SELECT entity_id, sum(quotes)::BIGINT AS quotes, "
         "sum(articles)::BIGINT AS articles, "
         f"count(DISTINCT outlet) AS outlets FROM source_months {where} GROUP BY entity_id) "
-        "SELECT g.gender, g.name, s.quotes, s.articles, s.outlets, g.gender_source, "
-        "g.entity_key, s.entity_id FROM s JOIN entity_gender g USING (entity_id) "
+        "SELECT g.gender, i.name, s.quotes, s.articles, s.outlets, g.gender_source, "
+        "i.entity_key, s.entity_id FROM s JOIN person_gender g USING (entity_id) "
+        "JOIN entity_ids i USING (entity_id) "
         "WHERE g.gender IN ('female', 'male') QUALIFY row_number() OVER "
-        "(PARTITION BY g.gender ORDER BY s.quotes DESC, s.articles DESC, g.name) <= $limit "
-        "ORDER BY g.gender, s.quotes DESC, s.articles DESC, g.name",
+        "(PARTITION BY g.gender ORDER BY s.quotes DESC, s.articles DESC, i.name) <= $limit "
+        "ORDER BY g.gender, s.quotes DESC, s.articles DESC, i.name",
         params,
     )
 

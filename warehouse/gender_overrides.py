@@ -77,6 +77,11 @@ def _change(
             if insert is not None:
                 con.execute(insert.format(t=table), {"key": key, **values})
             _recount(con, key, +1)
+            marts.refresh_genders(
+                con,
+                f"SELECT entity_id FROM {ALIAS}.entity_ids WHERE entity_key = $key",
+                {"key": key},
+            )
             commit_message(con, message, {"entity_key": key, **values})
             con.execute("COMMIT")
             return int(deleted)

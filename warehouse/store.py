@@ -145,6 +145,8 @@ class Store:
                         marts.rebuild(con)
                     elif new_marts := tuple(m for m in marts.MARTS if m.name in ensured.added):
                         marts.rebuild(con, only=new_marts)  # their counts of the rows before
+                    if "person_gender" in ensured.added and not ensured.replaced:
+                        marts.rebuild_genders(con)
                     if "speaker_counts_original" in ensured.created:
                         syndication.start_original_marts(con)
                     commit_message(
