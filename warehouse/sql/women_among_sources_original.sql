@@ -1,6 +1,8 @@
--- Women among quoted sources in original reporting only: women_among_sources.sql without wire
--- copies (a story another outlet ran first counts once, in the outlet that ran it first). The
--- counts come from `outlet_month_sources_original`, which the load keeps like its counterpart.
+-- Women among quoted sources in original reporting only, without wire copies (a story another
+-- outlet ran first counts once, in the outlet that ran it first). The counts come from
+-- `outlet_month_sources_original`, which the load keeps like `outlet_month_sources`; each person
+-- counts by their one gender in `entity_gender` (an override, else the majority of their
+-- articles' calls), not by each article's call as women_among_sources.sql counts them.
 WITH known AS (SELECT entity_id, gender FROM entity_gender WHERE gender IN ('female', 'male')),
 by_gender AS (
   SELECT p.outlet, p.month, k.gender, sum(p.articles) AS articles
