@@ -82,6 +82,9 @@ def measure(home: Path, day: str, articles: int) -> dict[str, Any]:
         "clustering_seconds": clustering,
         "clustering_share": round(clustering / seconds, 4),
         "peak_rss_mb": round(peaks.total / 2**20),
+        # the run's own process and its workers, each at its own peak; the sum's peak by quarter
+        "peak_own_and_workers_mb": [round(b / 2**20) for b in peaks.parts[0]],
+        "peak_by_quarter_mb": [round(b / 2**20) for b in peaks.by_part(4)],
         "load_average": os.getloadavg(),
     }
 
