@@ -322,19 +322,30 @@ def _interval(
 
 def top_sources_query(filters: Filters, limit: int = 20) -> Query:
     """The women and the men quoted most in the period (`limit` of each): quotes, articles,
-    outlets, by each person's gender in the `person_gender` mart (what `entity_gender` says)."""
+    outlets, by each person's gender in the `person_gender` mart (what `entity_gender` says).
+
+    The people are ranked on their sums first (ties at the cut kept, then broken by name); only
+    the ranked few have their outlets counted, in a second look at their rows: a distinct count
+    per person over the whole period took most of the query (at 393,000 articles, 1.5 s of it
+    under load, the sums alone 0.7 s)."""
     params: dict[str, Any] = {"limit": limit}
     where = _where(filters.month_clauses(params))
     return Query(
         "WITH s AS (SELECT entity_id, sum(quotes)::BIGINT AS quotes, "
-        "sum(articles)::BIGINT AS articles, "
-        f"count(DISTINCT outlet) AS outlets FROM source_months {where} GROUP BY entity_id) "
-        "SELECT g.gender, i.name, s.quotes, s.articles, s.outlets, g.gender_source, "
-        "i.entity_key, s.entity_id FROM s JOIN person_gender g USING (entity_id) "
-        "JOIN entity_ids i USING (entity_id) "
-        "WHERE g.gender IN ('female', 'male') QUALIFY row_number() OVER "
-        "(PARTITION BY g.gender ORDER BY s.quotes DESC, s.articles DESC, i.name) <= $limit "
-        "ORDER BY g.gender, s.quotes DESC, s.articles DESC, i.name",
+        f"sum(articles)::BIGINT AS articles FROM source_months {where} GROUP BY entity_id), "
+        "ranked AS (SELECT s.*, g.gender, g.gender_source FROM s "
+        "JOIN person_gender g USING (entity_id) WHERE g.gender IN ('female', 'male') "
+        "QUALIFY rank() OVER (PARTITION BY g.gender ORDER BY s.quotes DESC, s.articles DESC) "
+        "<= $limit), "
+        "top AS (SELECT r.*, i.name, i.entity_key FROM ranked r "
+        "JOIN entity_ids i USING (entity_id) QUALIFY row_number() OVER "
+        "(PARTITION BY r.gender ORDER BY r.quotes DESC, r.articles DESC, i.name) <= $limit), "
+        "o AS (SELECT entity_id, count(DISTINCT outlet) AS outlets FROM source_months "
+        f"{_where([*filters.month_clauses(params), 'entity_id IN (SELECT entity_id FROM top)'])} "
+        "GROUP BY entity_id) "
+        "SELECT t.gender, t.name, t.quotes, t.articles, o.outlets, t.gender_source, "
+        "t.entity_key, t.entity_id FROM top t JOIN o USING (entity_id) "
+        "ORDER BY t.gender, t.quotes DESC, t.articles DESC, t.name",
         params,
     )
 

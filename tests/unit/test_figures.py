@@ -160,7 +160,7 @@ def test_filters_narrow_the_points(con: duckdb.DuckDBPyConnection) -> None:
 def test_top_sources_are_the_most_quoted_of_each_gender(con: duckdb.DuckDBPyConnection) -> None:
     raw = con.execute(
         "SELECT q.speaker_entity_key, count(*) AS quotes, count(DISTINCT q.article_id), "
-        "count(DISTINCT a.outlet), any_value(g.gender) FROM latest_quotes q "
+        "count(DISTINCT a.outlet), any_value(g.gender), any_value(g.name) FROM latest_quotes q "
         "JOIN current_articles a USING (article_id, version) "
         "JOIN entity_gender g ON g.entity_key = q.speaker_entity_key "
         "WHERE strftime(a.published_at, '%Y-%m') = '2026-01' AND q.speaker_name IS NOT NULL "
@@ -170,7 +170,8 @@ def test_top_sources_are_the_most_quoted_of_each_gender(con: duckdb.DuckDBPyConn
     for gender in figures.GENDERS:
         top = tops[gender].to_pylist()
         assert len(top) == 5
-        mine = sorted((r for r in raw if r[4] == gender), key=lambda r: (-r[1], -r[2]))
+        mine = sorted((r for r in raw if r[4] == gender), key=lambda r: (-r[1], -r[2], r[5]))
+        assert [r["entity_key"] for r in top] == [r[0] for r in mine[:5]]  # ties by name
         by_key = {r[0]: r for r in mine}
         for row in top:
             assert by_key[row["entity_key"]][1:4] == (
