@@ -3,7 +3,8 @@
 The pipeline estimates gender from what each article says and, failing that, from how the first
 name is gendered in name data; it is wrong for some people and cannot decide others. An override
 names the person by entity key and wins over every estimate in the `entity_gender` view, for
-articles loaded before it as well as after, because the view applies it when reading. `unknown`
+articles loaded before it as well as after: its commit works the person's `person_gender` row
+out again (and a later load that brings the person does too). `unknown`
 is an answer too (keep this person out of the female/male counts); `unset` removes the override
 and brings the estimate back. Each change is one commit of the lake with a message saying what
 changed. The one mart that counts people by their articles' calls (`gender_mix`, the

@@ -175,7 +175,7 @@ def story_identities(
 
 
 # A user's word on a person's gender (`newsflow gender set`): it wins over every estimate, for
-# rows loaded before it too, because the `entity_gender` view applies it when reading.
+# rows loaded before it too (its commit works the person's `person_gender` row out again).
 GENDER_OVERRIDES = pa.schema(
     [
         pa.field("entity_key", pa.string(), nullable=False),
