@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import marts
+from warehouse import marts, syndication
 from warehouse.lake import ALIAS
 from warehouse.store import Store, commit_message, removed_rows
 
@@ -104,10 +104,20 @@ def _recount(con: duckdb.DuckDBPyConnection, key: str, sign: int) -> None:
         f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)",
         {"key": key},
     )
+    _move(con, sign, marts.BY_GENDER_CALLS)
+    con.execute(  # the "original reporting only" marts leave wire copies out
+        "DELETE FROM overridden WHERE article_id IN "
+        f"(SELECT article_id FROM {ALIAS}.current_articles WHERE is_wire_copy)"
+    )
+    _move(con, sign, syndication.ORIGINAL_BY_GENDER_CALLS)
+    con.execute("DROP TABLE overridden")
+
+
+def _move(con: duckdb.DuckDBPyConnection, sign: int, only: tuple[marts.Mart, ...]) -> None:
+    """The rows of the `overridden` versions, signed, into these marts."""
     marts.apply(
         con,
         marts.Rows(removed_rows(con, "entity_mentions", marts.MENTION_COLUMNS, "overridden", sign)),
         marts.Rows(removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "overridden", sign)),
-        only=marts.BY_GENDER_CALLS,
+        only=only,
     )
-    con.execute("DROP TABLE overridden")

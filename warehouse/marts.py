@@ -391,15 +391,20 @@ def drop_unused_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, only: tuple[Mart, ...] | None = None) -> None:
+def rebuild(
+    con: duckdb.DuckDBPyConnection,
+    only: tuple[Mart, ...] | None = None,
+    counted: str = f"{ALIAS}.current_articles",
+) -> None:
     """Every mart from the raw tables (or `only` these, over the current articles as they are):
     the current version of each story, counted from zero.
 
     For a migration, a lake of schema v3 (marts keyed by name), a lake that gains a mart (its
-    rows from before), and the reference the incremental marts are tested against. The marts
-    are empty, so each is one INSERT of its delta query over every current row (all signed +1):
-    DuckDB streams the lake through the aggregates (spilling to disk when they outgrow memory)
-    instead of merging slice after slice.
+    rows from before), and the reference the incremental marts are tested against. `counted`:
+    the (article_id, version) pairs to count (the "original reporting only" marts count fewer).
+    The marts are empty, so each is one INSERT of its delta query over every current row (all
+    signed +1): DuckDB streams the lake through the aggregates (spilling to disk when they
+    outgrow memory) instead of merging slice after slice.
     """
     if only is None:
         con.execute(f"DELETE FROM {ALIAS}.current_articles")
@@ -409,7 +414,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, only: tuple[Mart, ...] | None = None
             f"SELECT {columns} FROM {ALIAS}.articles "
             "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1"
         )
-    current = f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)"
+    current = f"SEMI JOIN {counted} USING (article_id, version)"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW delta_mentions AS SELECT {MENTION_COLUMNS}, 1 AS sign "
         f"FROM {ALIAS}.entity_mentions {current}"

@@ -12,7 +12,8 @@ import pyarrow as pa
 
 # v4: marts keyed by entity id; gender_overrides and the gender marts. v5: articles.publisher_id
 # and forgotten.identity (takedowns match every name a story goes by). v6: story and quote
-# clusters (syndication). v7: the dashboard's marts (gender_mix, source_months). v8: person_gender
+# clusters (syndication). v7: the dashboard's marts (gender_mix, source_months). v8: person_gender,
+# gender_mix_original
 SCHEMA_VERSION = 8
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -392,6 +393,8 @@ SYNDICATION_TABLES: dict[str, pa.Schema] = {
     # are not wire copies (current_articles.is_wire_copy not true).
     "speaker_counts_original": SPEAKER_COUNTS,
     "outlet_month_sources_original": OUTLET_MONTH_PEOPLE,
+    # v8: gender_mix over the same stories (women_among_sources_original.sql).
+    "gender_mix_original": GENDER_MIX,
 }
 
 MARTS: dict[str, pa.Schema] = {

@@ -149,6 +149,12 @@ class Store:
                         marts.rebuild_genders(con)
                     if "speaker_counts_original" in ensured.created:
                         syndication.start_original_marts(con)
+                    elif "gender_mix_original" in ensured.added:
+                        marts.rebuild(
+                            con,
+                            only=syndication.ORIGINAL_BY_GENDER_CALLS,
+                            counted=syndication.NOT_WIRE,
+                        )
                     commit_message(
                         con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION}
                     )
@@ -434,7 +440,9 @@ def _update_marts(
         f"DELETE FROM {ALIAS}.current_articles WHERE article_id IN "
         "(SELECT article_id FROM superseded)"
     )
-    prints = {name: staged[name] for name in PRINT_TABLES} | {"quotes": staged["quotes"]}
+    prints = {name: staged[name] for name in PRINT_TABLES} | {
+        name: staged[name] for name in ("quotes", "entity_mentions")
+    }
     return syndication.on_load(con, prints, clusterer, marts.CURRENT_COLUMNS)
 
 

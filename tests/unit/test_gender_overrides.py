@@ -156,6 +156,10 @@ def test_the_gender_page_counts_as_the_example_query_does(
                 for outlet, month, *rest in con.execute(query(example)).fetchall()
             }
             shown = figures.gender_figures(con, figures.Filters(), role).per_month().to_pylist()
+            if role == "source":  # no story is a wire copy here: original reporting is all
+                assert con.execute(query("women_among_sources_original")).fetchall() == [
+                    (outlet, month, *rest) for (outlet, month), rest in queried.items()
+                ]
         page = {
             (r["outlet"], r["month"]): [
                 r[k] for k in ("articles", "women", "men", "unknown", "women_pct")
