@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOME_DIR ?= data
 SEED_DROPS := $(sort $(wildcard seeds/20*))
 
-.PHONY: demo test lint install docs clean-data
+.PHONY: demo test lint install docs screenshots clean-data
 
 $(BIN)/newsflow: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The dashboard's screenshots in docs/img, taken by its browser test on the demo data (the test
+# alone writes them to a temporary folder).
+screenshots: install
+	$(BIN)/python -m pytest tests/e2e/test_dashboard.py --screenshots docs/img
 
 # The reference pages in docs/ as a site in site/ (mkdocs-material, installed with the docs extra).
 docs: install

@@ -34,6 +34,16 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        default=None,
+        help="where tests/e2e/test_dashboard.py saves its screenshots (default: a temporary "
+        "folder; `make screenshots` passes docs/img)",
+    )
+
+
 def pytest_configure() -> None:
     """A SIGTERM (a CI timeout, `kill`) ends the session as Ctrl-C does: the session's servers
     (Prefect, moto, PostgreSQL) are stopped by their finalizers instead of outliving it.

@@ -3,7 +3,8 @@
 The pipeline estimates gender from what each article says and, failing that, from how the first
 name is gendered in name data; it is wrong for some people and cannot decide others. An override
 names the person by entity key and wins over every estimate in the `entity_gender` view, for
-articles loaded before it as well as after, because the view applies it when reading. `unknown`
+articles loaded before it as well as after: its commit works the person's `person_gender` row
+out again (and a later load that brings the person does too). `unknown`
 is an answer too (keep this person out of the female/male counts); `unset` removes the override
 and brings the estimate back. Each change is one commit of the lake with a message saying what
 changed. The one mart that counts people by their articles' calls (`gender_mix`, the
@@ -19,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import marts
+from warehouse import marts, syndication
 from warehouse.lake import ALIAS
 from warehouse.store import Store, commit_message, removed_rows
 
@@ -77,6 +78,11 @@ def _change(
             if insert is not None:
                 con.execute(insert.format(t=table), {"key": key, **values})
             _recount(con, key, +1)
+            marts.refresh_genders(
+                con,
+                f"SELECT entity_id FROM {ALIAS}.entity_ids WHERE entity_key = $key",
+                {"key": key},
+            )
             commit_message(con, message, {"entity_key": key, **values})
             con.execute("COMMIT")
             return int(deleted)
@@ -98,10 +104,20 @@ def _recount(con: duckdb.DuckDBPyConnection, key: str, sign: int) -> None:
         f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)",
         {"key": key},
     )
+    _move(con, sign, marts.BY_GENDER_CALLS)
+    con.execute(  # the "original reporting only" marts leave wire copies out
+        "DELETE FROM overridden WHERE article_id IN "
+        f"(SELECT article_id FROM {ALIAS}.current_articles WHERE is_wire_copy)"
+    )
+    _move(con, sign, syndication.ORIGINAL_BY_GENDER_CALLS)
+    con.execute("DROP TABLE overridden")
+
+
+def _move(con: duckdb.DuckDBPyConnection, sign: int, only: tuple[marts.Mart, ...]) -> None:
+    """The rows of the `overridden` versions, signed, into these marts."""
     marts.apply(
         con,
         marts.Rows(removed_rows(con, "entity_mentions", marts.MENTION_COLUMNS, "overridden", sign)),
         marts.Rows(removed_rows(con, "quotes", marts.QUOTE_COLUMNS, "overridden", sign)),
-        only=marts.BY_GENDER_CALLS,
+        only=only,
     )
-    con.execute("DROP TABLE overridden")

@@ -247,6 +247,8 @@ def apply(
         changed[mart.name] = rows
         if rows:
             _merge(con, mart, removes=lowest < 0)
+    if any(mart.name in _VOTES for mart in only):
+        refresh_genders(con, "SELECT entity_id FROM dm WHERE label = 'person'")
     for table in ("delta_mentions", "delta_quotes", "mart_delta"):
         con.execute(f"DROP TABLE {table}")
     return changed
@@ -311,6 +313,75 @@ def _merge(con: duckdb.DuckDBPyConnection, mart: Mart, removes: bool) -> None:
         con.execute(f"DELETE FROM {ALIAS}.{mart.name} WHERE {mart.measures[0]} <= 0")
 
 
+# `person_gender` is not a sum: a person's gender is the majority of their articles' calls
+# (`entity_gender_counts`) unless overridden, so it is worked out again, whole, for each person
+# whose votes a change moves. The marts it follows:
+_VOTES = ("entity_counts", "entity_gender_counts")
+
+
+def _genders(people: str) -> str:
+    """`person_gender`'s rows of these people (a query of entity ids): the ones counted
+    (`entity_counts`) as persons with a call or an override. The majority decides; a tie or no
+    call is unknown; the source is the override, else `text` when an article's words made any
+    of the winning calls, else `name`."""
+    return f"""
+        WITH ids AS (
+          SELECT i.entity_id, i.entity_key FROM {ALIAS}.entity_ids i
+          SEMI JOIN {ALIAS}.entity_counts c USING (entity_id)
+          WHERE i.label = 'person' AND i.entity_id IN ({people})),
+        votes AS (
+          SELECT entity_id,
+                 coalesce(sum(articles) FILTER (WHERE gender = 'female'), 0) AS female,
+                 coalesce(sum(articles) FILTER (WHERE gender = 'male'), 0) AS male,
+                 coalesce(sum(articles) FILTER (WHERE gender = 'unknown'), 0) AS undecided,
+                 coalesce(sum(text_articles) FILTER (WHERE gender = 'female'), 0) AS female_text,
+                 coalesce(sum(text_articles) FILTER (WHERE gender = 'male'), 0) AS male_text
+          FROM {ALIAS}.entity_gender_counts SEMI JOIN ids USING (entity_id)
+          GROUP BY entity_id),
+        estimate AS (
+          SELECT *, CASE WHEN female > male THEN 'female' WHEN male > female THEN 'male'
+                         ELSE 'unknown' END AS estimated
+          FROM votes)
+        SELECT i.entity_id,
+               coalesce(o.gender, v.estimated, 'unknown') AS gender,
+               CASE WHEN o.gender IS NOT NULL THEN 'override'
+                    WHEN v.estimated = 'female' AND v.female_text > 0 THEN 'text'
+                    WHEN v.estimated = 'male' AND v.male_text > 0 THEN 'text'
+                    WHEN v.estimated IN ('female', 'male') THEN 'name'
+               END AS gender_source,
+               CASE WHEN o.gender IS NOT NULL THEN 1.0
+                    WHEN v.estimated IN ('female', 'male')
+                    THEN greatest(v.female, v.male) / (v.female + v.male)
+               END AS gender_probability,
+               coalesce(v.female, 0)::BIGINT AS female_articles,
+               coalesce(v.male, 0)::BIGINT AS male_articles,
+               coalesce(v.undecided, 0)::BIGINT AS unknown_articles
+        FROM ids i
+        LEFT JOIN estimate v USING (entity_id)
+        LEFT JOIN {ALIAS}.gender_overrides o ON o.entity_key = i.entity_key
+        WHERE v.entity_id IS NOT NULL OR o.gender IS NOT NULL"""
+
+
+def refresh_genders(
+    con: duckdb.DuckDBPyConnection, people: str, params: dict[str, Any] | None = None
+) -> None:
+    """Work out again the `person_gender` rows of these people (a query of entity ids), after
+    their votes or their override changed; in the caller's transaction."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE refreshed AS SELECT DISTINCT * FROM ({people})", params or {}
+    )
+    con.execute(f"DELETE FROM {ALIAS}.person_gender WHERE entity_id IN (SELECT * FROM refreshed)")
+    con.execute(f"INSERT INTO {ALIAS}.person_gender BY NAME {_genders('SELECT * FROM refreshed')}")
+    con.execute("DROP TABLE refreshed")
+
+
+def rebuild_genders(con: duckdb.DuckDBPyConnection) -> None:
+    """Every person's `person_gender` row from the marts (a new lake's upgrade, a rebuild)."""
+    con.execute(f"DELETE FROM {ALIAS}.person_gender")
+    everyone = f"SELECT entity_id FROM {ALIAS}.entity_counts"
+    con.execute(f"INSERT INTO {ALIAS}.person_gender BY NAME {_genders(everyone)}")
+
+
 def drop_unused_ids(con: duckdb.DuckDBPyConnection) -> None:
     """Forget the names no mart counts any more: after a takedown, its people leave the lake."""
     con.execute(
@@ -320,15 +391,20 @@ def drop_unused_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, only: tuple[Mart, ...] | None = None) -> None:
+def rebuild(
+    con: duckdb.DuckDBPyConnection,
+    only: tuple[Mart, ...] | None = None,
+    counted: str = f"{ALIAS}.current_articles",
+) -> None:
     """Every mart from the raw tables (or `only` these, over the current articles as they are):
     the current version of each story, counted from zero.
 
     For a migration, a lake of schema v3 (marts keyed by name), a lake that gains a mart (its
-    rows from before), and the reference the incremental marts are tested against. The marts
-    are empty, so each is one INSERT of its delta query over every current row (all signed +1):
-    DuckDB streams the lake through the aggregates (spilling to disk when they outgrow memory)
-    instead of merging slice after slice.
+    rows from before), and the reference the incremental marts are tested against. `counted`:
+    the (article_id, version) pairs to count (the "original reporting only" marts count fewer).
+    The marts are empty, so each is one INSERT of its delta query over every current row (all
+    signed +1): DuckDB streams the lake through the aggregates (spilling to disk when they
+    outgrow memory) instead of merging slice after slice.
     """
     if only is None:
         con.execute(f"DELETE FROM {ALIAS}.current_articles")
@@ -338,7 +414,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, only: tuple[Mart, ...] | None = None
             f"SELECT {columns} FROM {ALIAS}.articles "
             "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1"
         )
-    current = f"SEMI JOIN {ALIAS}.current_articles USING (article_id, version)"
+    current = f"SEMI JOIN {counted} USING (article_id, version)"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW delta_mentions AS SELECT {MENTION_COLUMNS}, 1 AS sign "
         f"FROM {ALIAS}.entity_mentions {current}"
@@ -353,6 +429,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, only: tuple[Mart, ...] | None = None
             for mart in MARTS if only is None else only:
                 con.execute(f"DELETE FROM {ALIAS}.{mart.name}")
                 con.execute(f"INSERT INTO {ALIAS}.{mart.name} BY NAME {mart.delta}")
+            if only is None or any(mart.name in _VOTES for mart in only):
+                rebuild_genders(con)
     finally:
         for view in ("dm", "dq", "delta_mentions", "delta_quotes"):
             con.execute(f"DROP VIEW IF EXISTS {view}")

@@ -12,8 +12,9 @@ import pyarrow as pa
 
 # v4: marts keyed by entity id; gender_overrides and the gender marts. v5: articles.publisher_id
 # and forgotten.identity (takedowns match every name a story goes by). v6: story and quote
-# clusters (syndication). v7: the dashboard's marts (gender_mix, source_months)
-SCHEMA_VERSION = 7
+# clusters (syndication). v7: the dashboard's marts (gender_mix, source_months). v8: person_gender,
+# gender_mix_original
+SCHEMA_VERSION = 8
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -175,7 +176,7 @@ def story_identities(
 
 
 # A user's word on a person's gender (`newsflow gender set`): it wins over every estimate, for
-# rows loaded before it too, because the `entity_gender` view applies it when reading.
+# rows loaded before it too (its commit works the person's `person_gender` row out again).
 GENDER_OVERRIDES = pa.schema(
     [
         pa.field("entity_key", pa.string(), nullable=False),
@@ -281,7 +282,26 @@ SOURCE_MONTHS = _counts(
     ],
     ["quotes", "articles"],
 )
-DASHBOARD_MARTS: dict[str, pa.Schema] = {"gender_mix": GENDER_MIX, "source_months": SOURCE_MONTHS}
+# Each person's gender as `entity_gender` gives it (an override, else the majority of their
+# articles' calls), for the people with a call or an override: worked out again for the people a
+# change touches (marts.refresh_genders), so ranking people by gender reads this table instead of
+# voting over `entity_gender_counts` for every person at view time.
+PERSON_GENDER = pa.schema(
+    [
+        pa.field("entity_id", _ID, nullable=False),
+        pa.field("gender", pa.string(), nullable=False),
+        pa.field("gender_source", pa.string()),  # override, text, name; NULL: unknown
+        pa.field("gender_probability", pa.float64()),
+        pa.field("female_articles", pa.int64(), nullable=False),
+        pa.field("male_articles", pa.int64(), nullable=False),
+        pa.field("unknown_articles", pa.int64(), nullable=False),
+    ]
+)
+DASHBOARD_MARTS: dict[str, pa.Schema] = {
+    "gender_mix": GENDER_MIX,
+    "source_months": SOURCE_MONTHS,
+    "person_gender": PERSON_GENDER,
+}
 
 # What a run writes: staged batch by batch, committed together with its `runs` row.
 RUN_TABLES: dict[str, pa.Schema] = {
@@ -373,6 +393,8 @@ SYNDICATION_TABLES: dict[str, pa.Schema] = {
     # are not wire copies (current_articles.is_wire_copy not true).
     "speaker_counts_original": SPEAKER_COUNTS,
     "outlet_month_sources_original": OUTLET_MONTH_PEOPLE,
+    # v8: gender_mix over the same stories (women_among_sources_original.sql).
+    "gender_mix_original": GENDER_MIX,
 }
 
 MARTS: dict[str, pa.Schema] = {

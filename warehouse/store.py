@@ -145,8 +145,16 @@ class Store:
                         marts.rebuild(con)
                     elif new_marts := tuple(m for m in marts.MARTS if m.name in ensured.added):
                         marts.rebuild(con, only=new_marts)  # their counts of the rows before
+                    if "person_gender" in ensured.added and not ensured.replaced:
+                        marts.rebuild_genders(con)
                     if "speaker_counts_original" in ensured.created:
                         syndication.start_original_marts(con)
+                    elif "gender_mix_original" in ensured.added:
+                        marts.rebuild(
+                            con,
+                            only=syndication.ORIGINAL_BY_GENDER_CALLS,
+                            counted=syndication.NOT_WIRE,
+                        )
                     commit_message(
                         con, f"schema v{SCHEMA_VERSION}", {"schema_version": SCHEMA_VERSION}
                     )
@@ -433,7 +441,9 @@ def _update_marts(
         f"DELETE FROM {ALIAS}.current_articles WHERE article_id IN "
         "(SELECT article_id FROM superseded)"
     )
-    prints = {name: staged[name] for name in PRINT_TABLES} | {"quotes": staged["quotes"]}
+    prints = {name: staged[name] for name in PRINT_TABLES} | {
+        name: staged[name] for name in ("quotes", "entity_mentions")
+    }
     return syndication.on_load(con, prints, clusterer, marts.CURRENT_COLUMNS)
 
 

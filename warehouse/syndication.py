@@ -111,7 +111,7 @@ def on_load(
     if clusterer is not None and prints.get("quote_prints"):
         _cluster_quotes(con, prints["quote_prints"], clusterer)
     _refresh_quote_clusters(con)
-    _apply_original_marts(con, prints.get("quotes", []))
+    _apply_original_marts(con, prints.get("quotes", []), prints.get("entity_mentions", []))
     _drop(con, *_TEMPORARY)
     return time.perf_counter() - started
 
@@ -126,7 +126,7 @@ def on_forget(con: duckdb.DuckDBPyConnection, gone: str) -> None:
     )
     _elect_originals(con)
     _refresh_quote_clusters(con)
-    _apply_original_marts(con, [])
+    _apply_original_marts(con, [], [])
     _drop(con, *_TEMPORARY)
 
 
@@ -427,17 +427,27 @@ def _refresh_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
 ORIGINAL_MARTS = tuple(
     marts.Mart(f"{m.name}_original", m.keys, m.measures, m.delta)
     for m in marts.MARTS
-    if m.name in ("speaker_counts", "outlet_month_sources")
+    if m.name in ("speaker_counts", "outlet_month_sources", "gender_mix")
+)
+# The one that takes each article's gender calls: an override moves it (gender_overrides.py).
+ORIGINAL_BY_GENDER_CALLS = tuple(m for m in ORIGINAL_MARTS if m.name == "gender_mix_original")
+# The versions the original marts count.
+NOT_WIRE = (
+    f"(SELECT article_id, version FROM {ALIAS}.current_articles WHERE is_wire_copy IS NOT TRUE)"
 )
 
 
-def _apply_original_marts(con: duckdb.DuckDBPyConnection, staged_quotes: list[Path]) -> None:
+def _apply_original_marts(
+    con: duckdb.DuckDBPyConnection, staged_quotes: list[Path], staged_mentions: list[Path]
+) -> None:
     """+1 for the versions the original marts count now and did not, -1 the other way round.
 
     `counted_before` holds each version this change touched, with whether it was counted (NULL:
-    not current before); whether it is counted now is read from current_articles. The quotes of
+    not current before); whether it is counted now is read from current_articles. The rows of
     a load's new versions are read from its staged files, the others' from the lake (only when
-    there are any: the scan of `quotes` is the costly part)."""
+    there are any: the scans of `quotes` and `entity_mentions` are the costly part). Of the
+    mentions only people's are read: `gender_mix_original` takes the gender each article gives
+    the people it names and quotes."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE original_delta AS
             SELECT b.article_id, b.version, b.counted IS NULL AS fresh,
@@ -447,25 +457,42 @@ def _apply_original_marts(con: duckdb.DuckDBPyConnection, staged_quotes: list[Pa
             LEFT JOIN {ALIAS}.current_articles c USING (article_id, version)"""
     )
     con.execute("DELETE FROM original_delta WHERE sign = 0")
-    parts = []
-    if staged_quotes:
-        parts.append(
-            f"SELECT {marts.QUOTE_COLUMNS}, d.sign FROM read_parquet($f) "
-            "JOIN original_delta d USING (article_id, version) WHERE d.fresh"
-        )
     (n,) = con.execute("SELECT count(*) FROM original_delta WHERE NOT fresh").fetchone()  # type: ignore[misc]
-    if n:
+    quotes = _original_rows("quotes", marts.QUOTE_COLUMNS, staged_quotes, n > 0, "")
+    mentions = _original_rows(
+        "entity_mentions", marts.MENTION_COLUMNS, staged_mentions, n > 0, "label = 'person'"
+    )
+    if quotes is None and mentions is None:
+        return
+    none = "SELECT {}, 1 AS sign FROM {}.{} LIMIT 0"
+    marts.apply(
+        con,
+        mentions or marts.Rows(none.format(marts.MENTION_COLUMNS, ALIAS, "entity_mentions")),
+        quotes or marts.Rows(none.format(marts.QUOTE_COLUMNS, ALIAS, "quotes")),
+        ORIGINAL_MARTS,
+    )
+
+
+def _original_rows(
+    table: str, columns: str, staged: list[Path], lake: bool, where: str
+) -> marts.Rows | None:
+    """The signed rows of `original_delta`'s versions: the new ones' from the staged files, the
+    others' from the lake table (when `lake`); None when there are none to read."""
+    parts = []
+    also = f" AND {where}" if where else ""
+    if staged:
         parts.append(
-            f"SELECT {marts.QUOTE_COLUMNS}, d.sign FROM {ALIAS}.quotes "
-            "JOIN original_delta d USING (article_id, version) WHERE NOT d.fresh"
+            f"SELECT {columns}, d.sign FROM read_parquet($f) "
+            f"JOIN original_delta d USING (article_id, version) WHERE d.fresh{also}"
+        )
+    if lake:
+        parts.append(
+            f"SELECT {columns}, d.sign FROM {ALIAS}.{table} "
+            f"JOIN original_delta d USING (article_id, version) WHERE NOT d.fresh{also}"
         )
     if not parts:
-        return
-    none = f"SELECT {marts.MENTION_COLUMNS}, 1 AS sign FROM {ALIAS}.entity_mentions LIMIT 0"
-    params = {"f": [str(f) for f in staged_quotes]} if staged_quotes else {}
-    marts.apply(
-        con, marts.Rows(none), marts.Rows(" UNION ALL ".join(parts), params), ORIGINAL_MARTS
-    )
+        return None
+    return marts.Rows(" UNION ALL ".join(parts), {"f": [str(f) for f in staged]} if staged else {})
 
 
 def start_original_marts(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,8 +7,9 @@ the same counts with entity keys and names.
 
 `entity_gender` is each person's gender as the counts should use it: a user's override
 (`gender_overrides`) when there is one, else the gender most of the person's articles found
-(the `entity_gender_counts` mart; a tie or no call is unknown). It reads two small tables and the
-`entities` view, never the mentions, and applies an override to rows loaded before it.
+(the `entity_gender_counts` mart; a tie or no call is unknown). The `person_gender` mart holds
+it, worked out again for each person a load, a takedown or an override touches
+(marts.refresh_genders); the view adds the names and the people with no call.
 """
 
 from __future__ import annotations
@@ -50,37 +51,13 @@ VIEWS: dict[str, str] = {
         "JOIN entity_ids b ON b.entity_id = c.with_id"
     ),
     "entity_gender": """
-        WITH votes AS (
-          SELECT entity_id,
-                 coalesce(sum(articles) FILTER (WHERE gender = 'female'), 0) AS female,
-                 coalesce(sum(articles) FILTER (WHERE gender = 'male'), 0) AS male,
-                 coalesce(sum(articles) FILTER (WHERE gender = 'unknown'), 0) AS undecided,
-                 coalesce(sum(text_articles) FILTER (WHERE gender = 'female'), 0) AS female_text,
-                 coalesce(sum(text_articles) FILTER (WHERE gender = 'male'), 0) AS male_text
-          FROM entity_gender_counts GROUP BY entity_id
-        ),
-        estimate AS (
-          SELECT *, CASE WHEN female > male THEN 'female' WHEN male > female THEN 'male'
-                         ELSE 'unknown' END AS estimated
-          FROM votes
-        )
-        SELECT e.entity_id, e.entity_key, e.name,
-               coalesce(o.gender, v.estimated, 'unknown') AS gender,
-               CASE WHEN o.gender IS NOT NULL THEN 'override'
-                    WHEN v.estimated = 'female' AND v.female_text > 0 THEN 'text'
-                    WHEN v.estimated = 'male' AND v.male_text > 0 THEN 'text'
-                    WHEN v.estimated IN ('female', 'male') THEN 'name'
-               END AS gender_source,
-               CASE WHEN o.gender IS NOT NULL THEN 1.0
-                    WHEN v.estimated IN ('female', 'male')
-                    THEN greatest(v.female, v.male) / (v.female + v.male)
-               END AS gender_probability,
-               coalesce(v.female, 0) AS female_articles,
-               coalesce(v.male, 0) AS male_articles,
-               coalesce(v.undecided, 0) AS unknown_articles
+        SELECT e.entity_id, e.entity_key, e.name, coalesce(g.gender, 'unknown') AS gender,
+               g.gender_source, g.gender_probability,
+               coalesce(g.female_articles, 0) AS female_articles,
+               coalesce(g.male_articles, 0) AS male_articles,
+               coalesce(g.unknown_articles, 0) AS unknown_articles
         FROM entities e
-        LEFT JOIN estimate v USING (entity_id)
-        LEFT JOIN gender_overrides o ON o.entity_key = e.entity_key
+        LEFT JOIN person_gender g USING (entity_id)
         WHERE e.label = 'person'
     """,
 }

@@ -22,6 +22,8 @@ from flows.cli.home import (
 from flows.cli.output import COMMAND_AGAIN, busy, console, fail
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from warehouse.store import Store
 
 commands = typer.Typer()
@@ -40,7 +42,7 @@ def dashboard(
     page per person, quotes in their articles, the runs. It reads the warehouse read-only."""
     locate(home, catalog, data_path)
     store = existing_store(home)
-    _add_marts(store)
+    add_dashboard_marts(store)
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.address", "127.0.0.1",
@@ -60,9 +62,9 @@ def dashboard(
     raise typer.Exit(done.returncode)
 
 
-def _add_marts(store: Store) -> None:
+def add_dashboard_marts(store: Store, say: Console | None = None) -> None:
     """A warehouse written before the dashboard's marts gets them once (a load would add them
-    too); the dashboard itself only reads."""
+    too); the dashboard itself only reads. `say`: where the note goes (stdout by default)."""
     from warehouse.schemas import DASHBOARD_MARTS
     from warehouse.store import WarehouseBusy
 
@@ -75,7 +77,7 @@ def _add_marts(store: Store) -> None:
         }
     if DASHBOARD_MARTS.keys() <= present:
         return
-    console().print("adding the dashboard's marts to this warehouse (once) …")
+    (say or console()).print("adding the dashboard's marts to this warehouse (once) …")
     try:
         with store.write_lock():
             store.init()
@@ -118,7 +120,7 @@ def report(
     from flows.dashboard.report import write
     from warehouse.figures import Filters
 
-    _add_marts(existing_store(home))
+    add_dashboard_marts(existing_store(home))
     filters = Filters(first, last, tuple(outlet or ()), tuple(language or ()))
     try:
         with reader(home, at) as con:

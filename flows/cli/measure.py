@@ -337,6 +337,7 @@ def bench_dashboard(
     render in a new session (in the app's own process, through Streamlit's AppTest)."""
     import subprocess
 
+    from flows.cli.look import add_dashboard_marts
     from warehouse.store import Store, WarehouseMissing
 
     try:
@@ -344,6 +345,7 @@ def bench_dashboard(
     except WarehouseMissing as error:
         errors().print(f"[red]error:[/] {error}")
         raise typer.Exit(1) from None
+    add_dashboard_marts(Store(home), errors())  # as `newsflow dashboard` does before it serves
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.dashboard", str(home.resolve())],
         stdout=subprocess.PIPE,

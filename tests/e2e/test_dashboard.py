@@ -1,7 +1,8 @@
 """The dashboard and the report in a real headless browser (Debian's chromium, driven through
 chromium-driver by Selenium) on the demo warehouse that `make demo` loads: every page opens,
 its charts draw, a quote opens in its article with the quote highlighted, and the report opens
-with the network off. Each page's screenshot goes to docs/img/ for the docs.
+with the network off. Each page's screenshot goes to a temporary folder, or to the folder
+`--screenshots DIR` names: `make screenshots` refreshes the docs' images in docs/img/ so.
 
 Skipped where chromium or chromium-driver is not installed; .ci/run installs both.
 """
@@ -34,7 +35,6 @@ pytestmark = pytest.mark.skipif(
     reason="needs Debian's chromium and chromium-driver (apt-get install chromium "
     "chromium-driver; .ci/run installs them)",
 )
-IMAGES = ROOT / "docs" / "img"
 WAIT = 60.0
 
 # The marks a chart drew (bars, points, lines, rules; not its axes): 0 is a chart that drew
@@ -120,9 +120,19 @@ def _open(driver: object, url: str, title: str) -> None:
     time.sleep(1.0)  # the charts' own drawing after the elements arrive
 
 
-def _screenshot(driver: object, name: str) -> None:
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    driver.get_screenshot_as_file(str(IMAGES / f"dashboard-{name}.png"))  # type: ignore[attr-defined]
+@pytest.fixture(scope="module")
+def shots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: a temporary folder unless `--screenshots` names one."""
+    named = request.config.getoption("screenshots")
+    if named is None:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(named).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _screenshot(driver: object, shots: Path, name: str) -> None:
+    driver.get_screenshot_as_file(str(shots / f"dashboard-{name}.png"))  # type: ignore[attr-defined]
 
 
 def _charts(driver: object, count: int) -> list[int]:
@@ -139,7 +149,7 @@ def _charts(driver: object, count: int) -> list[int]:
 
 
 def test_every_page_opens_and_draws_on_the_demo_warehouse(
-    demo: Path, dashboard: str, browser: object
+    demo: Path, dashboard: str, browser: object, shots: Path
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -156,20 +166,20 @@ def test_every_page_opens_and_draws_on_the_demo_warehouse(
     page = browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
     assert f"Snapshot {snapshot}" in page
     assert f"{sources['women_pct']}%" in page
-    _screenshot(browser, "gender")
+    _screenshot(browser, shots, "gender")
 
     _open(browser, f"{dashboard}/sources", "Top sources")
     WebDriverWait(browser, WAIT).until(lambda d: _grid_has(d, top["name"]))
-    _screenshot(browser, "sources")
+    _screenshot(browser, shots, "sources")
 
     _open(browser, f"{dashboard}/person?id={top['entity_id']}", "Person")
     assert top["name"] in browser.find_element(By.TAG_NAME, "h2").text  # type: ignore[attr-defined]
     _charts(browser, 1)
-    _screenshot(browser, "person")
+    _screenshot(browser, shots, "person")
 
     _open(browser, f"{dashboard}/runs", "Runs")
     assert "Rejects by reason" in browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
-    _screenshot(browser, "runs")
+    _screenshot(browser, shots, "runs")
 
 
 def _grid_has(driver: object, text: str) -> bool:
@@ -182,13 +192,13 @@ def _grid_has(driver: object, text: str) -> bool:
 
 
 def test_a_quote_opens_its_article_with_the_quote_highlighted(
-    demo: Path, dashboard: str, browser: object
+    demo: Path, dashboard: str, browser: object, shots: Path
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     _open(browser, f"{dashboard}/quotes", "Quotes")
-    _screenshot(browser, "quotes")
+    _screenshot(browser, shots, "quotes")
     link = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stPageLink"] a')[1]  # type: ignore[attr-defined]
     linked = parse_qs(urlsplit(link.get_attribute("href")).query)
     quote_id, article_id = linked["quote"][0], linked["article"][0]
@@ -204,10 +214,12 @@ def test_a_quote_opens_its_article_with_the_quote_highlighted(
         speaker = browser.find_element(By.CSS_SELECTOR, "mark.speaker").text  # type: ignore[attr-defined]
         assert speaker == quote["speaker_text"]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", marked)  # type: ignore[attr-defined]
-    _screenshot(browser, "quote")
+    _screenshot(browser, shots, "quote")
 
 
-def test_the_report_opens_with_the_network_off(demo: Path, browser: object, tmp_path: Path) -> None:
+def test_the_report_opens_with_the_network_off(
+    demo: Path, browser: object, shots: Path, tmp_path: Path
+) -> None:
     from selenium.webdriver.common.by import By
 
     out = tmp_path / "report.html"
@@ -232,7 +244,7 @@ def test_the_report_opens_with_the_network_off(demo: Path, browser: object, tmp_
         with Store(demo).connect() as con:
             snapshot = figures.snapshot(con).id
         assert f"snapshot {snapshot}" in browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
-        _screenshot(browser, "report")
+        _screenshot(browser, shots, "report")
     finally:
         browser.execute_cdp_cmd(  # type: ignore[attr-defined]
             "Network.emulateNetworkConditions",

@@ -48,3 +48,18 @@ def test_an_offline_connection_never_fetches_a_missing_extension(tmp_path: Path)
 def test_an_unknown_extension_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown DuckDB extension 'spatial'"):
         extensions.extension_path("spatial")
+
+
+def test_a_process_checks_an_extensions_signature_the_first_time_it_loads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(extensions, "_CHECKED", set())
+
+    def checks(con: duckdb.DuckDBPyConnection) -> bool:
+        (unsigned,) = con.execute("SELECT current_setting('allow_unsigned_extensions')").fetchone()  # type: ignore[misc]
+        return not unsigned
+
+    first = extensions.connect(extensions=("ducklake", "sqlite_scanner"))
+    again = extensions.connect(extensions=("ducklake", "sqlite_scanner"))
+    one_more = extensions.connect(extensions=("ducklake", "httpfs"))  # httpfs not checked yet
+    assert [checks(first), checks(again), checks(one_more)] == [True, False, True]

@@ -12,7 +12,7 @@ from warehouse import marts
 from warehouse.store import Store
 from warehouse.takedowns import forget
 
-MART_TABLES = ("current_articles", *(m.name for m in marts.MARTS))
+MART_TABLES = ("current_articles", *(m.name for m in marts.MARTS), "person_gender")
 
 
 def _load(store: Store, tables: dict) -> None:  # type: ignore[type-arg]

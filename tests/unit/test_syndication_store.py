@@ -15,6 +15,7 @@ from flows.report import RunSummary, run_row
 from tasks import load
 from tasks.records import Analysis, Article, Mention, Quote
 from tasks.syndication import Rules, Syndication
+from warehouse import marts, syndication
 from warehouse.maintenance import maintain
 from warehouse.store import Store
 from warehouse.takedowns import forget
@@ -160,6 +161,13 @@ def _check(store: Store) -> None:
             "USING (article_id, version)"
         ).fetchone()
         assert stale == 0
+    with contextlib.closing(store.writer()) as con:  # the original gender mixes, from scratch
+        kept = sorted(con.execute("SELECT * FROM gender_mix_original").fetchall())
+        con.execute("BEGIN")
+        marts.rebuild(con, only=syndication.ORIGINAL_BY_GENDER_CALLS, counted=syndication.NOT_WIRE)
+        rebuilt = sorted(con.execute("SELECT * FROM gender_mix_original").fetchall())
+        con.execute("ROLLBACK")
+    assert kept == rebuilt
 
 
 def test_copies_form_one_story_with_the_earliest_as_its_original(tmp_path: Path) -> None:

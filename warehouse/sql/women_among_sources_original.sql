@@ -1,21 +1,14 @@
 -- Women among quoted sources in original reporting only: women_among_sources.sql without wire
--- copies (a story another outlet ran first counts once, in the outlet that ran it first). The
--- counts come from `outlet_month_sources_original`, which the load keeps like its counterpart.
-WITH known AS (SELECT entity_id, gender FROM entity_gender WHERE gender IN ('female', 'male')),
-by_gender AS (
-  SELECT p.outlet, p.month, k.gender, sum(p.articles) AS articles
-  FROM outlet_month_sources_original p JOIN known k USING (entity_id)
-  GROUP BY ALL
-),
-total AS (
-  SELECT outlet, month, sum(articles) AS articles FROM outlet_month_sources_original GROUP BY ALL
-)
-SELECT t.outlet, t.month,
-       coalesce(sum(g.articles) FILTER (WHERE g.gender = 'female'), 0) AS women,
-       coalesce(sum(g.articles) FILTER (WHERE g.gender = 'male'), 0) AS men,
-       any_value(t.articles) - women - men AS unknown,
-       round(100.0 * women / nullif(women + men, 0), 1) AS women_pct
-FROM total t
-LEFT JOIN by_gender g USING (outlet, month)
-GROUP BY ALL
-ORDER BY t.outlet, t.month;
+-- copies (a story another outlet ran first counts once, in the outlet that ran it first). It
+-- reads `gender_mix_original`, which the load keeps like `gender_mix` over the stories that are
+-- not wire copies: each person once per article, by the gender that article gives them (a
+-- `newsflow gender set` override first); unknown gender is counted but left out of the share.
+SELECT outlet, month, sum(articles) AS articles,
+       sum(women * articles) AS women, sum(men * articles) AS men,
+       sum(unknown * articles) AS unknown,
+       round(100.0 * sum(women * articles) / nullif(sum((women + men) * articles), 0), 1)
+         AS women_pct
+FROM gender_mix_original
+WHERE role = 'source'
+GROUP BY outlet, month
+ORDER BY outlet, month;

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from flows.dashboard import common
+from flows.dashboard import charts, common
 from flows.settings import store_for
 from warehouse import figures
 from warehouse.gender_overrides import GENDERS, set_override, unset_override
@@ -88,7 +88,7 @@ for name, title in sections:
     st.subheader(title)
     rows = getattr(shown, name)
     if name == "months" and rows.num_rows:
-        st.bar_chart(rows, x="month", y=["articles_naming", "quotes"], stack=False)
+        st.vega_lite_chart(charts.person_months(rows), width="stretch")
     if rows.num_rows:
         common.table(rows, f"{shown.name} {name.replace('_', ' ')}")
     else:
