@@ -57,6 +57,34 @@ def pytest_configure() -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+UNIT_TESTS = ROOT / "tests" / "unit"
+
+
+class StartedAProcess(AssertionError):
+    """A unit test started a process: it belongs in tests/integration or tests/e2e."""
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_start_no_process(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unit tests run in this process only, so that the unit suite stays fast and never leaves
+    a server or worker behind; anything that starts a process fails them here."""
+    if UNIT_TESTS not in request.node.path.parents:
+        return
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StartedAProcess(
+            f"{request.node.nodeid} started a process: move it to tests/integration or tests/e2e"
+        )
+
+    import multiprocessing.process
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    monkeypatch.setattr(os, "fork", refuse)
+
+
 def newsflow(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it, in a subprocess with its own home and no inherited settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}

@@ -5,23 +5,12 @@ never copied here)."""
 from __future__ import annotations
 
 import itertools
-import json
 import random
 
 import numpy as np
 
-from evaluation.scraped import (
-    Score,
-    gold_paragraphs,
-    parse_page,
-    read_pages,
-    render_blocks,
-    score_page,
-    select,
-    text_path,
-)
 from tasks.body_span import article_runs
-from tests.conftest import SHARED, needs_shared
+from tests.conftest import SHARED
 
 BENCHMARK = SHARED / "data" / "clean" / "scrapinghub_aeb"
 
@@ -55,23 +44,3 @@ def test_a_gap_is_passed_over_only_when_the_prose_after_it_pays_for_it() -> None
     assert article_runs(scores, 2.0).tolist() == [0, 1, 1, 0, 0, 1, 0]
     assert article_runs(scores, 20.0).tolist() == [0, 1, 1, 0, 0, 0, 0]
     assert not article_runs(np.array([-1.0, -2.0]), 1.0).any()
-
-
-@needs_shared(BENCHMARK)
-def test_held_out_pages_saved_as_block_lines_lose_most_of_the_page_around_the_article() -> None:
-    """The development half's pages the model never learnt from, one block element per line
-    (the headline first), through the text path: most non-article lines go (the rules alone
-    removed 31.5% of them), nearly every gold paragraph stays."""
-    truth = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = read_pages(BENCHMARK / "html")
-    chosen = select(pages, "held-out")
-    files = {n: "\n".join(render_blocks(parse_page(pages[n]))) for n in chosen}
-    articles = text_path(files)
-    score = Score()
-    for name in chosen:
-        article = articles[name]
-        paragraphs = gold_paragraphs(truth[name]["articleBody"])
-        lines = files[name].split("\n")
-        score_page(name, lines, paragraphs, article.text if article else "", score)
-    assert score.removed_share >= 0.65
-    assert score.kept_share >= 0.985

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from evaluation import text_drops
-from tasks.boilerplate import boilerplate_spans, classify, filter_lines, is_prose
-from tasks.clean import clean_batch
-from tasks.ingest import Limits, parse_document
-from tasks.records import Article
+from tasks.boilerplate import classify, filter_lines, is_prose
 from tasks.repetition import template_keys
-from tests.conftest import SHARED, needs_shared
 
 PROSE = "The council voted on Tuesday to repair the bridge before the winter storms arrive in town."
 
@@ -316,23 +309,4 @@ def test_a_label_over_the_storys_credits_heads_no_links() -> None:
         "outside the article",
         "reporting credit",
         "reporting credit",
-    ]
-
-
-@needs_shared(SHARED / "data" / "clean" / "scrapinghub_aeb" / "ground-truth.json")
-def test_text_the_filter_made_holds_no_line_a_rule_names() -> None:
-    """The spaCy workers look only for link-teaser lines in an article's cleaned text (nlp.py:
-    boilerplate_of), which holds when the filter keeps no line `classify` names. Text drops built
-    from the benchmark's gold bodies with each template set, through ingest and clean."""
-    truth = json.loads((SHARED / "data/clean/scrapinghub_aeb/ground-truth.json").read_text())
-    bodies = {k: v["articleBody"] for k, v in sorted(truth.items())[:40] if v["articleBody"]}
-    records = [
-        next(parse_document(f"{d.name}.txt", d.text.encode(), Limits()))
-        for path in sorted(text_drops.TEMPLATES.glob("*.toml"))
-        for d in text_drops.test_set(bodies, seed=3, templates=text_drops.read_templates(path))
-    ]
-    texts = [a.text for a in clean_batch(records) if isinstance(a, Article)]  # type: ignore[arg-type]
-    assert len(texts) > 100
-    assert [boilerplate_spans(t, filtered=True) for t in texts] == [
-        boilerplate_spans(t) for t in texts
     ]
