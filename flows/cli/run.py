@@ -13,7 +13,7 @@ from rich.progress import Progress
 from flows.cli.home import CatalogOption, DataPathOption, HomeOption, unreachable
 from flows.cli.output import BAR, busy, console, errors, fail, print_summary
 from flows.progress import Bar
-from flows.settings import configure
+from flows.settings import configure, home_dir
 
 if TYPE_CHECKING:
     from flows.options import RunOptions
@@ -71,8 +71,9 @@ def run(
 
     if not path.exists():
         raise fail(f"{path} does not exist; give a folder, file or archive.", 2)
-    home_path = run_settings(home, verbose)
-    options = run_options(home_path, catalog, data_path, batch_size, n_process, model)
+    # Settings and the model are checked before configure() creates anything in the home.
+    options = run_options(home_dir(home), catalog, data_path, batch_size, n_process, model)
+    run_settings(home, verbose)
 
     import duckdb
 
