@@ -65,9 +65,14 @@ def test_new_drops_load_oldest_first_once_and_again_when_changed(tmp_path: Path)
     # The wire updates one story in place: the drop loads again, that story as a new version.
     story = wire / "port-carrow-dredging.json"
     item = json.loads(story.read_text())
-    item["body"] += (
-        "\n\nHarbor master Dana Quill said the council would meet again on Thursday "
-        "to settle the matter."
+    first, rest = item["body"].split("\n\n", 1)  # a paragraph added under the lede
+    item["body"] = "\n\n".join(
+        [
+            first,
+            "Harbor master Dana Quill said the council would meet again on Thursday "
+            "to settle the matter.",
+            rest,
+        ]
     )
     story.write_text(json.dumps(item))
     changed = ingest_incoming(home=str(home), quiet_seconds=0)
