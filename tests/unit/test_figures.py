@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -250,6 +250,18 @@ def test_quote_search_and_a_quote_in_its_article(con: duckdb.DuckDBPyConnection)
         quote["text"][quote["start_char"] : quote["end_char"]] == quote["quote"] == first["quote"]
     )
     assert figures.quote_in_article(con, "no-such-quote") is None
+
+
+def test_the_quotes_default_period_ends_at_the_newest_article(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The articles run from 31 December to 3 January: two days back from the newest, and a
+    # period longer than the warehouse is all of it from its first month.
+    (newest,) = con.execute("SELECT max(published_at) FROM current_articles").fetchone()
+    options = figures.choices(con)
+    assert options.newest == newest.date()
+    assert options.recent(2) == figures.Filters(newest.date() - timedelta(days=1), newest.date())
+    assert options.recent(400) == figures.Filters(options.first, newest.date())
 
 
 def test_runs_rejects_and_size(con: duckdb.DuckDBPyConnection) -> None:
