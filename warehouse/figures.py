@@ -97,6 +97,12 @@ class Filters:
             clauses.append("list_contains($languages, language)")
         return clauses
 
+    def days(self) -> int | None:
+        """The days the period spans (None: open at either end)."""
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).days + 1
+
     def article_clauses(self, params: dict[str, Any]) -> list[str]:
         """The same over articles' own published time (the Quotes page)."""
         clauses = []
@@ -553,7 +559,7 @@ def _run_at_once(con: duckdb.DuckDBPyConnection, queries: dict[str, Query]) -> d
 WINDOW = 5_000  # the newest articles a quote search looks in first
 # The Quotes page's period until the person widens it: words few quotes hold are looked for in
 # every quote's text of the period (4.7 s for all five million quotes of a million articles).
-QUOTE_DAYS = 30
+QUOTE_DAYS = 14
 
 
 def quotes_query(
@@ -599,13 +605,18 @@ def search_quotes(
     speaker: str = "",
     limit: int = 100,
 ) -> pa.Table:
-    """The newest quotes that match: first among the quotes of the WINDOW newest articles (in
-    the same order, so when that finds `limit` quotes they are the newest of all), else among
-    every quote."""
-    found = quotes_query(filters, words, speaker, limit, WINDOW).run(con)
-    if found.num_rows < limit:
-        found = quotes_query(filters, words, speaker, limit).run(con)
-    return found
+    """The newest quotes that match. Over a period longer than QUOTE_DAYS, first among the
+    quotes of the WINDOW newest articles (in the same order, so when that finds `limit` quotes
+    they are the newest of all), else among every quote of the period. A shorter period is read
+    at once: there the window's articles hold about half the period's quotes, and words few
+    quotes hold made the search read them twice (1.3 s for 14 days at a million articles, 0.5 s
+    in one pass)."""
+    days = filters.days()
+    if days is None or days > QUOTE_DAYS:
+        found = quotes_query(filters, words, speaker, limit, WINDOW).run(con)
+        if found.num_rows == limit:
+            return found
+    return quotes_query(filters, words, speaker, limit).run(con)
 
 
 def quote_in_article(

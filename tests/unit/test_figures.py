@@ -358,3 +358,10 @@ def test_a_quote_search_looks_at_the_newest_articles_first_and_misses_nothing(
         assert figures.search_quotes(con, figures.Filters(), words, limit=limit) == everything
     windowed = figures.quotes_query(figures.Filters(), "", limit=20, window=12).run(con)
     assert windowed.num_rows == 20  # the window alone answered the first search
+    # A period of QUOTE_DAYS or fewer is read in one pass, with the same answer.
+    days = figures.Filters(date(2026, 1, 1), date(2026, 1, 2))
+    assert days.days() == 2
+    for limit in (20, 100_000):  # the newest few, and all of them
+        everything = figures.quotes_query(days, limit=limit).run(con)
+        assert everything.num_rows > 0
+        assert figures.search_quotes(con, days, limit=limit) == everything
