@@ -605,14 +605,14 @@ def search_quotes(
     speaker: str = "",
     limit: int = 100,
 ) -> pa.Table:
-    """The newest quotes that match. Over a period longer than QUOTE_DAYS, first among the
-    quotes of the WINDOW newest articles (in the same order, so when that finds `limit` quotes
-    they are the newest of all), else among every quote of the period. A shorter period is read
-    at once: there the window's articles hold about half the period's quotes, and words few
-    quotes hold made the search read them twice (1.3 s for 14 days at a million articles, 0.5 s
-    in one pass)."""
+    """The newest quotes that match: first among the quotes of the WINDOW newest articles (in
+    the same order, so when that finds `limit` quotes they are the newest of all), else among
+    every quote of the period. Words over a period of QUOTE_DAYS or fewer are looked for in one
+    pass: there the window's articles hold about half the period's quotes, and words few quotes
+    hold had their text read twice (1.3 s for 14 days at a million articles, 0.5 s in one pass;
+    without words the window still pays: 0.25 s against 0.47 s)."""
     days = filters.days()
-    if days is None or days > QUOTE_DAYS:
+    if not words.split() or days is None or days > QUOTE_DAYS:
         found = quotes_query(filters, words, speaker, limit, WINDOW).run(con)
         if found.num_rows == limit:
             return found

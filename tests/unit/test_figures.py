@@ -358,10 +358,12 @@ def test_a_quote_search_looks_at_the_newest_articles_first_and_misses_nothing(
         assert figures.search_quotes(con, figures.Filters(), words, limit=limit) == everything
     windowed = figures.quotes_query(figures.Filters(), "", limit=20, window=12).run(con)
     assert windowed.num_rows == 20  # the window alone answered the first search
-    # A period of QUOTE_DAYS or fewer is read in one pass, with the same answer.
+    # Words over a period of QUOTE_DAYS or fewer are looked for in one pass: the same answer.
     days = figures.Filters(date(2026, 1, 1), date(2026, 1, 2))
     assert days.days() == 2
-    for limit in (20, 100_000):  # the newest few, and all of them
-        everything = figures.quotes_query(days, limit=limit).run(con)
+    (text,) = con.execute("SELECT text FROM latest_quotes ORDER BY quote_id LIMIT 1").fetchone()
+    word = max(text.split(), key=len)
+    for words, limit in (("", 20), (word, 5), (word, 100_000)):
+        everything = figures.quotes_query(days, words, limit=limit).run(con)
         assert everything.num_rows > 0
-        assert figures.search_quotes(con, days, limit=limit) == everything
+        assert figures.search_quotes(con, days, words, limit=limit) == everything
