@@ -35,9 +35,11 @@ def _person(con: Any) -> tuple[int, str]:
 
 
 def page_queries(con: Any) -> dict[str, dict[str, Callable[[], Any]]]:
-    """The calls each page makes with its default filters (the whole dated period)."""
+    """The calls each page makes with its default filters (the whole dated period; the Quotes
+    page's last QUOTE_DAYS days, and its word search widened to the whole period too)."""
     options = figures.choices(con)
     period = figures.Filters(options.first, options.last)
+    recent = options.recent(figures.QUOTE_DAYS)  # the Quotes page's default period
     entity_id, name = _person(con)
     quote, article = con.execute("SELECT quote_id, article_id FROM quotes LIMIT 1").fetchone()
     runs = figures.last_runs(con)["run_id"].to_pylist()
@@ -62,9 +64,12 @@ def page_queries(con: Any) -> dict[str, dict[str, Callable[[], Any]]]:
         | person,
         "quotes": every
         | {
-            "search (no words)": lambda: figures.search_quotes(con, period),
-            "search words": lambda: figures.search_quotes(con, period, "council vote"),
-            "search speaker": lambda: figures.search_quotes(con, period, "", name.split()[0]),
+            "search (no words)": lambda: figures.search_quotes(con, recent),
+            "search words": lambda: figures.search_quotes(con, recent, "council vote"),
+            "search words, whole period": lambda: figures.search_quotes(
+                con, period, "council vote"
+            ),
+            "search speaker": lambda: figures.search_quotes(con, recent, "", name.split()[0]),
             "quote in its article": lambda: figures.quote_in_article(con, quote, article),
         },
         "runs": every

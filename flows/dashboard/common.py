@@ -127,15 +127,17 @@ def _choices(home: str, snapshot: int) -> figures.Choices:
     return figures.choices(connection())
 
 
-def filters(dated: bool = True) -> figures.Filters:
-    """The sidebar's filters: published dates, outlets, languages."""
+def filters(dated: bool = True, recent_days: int | None = None) -> figures.Filters:
+    """The sidebar's filters: published dates (by default the whole period, or with
+    `recent_days` the last days up to the newest article), outlets, languages."""
     options = _choices(st.session_state["home"], shown())
     start: date | None = None
     end: date | None = None
     if dated and options.first is not None and options.last is not None:
+        recent = options.recent(recent_days) if recent_days else figures.Filters()
         picked = st.sidebar.date_input(
             "Published between",
-            (options.first, options.last),
+            (recent.start or options.first, recent.end or options.last),
             min_value=options.first,
             max_value=options.last,
             key="period",

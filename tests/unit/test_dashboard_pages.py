@@ -121,6 +121,9 @@ def test_quotes_search_and_open_one_in_its_article(
         (text,) = con.execute("SELECT text FROM latest_quotes ORDER BY quote_id LIMIT 1").fetchone()
     first, second = [w for w in text.lower().split() if w.isalpha()][:2]
     app = _app(home, monkeypatch, "quotes")
+    with Store(home).connect() as con:
+        period = figures.choices(con).recent(figures.QUOTE_DAYS)
+    assert app.date_input(key="period").value == (period.start, period.end)
     app.text_input(key="words").input(f"{first} {second}").run()
     found = app.dataframe[0].value
     assert len(found) > 0

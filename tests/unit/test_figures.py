@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -252,6 +252,18 @@ def test_quote_search_and_a_quote_in_its_article(con: duckdb.DuckDBPyConnection)
     assert figures.quote_in_article(con, "no-such-quote") is None
 
 
+def test_the_quotes_default_period_ends_at_the_newest_article(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The articles run from 31 December to 3 January: two days back from the newest, and a
+    # period longer than the warehouse is all of it from its first month.
+    (newest,) = con.execute("SELECT max(published_at) FROM current_articles").fetchone()
+    options = figures.choices(con)
+    assert options.newest == newest.date()
+    assert options.recent(2) == figures.Filters(newest.date() - timedelta(days=1), newest.date())
+    assert options.recent(400) == figures.Filters(options.first, newest.date())
+
+
 def test_runs_rejects_and_size(con: duckdb.DuckDBPyConnection) -> None:
     runs = figures.last_runs(con)
     assert runs.num_rows == 3 and runs["articles"].to_pylist() == [150, 150, 150]
@@ -346,3 +358,12 @@ def test_a_quote_search_looks_at_the_newest_articles_first_and_misses_nothing(
         assert figures.search_quotes(con, figures.Filters(), words, limit=limit) == everything
     windowed = figures.quotes_query(figures.Filters(), "", limit=20, window=12).run(con)
     assert windowed.num_rows == 20  # the window alone answered the first search
+    # Words over a period of QUOTE_DAYS or fewer are looked for in one pass: the same answer.
+    days = figures.Filters(date(2026, 1, 1), date(2026, 1, 2))
+    assert days.days() == 2
+    (text,) = con.execute("SELECT text FROM latest_quotes ORDER BY quote_id LIMIT 1").fetchone()
+    word = max(text.split(), key=len)
+    for words, limit in (("", 20), (word, 5), (word, 100_000)):
+        everything = figures.quotes_query(days, words, limit=limit).run(con)
+        assert everything.num_rows > 0
+        assert figures.search_quotes(con, days, words, limit=limit) == everything

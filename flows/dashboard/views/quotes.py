@@ -49,7 +49,12 @@ def _article(quote_id: str, article_id: str | None) -> None:
 
 def _search_page() -> None:
     st.title("Quotes")
-    filters = common.filters()
+    filters = common.filters(recent_days=figures.QUOTE_DAYS)
+    st.caption(
+        f"Searching the {figures.QUOTE_DAYS} days up to the newest article unless you widen "
+        "the dates in the sidebar: a search of every quote reads all their text (seconds on a "
+        "large warehouse)."
+    )
     words = st.text_input("Words in the quote", key="words")
     speaker = st.text_input("Speaker's name", key="speaker")
     found = _search(st.session_state["home"], common.shown(), filters, words, speaker)
