@@ -13,17 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.sql import Population, _batch
+from tests.bench_nights import load_night
 from warehouse import figures
 from warehouse.store import Store
 
 APP = str(Path(__file__).resolve().parents[2] / "flows" / "dashboard" / "app.py")
-
-
-def _load(store: Store, tables: dict) -> None:  # type: ignore[type-arg]
-    run_id = tables["runs"]["run_id"][0].as_py()
-    for name in ("articles", "entity_mentions", "quotes", "files"):
-        store.stage(run_id, name, tables[name], "00000")
-    store.commit(run_id, tables["runs"], run_id, {})
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rng = np.random.default_rng(21)
     people = Population.make(rng, 1_000)
     for night in range(2):
-        _load(store, _batch(rng, people, night, 100, []))
+        load_night(store, _batch(rng, people, night, 100, []))
     return home
 
 
@@ -159,11 +153,11 @@ def test_a_run_that_commits_is_offered_and_the_page_moves_to_it(
     store.init()
     rng = np.random.default_rng(5)
     people = Population.make(rng, 1_000)
-    _load(store, _batch(rng, people, 0, 50, []))
+    load_night(store, _batch(rng, people, 0, 50, []))
     app = _app(tmp_path, monkeypatch)  # the first page, under the app's sidebar
     shown = app.session_state["snapshot"]
     articles = app.metric[0].help
-    _load(store, _batch(rng, people, 1, 50, []))
+    load_night(store, _batch(rng, people, 1, 50, []))
     app.run()
     assert app.session_state["snapshot"] == shown  # a commit never changes what is shown
     assert app.metric[0].help == articles

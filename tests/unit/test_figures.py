@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from benchmarks.sql import Population, _batch
+from tests.bench_nights import load_night
 from warehouse import figures, marts, syndication
 from warehouse.gender_overrides import set_override, unset_override
 from warehouse.schemas import DASHBOARD_MARTS
@@ -21,13 +22,6 @@ from warehouse.store import Store
 from warehouse.takedowns import forget
 
 JANUARY = figures.Filters(date(2026, 1, 1), date(2026, 1, 31))
-
-
-def _load(store: Store, tables: dict) -> None:  # type: ignore[type-arg]
-    run_id = tables["runs"]["run_id"][0].as_py()
-    for name in ("articles", "entity_mentions", "quotes", "files"):
-        store.stage(run_id, name, tables[name], "00000")
-    store.commit(run_id, tables["runs"], run_id, {})
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +33,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     rng = np.random.default_rng(11)
     people = Population.make(rng, 1_500)
     first = _batch(rng, people, 0, 150, [])
-    _load(store, first)
-    _load(store, _batch(rng, people, 1, 150, []))
+    load_night(store, first)
+    load_night(store, _batch(rng, people, 1, 150, []))
     older = first["articles"]["article_id"].to_pylist()
-    _load(store, _batch(rng, people, 2, 150, older[:8]))
+    load_night(store, _batch(rng, people, 2, 150, older[:8]))
     forget(store, "outlet", "Outlet 5", "test")
     return store
 
@@ -277,7 +271,7 @@ def test_a_gender_override_moves_the_mixes_as_a_rebuild_would(tmp_path: Path) ->
     store.init()
     rng = np.random.default_rng(4)
     people = Population.make(rng, 1_000)
-    _load(store, _batch(rng, people, 0, 120, []))
+    load_night(store, _batch(rng, people, 0, 120, []))
     with store.connect() as con:
         key, name = con.execute(
             "SELECT entity_key, name FROM entity_gender WHERE gender = 'male' "
@@ -327,7 +321,7 @@ def test_a_warehouse_from_before_the_dashboard_gets_its_marts_counted(tmp_path: 
     store = Store(tmp_path)
     store.init()
     rng = np.random.default_rng(8)
-    _load(store, _batch(rng, Population.make(rng, 1_000), 0, 80, []))
+    load_night(store, _batch(rng, Population.make(rng, 1_000), 0, 80, []))
     with store.connect() as con:
         before = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in DASHBOARD_MARTS}
     with contextlib.closing(store.writer()) as con:

@@ -13,18 +13,11 @@ from typer.testing import CliRunner
 
 from benchmarks.sql import Population, _batch, _conform
 from flows.cli.app import app
+from tests.bench_nights import load_night
 from warehouse import figures
 from warehouse.examples import query
 from warehouse.schemas import RUN_TABLES
 from warehouse.store import Store
-
-
-def _load(store: Store, tables: dict[str, pa.Table]) -> None:
-    run_id = tables["runs"]["run_id"][0].as_py()
-    for name in ("articles", "entity_mentions", "quotes", "files"):
-        store.stage(run_id, name, tables[name], "00000")
-    store.commit(run_id, tables["runs"], run_id, {})
-
 
 PEOPLE = {
     # name: the (gender, source) each of its three articles calls it
@@ -68,7 +61,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("gender")
     store = Store(path)
     store.init()
-    _load(store, _people_in_three_articles())
+    load_night(store, _people_in_three_articles())
     return path
 
 

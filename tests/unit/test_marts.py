@@ -8,18 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.sql import Population, _batch
+from tests.bench_nights import load_night
 from warehouse import marts
 from warehouse.store import Store
 from warehouse.takedowns import forget
 
 MART_TABLES = ("current_articles", *(m.name for m in marts.MARTS), "person_gender")
-
-
-def _load(store: Store, tables: dict) -> None:  # type: ignore[type-arg]
-    run_id = tables["runs"]["run_id"][0].as_py()
-    for name in ("articles", "entity_mentions", "quotes", "files"):
-        store.stage(run_id, name, tables[name], "00000")
-    store.commit(run_id, tables["runs"], run_id, {})
 
 
 def _contents(con: object) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
@@ -37,10 +31,10 @@ def test_incremental_marts_equal_a_rebuild_after_new_versions_and_a_takedown(
     rng = np.random.default_rng(3)
     people = Population.make(rng, 2_000)
     first = _batch(rng, people, 0, 300, [])
-    _load(store, first)
+    load_night(store, first)
     older = first["articles"]["article_id"].to_pylist()
-    _load(store, _batch(rng, people, 1, 300, older[:6]))  # 6 stories get a version 2
-    _load(store, _batch(rng, people, 2, 300, older[100:106]))  # and 6 more
+    load_night(store, _batch(rng, people, 1, 300, older[:6]))  # 6 stories get a version 2
+    load_night(store, _batch(rng, people, 2, 300, older[100:106]))  # and 6 more
     counts = forget(store, "outlet", "Outlet 3", "test")
     assert counts["stories"] > 0
 
@@ -70,7 +64,7 @@ def test_a_lake_with_marts_by_name_gets_id_keyed_marts_with_the_same_counts(
     store.init()
     rng = np.random.default_rng(5)
     people = Population.make(rng, 1_000)
-    _load(store, _batch(rng, people, 0, 120, []))
+    load_night(store, _batch(rng, people, 0, 120, []))
     with contextlib.closing(store.writer()) as con:
         before = _contents(con)
         for name in ("entities", "co_occurrences"):  # as v3 had them: tables, keyed by name

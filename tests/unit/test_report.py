@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from benchmarks.sql import Population, _batch
 from flows.cli.app import app
 from flows.dashboard.report import write
+from tests.bench_nights import load_night
 from warehouse import figures
 from warehouse.schemas import DASHBOARD_MARTS
 from warehouse.store import Store, close_writers
@@ -32,10 +33,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     people = Population.make(rng, 1_000)
     for night in range(2):
         tables = _batch(rng, people, night, 80, [])
-        run_id = tables["runs"]["run_id"][0].as_py()
-        for name in ("articles", "entity_mentions", "quotes", "files"):
-            store.stage(run_id, name, tables[name], "00000")
-        store.commit(run_id, tables["runs"], run_id, {})
+        load_night(store, tables)
     return home
 
 
@@ -81,10 +79,7 @@ def test_a_warehouse_from_before_the_dashboard_gets_its_marts_first(tmp_path: Pa
     store.init()
     rng = np.random.default_rng(2)
     tables = _batch(rng, Population.make(rng, 1_000), 0, 40, [])
-    run_id = tables["runs"]["run_id"][0].as_py()
-    for name in ("articles", "entity_mentions", "quotes", "files"):
-        store.stage(run_id, name, tables[name], "00000")
-    store.commit(run_id, tables["runs"], run_id, {})
+    load_night(store, tables)
     with contextlib.closing(store.writer()) as con:
         for table in DASHBOARD_MARTS:
             con.execute(f"DROP TABLE {table}")
